@@ -1,0 +1,36 @@
+"""The embedded default: the verdict and report as files, a summary in the terminal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlgate.core.verdict import Verdict
+from mlgate.report.markdown import render_markdown
+from mlgate.verdict_file import write_text_atomic, write_verdict
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportOptions:
+    max_chars: int
+    template: Path | None = None
+    chart: bool = True
+    full_report: str | None = None
+
+
+def write_outputs(
+    verdict: Verdict, *, verdict_path: Path | None, report_path: Path | None, options: ReportOptions
+) -> str:
+    """Write ``verdict.json`` first (it is the contract), then the report; return the report."""
+    if verdict_path is not None:
+        write_verdict(verdict_path, verdict)
+    markdown = render_markdown(
+        verdict,
+        max_chars=options.max_chars,
+        template=options.template,
+        chart=options.chart,
+        full_report=options.full_report,
+    )
+    if report_path is not None:
+        write_text_atomic(report_path, markdown)
+    return markdown

@@ -1,0 +1,84 @@
+"""``mlgate compare``: two metrics files → verdict.json, report.md, exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mlgate.cli.options import FilePath, config_option, report_options
+from mlgate.cli.output import print_verdict, report_options_for
+
+EPILOG = """\b
+Examples:
+  mlgate compare --candidate candidate.json --baseline production.json
+  mlgate compare -c mlgate.yml --candidate eval/metrics.json --baseline prod.yaml \\
+      --out out/verdict.json --report out/report.md
+  mlgate compare --candidate metrics.json          # no production model yet
+
+\b
+A metrics file is JSON or YAML, either structured:
+  {"metrics": {"accuracy": 0.91}, "params": {"lr": 0.05}, "signature": {...},
+   "model_version": "7", "run_id": "...", "commit": "..."}
+or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
+"""
+
+
+@click.command("compare", epilog=EPILOG)
+@click.option(
+    "--candidate", type=FilePath, required=True, envvar="MLGATE_CANDIDATE", show_envvar=True,
+    help="Metrics file of the candidate model.",
+)
+@click.option(
+    "--baseline", type=FilePath, envvar="MLGATE_BASELINE", show_envvar=True,
+    help="Metrics file of the production model. Leave out when there is none yet.",
+)
+@config_option
+@click.option(
+    "--model", envvar="MLGATE_MODEL", show_envvar=True,
+    help="Model name for the report (default: model in mlgate.yml).",
+)
+@click.option(
+    "--out", "verdict_path", type=FilePath, default=Path("verdict.json"), show_default=True,
+    envvar="MLGATE_VERDICT", show_envvar=True, help="Where to write the verdict.",
+)
+@click.option(
+    "--report", "report_path", type=FilePath, default=Path("report.md"), show_default=True,
+    envvar="MLGATE_REPORT", show_envvar=True, help="Where to write the Markdown report.",
+)
+@report_options
+@click.option(
+    "--print", "print_format", type=click.Choice(["text", "markdown", "json", "none"]),
+    default="text", show_default=True, envvar="MLGATE_PRINT", show_envvar=True,
+    help="What to print on standard output.",
+)
+@click.pass_context
+def compare_command(
+    ctx: click.Context,
+    candidate: Path,
+    baseline: Path | None,
+    config_path: Path | None,
+    model: str | None,
+    verdict_path: Path,
+    report_path: Path,
+    template: Path | None,
+    max_chars: int | None,
+    chart: bool | None,
+    print_format: str,
+) -> None:
+    """Compare a candidate's metrics with production's and decide pass or fail.
+
+    Writes the verdict (JSON) and the report (Markdown), prints a summary, and exits
+    1 when a gated metric fails its rule.
+    """
+    from mlgate.adapters.local import write_outputs
+    from mlgate.config import find_config, load_config
+    from mlgate.flows import compare_files
+
+    config = load_config(find_config(config_path, cwd=Path.cwd()))
+    verdict = compare_files(candidate=candidate, baseline=baseline, config=config, model=model)
+    options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
+    markdown = write_outputs(verdict, verdict_path=verdict_path, report_path=report_path, options=options)
+    print_verdict(verdict, markdown=markdown, fmt=print_format, color=sys.stdout.isatty())
+    ctx.exit(0 if verdict.passed else 1)

@@ -1,0 +1,48 @@
+"""``mlgate config``: the config's JSON Schema, and checking a config file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from mlgate.cli.options import config_option
+
+
+@click.group("config")
+def config_group() -> None:
+    """Inspect and check mlgate.yml."""
+
+
+@config_group.command("schema", epilog="\b\nExample:\n  mlgate config schema > mlgate.schema.json")
+@click.option(
+    "--verdict", is_flag=True, help="Print the schema of verdict.json instead of mlgate.yml's."
+)
+def schema_command(verdict: bool) -> None:
+    """Print the JSON Schema of mlgate.yml (for editors and validators).
+
+    Point your editor at it, e.g. with the YAML language server's
+    `# yaml-language-server: $schema=mlgate.schema.json` comment.
+    """
+    if verdict:
+        from mlgate.verdict_file import schema
+    else:
+        from mlgate.config import schema
+    click.echo(json.dumps(schema(), indent=2, ensure_ascii=False))
+
+
+@config_group.command("check", epilog="\b\nExample:\n  mlgate config check -c mlgate.yml")
+@config_option
+def check_command(config_path: Path | None) -> None:
+    """Validate mlgate.yml and summarise the rules it sets; exits 2 if it is invalid."""
+    from mlgate.config import find_config, load_config
+
+    path = find_config(config_path, cwd=Path.cwd())
+    if path is None:
+        raise click.UsageError("no mlgate.yml in this folder; name one with --config")
+    config = load_config(path)
+    click.echo(f"{path}: valid — model {config.model or '(not set)'}, {len(config.rules)} gated metric(s)")
+    for rule in config.rules:
+        direction = "higher is better" if rule.higher_is_better else "lower is better"
+        click.echo(f"  {rule.name}: {rule.describe()} ({direction})")

@@ -1,0 +1,218 @@
+"""``mlgate.yml`` → a frozen :class:`Config`, validated against the shipped JSON Schema.
+
+Every error names the file, the line (where YAML gives it) and the key path::
+
+    mlgate.yml:7: metrics.f1.max_drp: unknown key; did you mean 'max_drop'?
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.compare import GatePolicy
+from mlgate.core.rules import MetricRule
+from mlgate.core.verdict import Status
+from mlgate.documents import Document, KeyPath, load_document
+from mlgate.errors import ConfigError
+
+DEFAULT_NAMES = ("mlgate.yml", "mlgate.yaml")
+DEFAULT_MAX_CHARS = 65_536
+_BREAKING = {"fail": Status.FAIL, "warn": Status.WARN, "ignore": Status.PASS}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportSettings:
+    max_chars: int = DEFAULT_MAX_CHARS
+    template: Path | None = None
+    chart: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    source: str
+    model: str | None = None
+    baseline_alias: str = "champion"
+    rules: tuple[MetricRule, ...] = ()
+    breaking_signature: Status = Status.FAIL
+    report: ReportSettings = field(default_factory=ReportSettings)
+    digest: str | None = None
+
+    def policy(self) -> GatePolicy:
+        return GatePolicy(
+            model=self.model,
+            rules=self.rules,
+            breaking_signature=self.breaking_signature,
+            config_hash=self.digest,
+        )
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("mlgate.schemas").joinpath("config.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def find_config(explicit: Path | None, *, cwd: Path) -> Path | None:
+    """The config to use: the one asked for, else ``mlgate.yml`` in ``cwd`` if present."""
+    if explicit is not None:
+        return explicit
+    for name in DEFAULT_NAMES:
+        if (cwd / name).is_file():
+            return cwd / name
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Load and validate ``path``; ``None`` gives the defaults (nothing gated)."""
+    if path is None:
+        return Config(source="(no config)")
+    document = load_document(path, what="config")
+    return parse_config(document, base_dir=path.parent)
+
+
+def parse_config(document: Document, *, base_dir: Path) -> Config:
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, dict):
+        raise document.error((), "expected a mapping of settings at the top level", ConfigError)
+    metrics = data.get("metrics")
+    if isinstance(metrics, dict):
+        # `accuracy:` with nothing under it means "track it with the defaults".
+        data = {**data, "metrics": {k: ({} if v is None else v) for k, v in metrics.items()}}
+    _validate(document, data)
+    rules = tuple(_rule(document, str(name), spec) for name, spec in data.get("metrics", {}).items())
+    report = data.get("report", {})
+    template = report.get("template")
+    return Config(
+        source=document.source,
+        model=data.get("model"),
+        baseline_alias=data.get("baseline", "champion"),
+        rules=rules,
+        breaking_signature=_BREAKING[data.get("signature", {}).get("breaking", "fail")],
+        report=ReportSettings(
+            max_chars=report.get("max_chars", DEFAULT_MAX_CHARS),
+            template=(base_dir / template) if template else None,
+            chart=report.get("chart", True),
+        ),
+        digest=digest(data),
+    )
+
+
+def digest(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _validate(document: Document, data: dict[str, Any]) -> None:
+    import jsonschema
+
+    non_text = _non_text_key(data, ())
+    if non_text is not None:
+        raise document.error(non_text, "keys must be text; quote it", ConfigError)
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        messages = [_describe(document, error) for error in errors]
+        raise ConfigError("\n".join(dict.fromkeys(messages)))
+
+
+def _non_text_key(value: Any, path: KeyPath) -> KeyPath | None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if not isinstance(key, str):
+                return (*path, str(key))
+            found = _non_text_key(child, (*path, key))
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(document: Document, error: Any) -> str:
+    path: KeyPath = tuple(error.absolute_path)
+    validator, expected = error.validator, error.validator_value
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        key = unknown[0] if unknown else "?"
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+        return str(document.error((*path, key), f"unknown key; {hint}"))
+    if validator == "type":
+        problem = f"expected {_type_words(expected)}, got {_describe_value(error.instance)}"
+    elif validator == "enum":
+        problem = f"must be one of {', '.join(map(str, expected))}; got {_describe_value(error.instance)}"
+    elif validator == "minimum":
+        problem = f"must be at least {expected}; got {error.instance}"
+    elif validator == "maximum":
+        problem = f"must be at most {expected}; got {error.instance}"
+    elif validator == "pattern":
+        problem = f"{_describe_value(error.instance)} is not allowed here (letters, digits, _ and - only)"
+    elif validator in ("minLength", "maxLength"):
+        problem = f"must be {'at least' if validator == 'minLength' else 'at most'} {expected} characters long"
+    else:
+        problem = error.message
+    return str(document.error(path, problem))
+
+
+def _type_words(expected: Any) -> str:
+    words = {"object": "a mapping", "number": "a number", "integer": "a whole number",
+             "string": "text", "boolean": "true or false", "array": "a list", "null": "nothing"}
+    if isinstance(expected, list):
+        return " or ".join(words.get(t, t) for t in expected)
+    return words.get(expected, str(expected))
+
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"text {json.dumps(value[:60], ensure_ascii=False)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _rule(document: Document, name: str, spec: dict[str, Any]) -> MetricRule:
+    higher = spec.get("higher_is_better", True)
+    good, bad = ("rise", "drop") if higher else ("drop", "rise")
+    for suffix in ("", "_pct"):
+        if f"max_{good}{suffix}" in spec:
+            direction = "higher" if higher else "lower"
+            raise document.error(
+                ("metrics", name, f"max_{good}{suffix}"),
+                f"{name} is {direction}-is-better, so only a {bad} can regress it; "
+                f"use max_{bad}{suffix}",
+                ConfigError,
+            )
+    for key, value in spec.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise document.error(("metrics", name, key), "must be a finite number", ConfigError)
+    low, high = spec.get("min"), spec.get("max")
+    if low is not None and high is not None and low > high:
+        raise document.error(("metrics", name, "min"), f"min {low} is above max {high}", ConfigError)
+    return MetricRule(
+        name=name,
+        higher_is_better=higher,
+        tolerance=_float(spec.get(f"max_{bad}")),
+        tolerance_pct=_float(spec.get(f"max_{bad}_pct")),
+        min=_float(low),
+        max=_float(high),
+        required=spec.get("required", True),
+        warn_only=spec.get("warn_only", False),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,202 @@
+"""Rules × candidate × baseline → Verdict.
+
+Every gated metric is judged on its own rule; a row fails only where the user set a
+threshold and the candidate is beyond it. The verdict fails iff a row or a check fails;
+with no baseline at all it is ``no_baseline`` (only floors and ceilings could be checked).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
+from mlgate.core.metricset import MetricSet
+from mlgate.core.rules import MetricRule
+from mlgate.core.verdict import (
+    STATUS_ORDER,
+    Check,
+    MetricRow,
+    Overall,
+    SignatureChange,
+    Status,
+    Verdict,
+)
+
+# Two floats that print the same to a user are the same: 0.90 - 0.89 must not exceed 0.01.
+_REL_EPS = 1e-9
+_ABS_EPS = 1e-12
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatePolicy:
+    model: str | None
+    rules: Sequence[MetricRule]
+    breaking_signature: Status = Status.FAIL
+    config_hash: str | None = None
+
+
+def compare(
+    *,
+    candidate: MetricSet,
+    baseline: MetricSet | None,
+    policy: GatePolicy,
+    created_at: str | None = None,
+    mlgate_version: str | None = None,
+) -> Verdict:
+    rows = judge_metrics(
+        rules=policy.rules,
+        candidate=candidate.metrics,
+        baseline=baseline.metrics if baseline is not None else None,
+    )
+    param_changes = diff_params(baseline.params, candidate.params) if baseline is not None else []
+    signature_changes = (
+        diff_signatures(
+            normalize_signature(baseline.signature) if baseline.signature is not None else None,
+            normalize_signature(candidate.signature) if candidate.signature is not None else None,
+        )
+        if baseline is not None
+        else []
+    )
+    checks: list[Check] = []
+    breaking = [change for change in signature_changes if change.breaking]
+    if breaking and policy.breaking_signature is not Status.PASS:
+        names = ", ".join(_describe_change(c) for c in breaking[:5])
+        more = f" and {len(breaking) - 5} more" if len(breaking) > 5 else ""
+        checks.append(
+            Check(
+                name="signature",
+                status=policy.breaking_signature,
+                summary=f"{len(breaking)} breaking signature change(s): {names}{more}",
+            )
+        )
+    return Verdict(
+        model=policy.model,
+        status=overall_status(rows, checks, has_baseline=baseline is not None),
+        candidate=candidate.identity,
+        baseline=baseline.identity if baseline is not None else None,
+        metrics=tuple(rows),
+        checks=tuple(checks),
+        param_changes=tuple(param_changes),
+        signature_changes=tuple(signature_changes),
+        config_hash=policy.config_hash,
+        created_at=created_at,
+        mlgate_version=mlgate_version,
+    )
+
+
+def _describe_change(change: SignatureChange) -> str:
+    where = f"{change.section}.{change.column}"
+    if change.change in ("added", "removed"):
+        return f"{where} {change.change}"
+    return f"{where} {change.change} {change.before} → {change.after}"
+
+
+def overall_status(rows: Sequence[MetricRow], checks: Sequence[Check], *, has_baseline: bool) -> Overall:
+    if any(r.status is Status.FAIL for r in rows) or any(c.status is Status.FAIL for c in checks):
+        return Overall.FAIL
+    return Overall.PASS if has_baseline else Overall.NO_BASELINE
+
+
+def judge_metrics(
+    *,
+    rules: Sequence[MetricRule],
+    candidate: Mapping[str, float],
+    baseline: Mapping[str, float] | None,
+) -> list[MetricRow]:
+    """One row per gated metric (in rule order), then one per other metric (by name)."""
+    base = baseline or {}
+    rows = [judge(rule, candidate.get(rule.name), base.get(rule.name)) for rule in rules]
+    gated = {rule.name for rule in rules}
+    for name in sorted((set(candidate) | set(base)) - gated):
+        rows.append(_ungated(name, candidate.get(name), base.get(name)))
+    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
+    return sorted(rows, key=lambda row: rank[row.status])  # stable: keeps rule order
+
+
+def judge(rule: MetricRule, candidate: float | None, baseline: float | None) -> MetricRow:
+    def row(status: Status, *reasons: str) -> MetricRow:
+        return MetricRow(
+            name=rule.name, baseline=baseline, candidate=candidate, status=status, rule=rule,
+            reasons=reasons,
+        )
+
+    violated = Status.WARN if rule.warn_only else Status.FAIL
+    if candidate is None:
+        if rule.required:
+            return row(violated, "required metric missing from the candidate")
+        return row(Status.MISSING, "not reported by the candidate")
+    if not math.isfinite(candidate):
+        return row(violated, f"candidate value is {_nonfinite_word(candidate)}")
+    violations = _bound_violations(rule, candidate)
+    notes: list[str] = []
+    if baseline is not None and rule.checks_change:
+        if math.isfinite(baseline):
+            violations += _change_violations(rule, candidate, baseline)
+        else:
+            notes.append(f"baseline value is {_nonfinite_word(baseline)}; change not checked")
+    if violations:
+        return row(violated, *violations, *notes)
+    if notes:
+        return row(Status.WARN, *notes)
+    if baseline is None:
+        return row(Status.NEW, "no baseline value" + ("; bounds checked" if rule.checks_bounds else ""))
+    return row(Status.PASS)
+
+
+def _bound_violations(rule: MetricRule, value: float) -> list[str]:
+    out = []
+    if rule.min is not None and value < rule.min and not _close(value, rule.min):
+        shown, limit = _pair(value, rule.min)
+        out.append(f"{shown} is below the minimum {limit}")
+    if rule.max is not None and value > rule.max and not _close(value, rule.max):
+        shown, limit = _pair(value, rule.max)
+        out.append(f"{shown} is above the maximum {limit}")
+    return out
+
+
+def _change_violations(rule: MetricRule, candidate: float, baseline: float) -> list[str]:
+    out = []
+    worse = baseline - candidate if rule.higher_is_better else candidate - baseline
+    word = rule.worse_word
+    if rule.tolerance is not None and worse > rule.tolerance and not _close(worse, rule.tolerance):
+        shown, limit = _pair(worse, rule.tolerance)
+        out.append(f"{word} of {shown} exceeds max_{word} {limit}")
+    if rule.tolerance_pct is not None and worse > 0:
+        if baseline == 0:
+            out.append(f"baseline is 0, so any {word} exceeds max_{word}_pct")
+        else:
+            pct = worse / abs(baseline) * 100
+            if pct > rule.tolerance_pct and not _close(pct, rule.tolerance_pct):
+                shown, limit = _pair(pct, rule.tolerance_pct)
+                out.append(f"{word} of {shown}% exceeds max_{word}_pct {limit}%")
+    return out
+
+
+def _ungated(name: str, candidate: float | None, baseline: float | None) -> MetricRow:
+    reasons: tuple[str, ...] = ()
+    if candidate is None:
+        reasons = ("not reported by the candidate",)
+    elif not math.isfinite(candidate):
+        reasons = (f"candidate value is {_nonfinite_word(candidate)}",)
+    return MetricRow(name=name, baseline=baseline, candidate=candidate, status=Status.INFO, reasons=reasons)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=_REL_EPS, abs_tol=_ABS_EPS)
+
+
+def _nonfinite_word(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    return "+inf" if value > 0 else "-inf"
+
+
+def _pair(value: float, limit: float) -> tuple[str, str]:
+    """Both numbers with as few significant digits as keep them visibly different."""
+    for digits in range(3, 17):
+        shown, bound = f"{value:.{digits}g}", f"{limit:.{digits}g}"
+        if shown != bound:
+            return shown, bound
+    return repr(value), repr(limit)

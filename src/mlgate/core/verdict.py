@@ -1,0 +1,281 @@
+"""The Verdict: the one document that passes between mlgate's steps.
+
+Its JSON form (``verdict.json``) is versioned by ``schema_version`` and described by
+``schemas/verdict.schema.json``. Non-finite numbers are written as the strings ``"NaN"``,
+``"Infinity"`` and ``"-Infinity"`` so the file stays standard JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from mlgate.core.rules import MetricRule
+
+SCHEMA_VERSION = 1
+
+
+class Status(str, Enum):
+    """Outcome of one metric row or one check."""
+
+    FAIL = "fail"
+    WARN = "warn"
+    MISSING = "missing"
+    NEW = "new"
+    PASS = "pass"
+    INFO = "info"
+
+
+class Overall(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NO_BASELINE = "no_baseline"
+
+
+# Worst first: the report lists rows in this order.
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Identity:
+    """Which model a set of metrics belongs to; every field is optional."""
+
+    label: str
+    model_version: str | None = None
+    run_id: str | None = None
+    commit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "model_version": self.model_version,
+            "run_id": self.run_id,
+            "commit": self.commit,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Identity:
+        return cls(
+            label=data["label"],
+            model_version=data.get("model_version"),
+            run_id=data.get("run_id"),
+            commit=data.get("commit"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricRow:
+    name: str
+    baseline: float | None
+    candidate: float | None
+    status: Status
+    rule: MetricRule | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def gated(self) -> bool:
+        return self.rule is not None
+
+    @property
+    def delta(self) -> float | None:
+        if self.baseline is None or self.candidate is None:
+            return None
+        return self.candidate - self.baseline
+
+    @property
+    def rel_delta(self) -> float | None:
+        """Relative change, as a fraction of the baseline's magnitude."""
+        delta = self.delta
+        if delta is None or self.baseline == 0 or not math.isfinite(delta):
+            return None
+        assert self.baseline is not None
+        return delta / abs(self.baseline)
+
+    @property
+    def improved(self) -> bool | None:
+        """True when the candidate moved in the good direction (None if unknown or same)."""
+        delta = self.delta
+        if delta is None or delta == 0 or math.isnan(delta):
+            return None
+        higher = self.rule.higher_is_better if self.rule else True
+        return (delta > 0) == higher
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "baseline": encode_number(self.baseline),
+            "candidate": encode_number(self.candidate),
+            "delta": encode_number(self.delta),
+            "rel_delta": encode_number(self.rel_delta),
+            "ci": None,
+            "rule": self.rule.to_dict() if self.rule else None,
+            "rule_text": self.rule.describe() if self.rule else None,
+            "status": self.status.value,
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MetricRow:
+        rule = data.get("rule")
+        return cls(
+            name=data["name"],
+            baseline=decode_number(data.get("baseline")),
+            candidate=decode_number(data.get("candidate")),
+            status=Status(data["status"]),
+            rule=MetricRule.from_dict(data["name"], rule) if rule is not None else None,
+            reasons=tuple(data.get("reasons", ())),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParamChange:
+    """One parameter that differs: ``before`` None means added, ``after`` None removed."""
+
+    name: str
+    before: str | None
+    after: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "before": self.before, "after": self.after}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ParamChange:
+        return cls(name=data["name"], before=data.get("before"), after=data.get("after"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignatureChange:
+    """One difference in the model signature; ``breaking`` if callers can fail."""
+
+    section: str  # "inputs", "outputs" or "params"
+    column: str
+    change: str  # "added", "removed", "type", "required", "shape", "signature"
+    before: str | None
+    after: str | None
+    breaking: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "column": self.column,
+            "change": self.change,
+            "before": self.before,
+            "after": self.after,
+            "breaking": self.breaking,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SignatureChange:
+        return cls(
+            section=data["section"],
+            column=data["column"],
+            change=data["change"],
+            before=data.get("before"),
+            after=data.get("after"),
+            breaking=bool(data["breaking"]),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Check:
+    """A gate check that is not a metric row (signature compatibility, model tests …)."""
+
+    name: str
+    status: Status
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "status": self.status.value, "summary": self.summary}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Check:
+        return cls(name=data["name"], status=Status(data["status"]), summary=data["summary"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
+    model: str | None
+    status: Overall
+    candidate: Identity
+    baseline: Identity | None
+    metrics: tuple[MetricRow, ...]
+    checks: tuple[Check, ...] = ()
+    param_changes: tuple[ParamChange, ...] = ()
+    signature_changes: tuple[SignatureChange, ...] = ()
+    config_hash: str | None = None
+    created_at: str | None = None
+    mlgate_version: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status is not Overall.FAIL
+
+    def count(self, status: Status) -> int:
+        return sum(1 for row in self.metrics if row.status is status)
+
+    def gated_rows(self) -> tuple[MetricRow, ...]:
+        return tuple(row for row in self.metrics if row.gated)
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = {status.value: self.count(status) for status in Status}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "model": self.model,
+            "status": self.status.value,
+            "summary": {"metrics": counts, "gated": len(self.gated_rows())},
+            "candidate": self.candidate.to_dict(),
+            "baseline": self.baseline.to_dict() if self.baseline else None,
+            "metrics": [row.to_dict() for row in self.metrics],
+            "slices": [],
+            "tests": None,
+            "checks": [check.to_dict() for check in self.checks],
+            "changes": {
+                "params": [change.to_dict() for change in self.param_changes],
+                "signature": [change.to_dict() for change in self.signature_changes],
+            },
+            "config_hash": self.config_hash,
+            "created_at": self.created_at,
+            "mlgate_version": self.mlgate_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        """Rebuild a verdict from JSON that already passed the verdict schema."""
+        baseline = data.get("baseline")
+        changes = data.get("changes") or {}
+        return cls(
+            model=data.get("model"),
+            status=Overall(data["status"]),
+            candidate=Identity.from_dict(data["candidate"]),
+            baseline=Identity.from_dict(baseline) if baseline else None,
+            metrics=tuple(MetricRow.from_dict(row) for row in data["metrics"]),
+            checks=tuple(Check.from_dict(check) for check in data.get("checks", ())),
+            param_changes=tuple(ParamChange.from_dict(c) for c in changes.get("params", ())),
+            signature_changes=tuple(
+                SignatureChange.from_dict(c) for c in changes.get("signature", ())
+            ),
+            config_hash=data.get("config_hash"),
+            created_at=data.get("created_at"),
+            mlgate_version=data.get("mlgate_version"),
+        )
+
+
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def encode_number(value: float | None) -> float | str | None:
+    if value is None or math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
+def decode_number(value: float | str | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _NON_FINITE[value]
+    return float(value)

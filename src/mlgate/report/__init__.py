@@ -1,0 +1,1 @@
+"""Rendering a Verdict: Markdown for PRs/MRs, plain text for terminals."""

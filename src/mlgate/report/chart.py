@@ -1,0 +1,132 @@
+"""Mermaid ``xychart-beta`` charts of candidate (bars) against production (a line).
+
+xychart-beta has no legend, stacks several bar series on top of each other and grows
+bars from the axis minimum; so each chart has one bar series (the candidate), production
+as a line, an axis that starts at zero (or below, for negative values), and metrics of
+similar magnitude only — accuracy and latency never share an axis.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mlgate.core.verdict import MetricRow
+
+MAX_METRICS_PER_CHART = 10
+MAX_CHARTS = 3
+_LABEL_LIMIT = 24
+_PALETTE = "#4C78A8, #E45756"  # candidate bars, production line
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chart:
+    mermaid: str
+    metrics: tuple[str, ...]
+
+
+def build_charts(rows: Sequence[MetricRow], *, with_baseline: bool) -> tuple[list[Chart], int]:
+    """Charts for the gated rows that have finite values; also how many rows were left out."""
+    usable = [
+        row for row in rows
+        if row.gated and _finite(row.candidate) and (not with_baseline or _finite(row.baseline))
+    ]
+    groups = _group_by_magnitude(usable, with_baseline=with_baseline)
+    charts: list[Chart] = []
+    shown = 0
+    for group in groups:
+        if len(charts) == MAX_CHARTS:
+            break
+        group = group[:MAX_METRICS_PER_CHART]
+        charts.append(_chart(group, with_baseline=with_baseline))
+        shown += len(group)
+    return charts, len(usable) - shown
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _values(row: MetricRow, *, with_baseline: bool) -> list[float]:
+    values = [row.candidate]
+    if with_baseline:
+        values.append(row.baseline)
+    return [v for v in values if v is not None]
+
+
+def _group_by_magnitude(rows: list[MetricRow], *, with_baseline: bool) -> list[list[MetricRow]]:
+    """Proportions (all values in [0, 1]) share one chart; others group within 10×."""
+    proportions = [r for r in rows if all(0 <= v <= 1 for v in _values(r, with_baseline=with_baseline))]
+    others = sorted(
+        (r for r in rows if r not in proportions),
+        key=lambda r: max(abs(v) for v in _values(r, with_baseline=with_baseline)),
+    )
+    groups = [proportions] if proportions else []
+    current: list[MetricRow] = []
+    smallest = 0.0
+    for row in others:
+        size = max(abs(v) for v in _values(row, with_baseline=with_baseline))
+        if current and size > 10 * max(smallest, 1e-300):
+            groups.append(current)
+            current = []
+        if not current:
+            smallest = size
+        current.append(row)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _chart(rows: list[MetricRow], *, with_baseline: bool) -> Chart:
+    values = [v for r in rows for v in _values(r, with_baseline=with_baseline)]
+    low, high = _axis(min(values), max(values))
+    labels = ", ".join(f'"{_label(r.name)}"' for r in rows)
+    title = "Candidate (bars) vs production (line)" if with_baseline else "Candidate"
+    lines = [
+        "```mermaid",
+        f'%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{_PALETTE}"}}}}}}}}%%',
+        "xychart-beta",
+        f'    title "{title}"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "value" {_num(low)} --> {_num(high)}',
+        f"    bar [{', '.join(_num(r.candidate) for r in rows)}]",
+    ]
+    if with_baseline:
+        lines.append(f"    line [{', '.join(_num(r.baseline) for r in rows)}]")
+    lines.append("```")
+    return Chart(mermaid="\n".join(lines), metrics=tuple(r.name for r in rows))
+
+
+def _axis(low: float, high: float) -> tuple[float, float]:
+    if 0 <= low and high <= 1:
+        return 0.0, 1.0
+    bottom = min(0.0, _nice(low, up=False))
+    top = max(0.0, _nice(high, up=True))
+    if top == bottom:
+        top = bottom + 1
+    return bottom, top
+
+
+def _nice(value: float, *, up: bool) -> float:
+    """Round ``value`` away from zero to 1, 2 or 5 × a power of ten (with 10% headroom)."""
+    if value == 0:
+        return 0.0
+    target = abs(value) * 1.1
+    step = 10 ** math.floor(math.log10(target))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * step >= target:
+            rounded = factor * step
+            break
+    return rounded if (value > 0) == up else -rounded if value < 0 else 0.0
+
+
+def _label(name: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9 _.%/+-]", "_", name)
+    return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1] + "…"
+
+
+def _num(value: float | None) -> str:
+    assert value is not None
+    return f"{value:.6g}"

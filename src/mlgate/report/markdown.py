@@ -1,0 +1,150 @@
+"""Verdict → GitHub-flavoured Markdown, within a size budget.
+
+The template runs in Jinja2's immutable sandbox, so a user's ``--template`` cannot reach
+Python internals. The per-model marker is added here, outside the template, so no
+template can drop it. When the rendering would exceed ``max_chars`` it is redone with
+less detail, step by step; the headline and the failing rows go last.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlgate.core.verdict import Status, Verdict
+from mlgate.errors import InputError
+from mlgate.report.view import Detail, build_context
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+MIN_CHARS = 1_000
+DEFAULT_MAX_CHARS = 65_536
+MARKER_PREFIX = "<!-- mlgate:report model="
+_MARKER_SAFE = re.compile(r"[^A-Za-z0-9._/-]")
+_SHORTER = (
+    {"ungated": False},
+    {"param_changes": False},
+    {"minor_signature": False},
+    {"charts": False},
+    {"passing_rows": False},
+    {"warning_rows": False, "name_limit": 80},
+)
+
+
+def marker(model: str | None) -> str:
+    """The hidden line that identifies mlgate's report for ``model`` in a PR/MR thread."""
+    name = _MARKER_SAFE.sub(lambda m: "%" + "%".join(f"{b:02X}" for b in m.group().encode()), model or "")
+    return f"{MARKER_PREFIX}{name} -->"
+
+
+def render_markdown(
+    verdict: Verdict,
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    template: Path | None = None,
+    chart: bool = True,
+    full_report: str | None = None,
+) -> str:
+    """The report, never longer than ``max_chars`` characters."""
+    if max_chars < MIN_CHARS:
+        raise ValueError(f"max_chars must be at least {MIN_CHARS}")
+    from jinja2 import TemplateError
+
+    compiled = _load_template(template)
+    head = marker(verdict.model) + "\n"
+    budget = max_chars - len(head)
+
+    def attempt(detail: Detail) -> str:
+        context, _ = build_context(verdict, detail=detail, chart=chart, full_report=full_report)
+        try:
+            return _tidy(compiled.render(**context))
+        except TemplateError as exc:
+            raise InputError(f"{template or 'report.md.j2'}: template error: {exc}") from None
+
+    detail = Detail()
+    text = attempt(detail)
+    for step in _SHORTER:
+        if len(text) <= budget:
+            return head + text
+        detail = replace(detail, **step)
+        text = attempt(detail)
+    if len(text) <= budget:
+        return head + text
+    text = _fit_failing_rows(verdict, detail, attempt, budget)
+    if len(text) > budget:
+        text = _truncate(text, budget)
+    return head + text
+
+
+def _fit_failing_rows(
+    verdict: Verdict, detail: Detail, attempt: Callable[[Detail], str], budget: int
+) -> str:
+    """Keep as many failing rows (worst first) as fit; binary search on the count."""
+    failing = sum(1 for row in verdict.metrics if row.gated and row.status is Status.FAIL)
+    low, high = 0, failing
+    best = attempt(replace(detail, row_limit=0, name_limit=40))
+    while low < high:
+        mid = (low + high + 1) // 2
+        text = attempt(replace(detail, row_limit=mid, name_limit=40))
+        if len(text) <= budget:
+            low, best = mid, text
+        else:
+            high = mid - 1
+    return best
+
+
+def _truncate(text: str, budget: int) -> str:
+    """Last resort (a very verbose custom template): cut at a line, close what is open."""
+    notice = "\n\n> ✂️ Report truncated to fit the size limit.\n"
+    room = budget - len(notice) - len("\n```\n</details>\n")
+    cut = text[: max(room, 0)]
+    if "\n" in cut:
+        cut = cut[: cut.rfind("\n")]
+    if cut.count("```") % 2:
+        cut += "\n```"
+    if cut.count("<details>") > cut.count("</details>"):
+        cut += "\n</details>"
+    return (cut + notice)[:budget]
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines that template conditionals leave behind."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _load_template(path: Path | None) -> Template:
+    if path is None:
+        return _builtin_template()
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: report template not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read report template: {exc}") from None
+    return _compile(source, origin=str(path))
+
+
+@cache
+def _builtin_template() -> Template:
+    source = resources.files("mlgate.report.templates").joinpath("report.md.j2").read_text("utf-8")
+    return _compile(source, origin="report.md.j2")
+
+
+def _compile(source: str, *, origin: str) -> Template:
+    from jinja2 import StrictUndefined, TemplateSyntaxError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+        autoescape=False,  # the context is escaped Markdown already (report/view.py)
+    )
+    try:
+        return env.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise InputError(f"{origin}:{exc.lineno}: template error: {exc.message}") from None

@@ -1,0 +1,114 @@
+"""Verdict → plain text for a terminal: the headline, an aligned table, the reasons."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.report.text import clean, number_pair, signed
+
+_WORDS = {Overall.PASS: "PASSED", Overall.FAIL: "FAILED", Overall.NO_BASELINE: "NO BASELINE"}
+_COLORS = {
+    Status.FAIL: "red", Status.WARN: "yellow", Status.MISSING: "yellow",
+    Status.NEW: "cyan", Status.PASS: "green", Status.INFO: None,
+}
+Style = Callable[[str, str | None], str]
+
+
+def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
+    style = _styler(color)
+    model = clean(verdict.model or "model", limit=80)
+    overall_color = {Overall.PASS: "green", Overall.FAIL: "red", Overall.NO_BASELINE: "cyan"}
+    lines = [style(f"mlgate · {model}: {_WORDS[verdict.status]}", overall_color[verdict.status])]
+    lines.append(_summary(verdict))
+    for check in verdict.checks:
+        lines.append(style(f"  {check.status.value.upper()} {check.name}: {clean(check.summary)}", _COLORS[check.status]))
+    if verdict.metrics:
+        lines.append("")
+        lines.extend(_table(verdict.metrics, style))
+    reasons = [row for row in verdict.metrics if row.reasons and row.status in (Status.FAIL, Status.WARN, Status.MISSING)]
+    if reasons:
+        lines.append("")
+        for row in reasons:
+            lines.append(f"  {clean(row.name, limit=60)}: {clean('; '.join(row.reasons), limit=200)}")
+    if verdict.param_changes or verdict.signature_changes:
+        lines.append("")
+        lines.extend(_changes(verdict))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(verdict: Verdict) -> str:
+    candidate = _name(verdict.candidate)
+    if verdict.baseline is None:
+        return f"candidate {candidate} · no production model yet: only floors and ceilings were checked"
+    baseline = _name(verdict.baseline)
+    gated = verdict.gated_rows()
+    failed = sum(1 for r in gated if r.status is Status.FAIL)
+    return f"candidate {candidate} vs production {baseline} · {len(gated)} gated, {failed} failed"
+
+
+def _name(identity: Identity) -> str:
+    if identity.model_version:
+        return f"version {clean(identity.model_version, limit=40)}"
+    return clean(identity.label, limit=60)
+
+
+def _table(rows: tuple[MetricRow, ...], style: Style) -> list[str]:
+    header = ["status", "metric", "production", "candidate", "Δ", "Δ%", "rule"]
+    body = []
+    for row in rows:
+        baseline, candidate = number_pair(row.baseline, row.candidate)
+        rel = row.rel_delta
+        body.append([
+            row.status.value,
+            clean(row.name, limit=40),
+            baseline,
+            candidate,
+            signed(row.delta),
+            signed(rel * 100, suffix="%") if rel is not None else "—",
+            clean(row.rule.describe(), limit=40) if row.rule else "not gated",
+        ])
+    widths = [max(_width(cells[i]) for cells in [header, *body]) for i in range(len(header))]
+    right = {2, 3, 4, 5}
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - _width(cell))
+            out.append(pad + cell if i in right else cell + pad)
+        return "  " + "  ".join(out).rstrip()
+
+    lines = [line(header)]
+    for row, cells in zip(rows, body):
+        text = line(cells)
+        status = cells[0]
+        lines.append(text.replace(status, style(status, _COLORS[row.status]), 1))
+    return lines
+
+
+def _changes(verdict: Verdict) -> list[str]:
+    lines = ["what changed:"]
+    for p in verdict.param_changes:
+        before = clean(p.before, limit=40) if p.before is not None else "(absent)"
+        after = clean(p.after, limit=40) if p.after is not None else "(absent)"
+        lines.append(f"  param {clean(p.name, limit=60)}: {before} → {after}")
+    for s in verdict.signature_changes:
+        flag = "BREAKING " if s.breaking else ""
+        before = clean(s.before or "—", limit=40)
+        after = clean(s.after or "—", limit=40)
+        lines.append(f"  {flag}{s.section}.{clean(s.column, limit=60)} {s.change}: {before} → {after}")
+    return lines
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _styler(color: bool) -> Style:
+    if not color:
+        return lambda text, _color: text
+
+    import click
+
+    return lambda text, fg: click.style(text, fg=fg, bold=fg in ("red", "green")) if fg else text

@@ -1,0 +1,234 @@
+"""Verdict → the template context: every string escaped, every number formatted.
+
+Templates (built-in or a user's) only ever see these prepared strings, so a template
+cannot forget to escape a metric name. What a shortened report leaves out is decided
+here too, by :class:`Detail`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mlgate.core.verdict import Identity, MetricRow, Overall, SignatureChange, Status, Verdict
+from mlgate.report.chart import build_charts
+from mlgate.report.text import md, md_code, number_pair, signed
+
+ICONS = {
+    Status.FAIL: "❌", Status.WARN: "⚠️", Status.MISSING: "❔", Status.NEW: "🆕",
+    Status.PASS: "✅", Status.INFO: "ℹ️",
+}
+HEADLINE_ICONS = {Overall.PASS: "✅", Overall.FAIL: "❌", Overall.NO_BASELINE: "🆕"}
+_KEEP_WHEN_SHORT = (Status.FAIL, Status.WARN, Status.MISSING)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Detail:
+    """How much of the verdict a rendering includes; each step down drops one part."""
+
+    ungated: bool = True
+    param_changes: bool = True
+    minor_signature: bool = True
+    charts: bool = True
+    passing_rows: bool = True
+    warning_rows: bool = True
+    row_limit: int | None = None
+    name_limit: int = 200
+
+
+def build_context(
+    verdict: Verdict, *, detail: Detail, chart: bool = True, full_report: str | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The template context, and the list of what ``detail`` left out (for the notice)."""
+    omitted: list[str] = []
+    gated = [r for r in verdict.metrics if r.gated]
+    ungated = [r for r in verdict.metrics if not r.gated]
+    shown = _shown_rows(gated, detail, omitted)
+    charts: list[str] = []
+    not_charted = 0
+    if chart and gated:
+        built, not_charted = build_charts(gated, with_baseline=verdict.baseline is not None)
+        if detail.charts:
+            charts = [c.mermaid for c in built]
+        elif built:
+            omitted.append("the chart")
+    if ungated and not detail.ungated:
+        omitted.append(f"{len(ungated)} metric(s) that are not gated")
+    params = list(verdict.param_changes)
+    if params and not detail.param_changes:
+        omitted.append(f"{len(params)} parameter change(s)")
+        params = []
+    signature = list(verdict.signature_changes)
+    if not detail.minor_signature:
+        minor = [c for c in signature if not c.breaking]
+        if minor:
+            omitted.append(f"{len(minor)} non-breaking signature change(s)")
+        signature = [c for c in signature if c.breaking]
+    limit = detail.name_limit
+    context = {
+        "model": md(verdict.model or "model", limit=limit),
+        "status": verdict.status.value,
+        "headline": headline(verdict, limit=limit),
+        "identities": _identities(verdict),
+        "reasons": [_reason(row, limit) for row in shown if row.status in (Status.FAIL, Status.WARN)],
+        "checks": [
+            {"name": md(c.name), "status": c.status.value, "icon": ICONS[c.status], "summary": md(c.summary, limit=400)}
+            for c in verdict.checks
+        ],
+        "rows": [_row(row, limit) for row in shown],
+        "has_baseline": verdict.baseline is not None,
+        "gated_count": len(gated),
+        "ungated_rows": [_row(row, limit) for row in ungated] if detail.ungated else [],
+        "ungated_count": len(ungated),
+        "charts": charts,
+        "not_charted": not_charted if charts else 0,
+        "param_changes": [
+            {"name": md_code(c.name, limit=limit), "before": _param_value(c.before), "after": _param_value(c.after)}
+            for c in params
+        ],
+        "param_change_count": len(verdict.param_changes),
+        "signature_changes": [_signature_row(c, limit) for c in signature],
+        "signature_change_count": len(verdict.signature_changes),
+        "breaking_count": sum(1 for c in verdict.signature_changes if c.breaking),
+        "changes_summary": _changes_summary(verdict),
+        "omitted": omitted,
+        "full_report": md(full_report, limit=None) if full_report else None,
+        "mlgate_version": md(verdict.mlgate_version or "", limit=40),
+        "config_hash": md((verdict.config_hash or "")[:19], limit=None),
+    }
+    return context, omitted
+
+
+def _shown_rows(rows: list[MetricRow], detail: Detail, omitted: list[str]) -> list[MetricRow]:
+    keep = set(Status)
+    if not detail.passing_rows:
+        keep &= set(_KEEP_WHEN_SHORT)
+    if not detail.warning_rows:
+        keep = {Status.FAIL}
+    shown = [r for r in rows if r.status in keep]
+    dropped = len(rows) - len(shown)
+    if detail.row_limit is not None and len(shown) > detail.row_limit:
+        dropped_failing = len(shown) - detail.row_limit
+        shown = shown[: detail.row_limit]
+        omitted.append(f"{dropped_failing} failing metric(s) beyond the first {detail.row_limit}")
+    if dropped:
+        omitted.append(f"{dropped} gated metric(s) that did not fail")
+    return shown
+
+
+def headline(verdict: Verdict, *, limit: int = 200) -> str:
+    """One line that says what happened, for the top of the report."""
+    model = md(verdict.model, limit=min(limit, 100)) if verdict.model else "model"
+    icon = HEADLINE_ICONS[verdict.status]
+    gated = verdict.gated_rows()
+    failing = [r for r in gated if r.status is Status.FAIL]
+    failed_checks = [c for c in verdict.checks if c.status is Status.FAIL]
+    warnings = sum(1 for r in gated if r.status is Status.WARN) + sum(
+        1 for c in verdict.checks if c.status is Status.WARN
+    )
+    warn_text = f", {warnings} warning(s)" if warnings else ""
+    if verdict.status is Overall.FAIL:
+        parts = []
+        if failing:
+            names = ", ".join(md(r.name, limit=40) for r in failing[:3])
+            more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
+            parts.append(f"{len(failing)} of {len(gated)} gated metric(s) failed their rule: {names}{more}")
+        parts.extend(md(c.summary, limit=160) for c in failed_checks[:2])
+        prefix = "no production model yet, and " if verdict.baseline is None else ""
+        return f"{icon} **mlgate · {model}: failed** — {prefix}{'; '.join(parts)}."
+    if not gated:
+        return (
+            f"{icon} **mlgate · {model}: {'passed' if verdict.baseline else 'no production model yet'}** — "
+            "no metrics are gated (add rules under `metrics:` in mlgate.yml); differences are shown only."
+        )
+    if verdict.status is Overall.NO_BASELINE:
+        return (
+            f"{icon} **mlgate · {model}: no production model yet** — nothing to compare against, so only "
+            f"absolute floors and ceilings were checked: {len(gated)} gated metric(s), none failed{warn_text}."
+        )
+    improved = sum(1 for r in gated if r.improved)
+    improved_text = f", {improved} improved" if improved else ""
+    return (
+        f"{icon} **mlgate · {model}: passed** — all {len(gated)} gated metric(s) within their rules"
+        f"{improved_text}{warn_text}."
+    )
+
+
+def _identities(verdict: Verdict) -> str:
+    candidate = f"**Candidate** {_identity(verdict.candidate)}"
+    if verdict.baseline is None:
+        return f"{candidate} · **Production** none yet"
+    return f"{candidate} · **Production** {_identity(verdict.baseline)}"
+
+
+def _identity(identity: Identity) -> str:
+    parts = []
+    if identity.model_version:
+        parts.append(f"version {md_code(identity.model_version, limit=40)}")
+    if identity.run_id:
+        parts.append(f"run {md_code(identity.run_id[:12], limit=40)}")
+    if identity.commit:
+        parts.append(f"commit {md_code(identity.commit[:12], limit=40)}")
+    if not parts:
+        parts.append(md_code(identity.label, limit=80))
+    return ", ".join(parts)
+
+
+def _row(row: MetricRow, limit: int) -> dict[str, str]:
+    baseline, candidate = number_pair(row.baseline, row.candidate)
+    rel = row.rel_delta
+    return {
+        "name": md(row.name, limit=limit),
+        "status": row.status.value,
+        "icon": ICONS[row.status],
+        "baseline": baseline,
+        "candidate": candidate,
+        "delta": _delta(row),
+        "delta_pct": signed(rel * 100, digits=3, suffix="%") if rel is not None else "—",
+        "rule": md(row.rule.describe(), limit=120) if row.rule else "—",
+        "reasons": md("; ".join(row.reasons), limit=300),
+    }
+
+
+def _delta(row: MetricRow) -> str:
+    delta = row.delta
+    if delta is None:
+        return "—"
+    return signed(delta, digits=3)
+
+
+def _reason(row: MetricRow, limit: int) -> dict[str, str]:
+    return {
+        "name": md(row.name, limit=limit),
+        "icon": ICONS[row.status],
+        "text": md("; ".join(row.reasons), limit=300),
+    }
+
+
+def _param_value(value: str | None) -> str:
+    return "—" if value is None else md_code(value, limit=80)
+
+
+def _signature_row(change: SignatureChange, limit: int) -> dict[str, str]:
+    return {
+        "icon": "💥" if change.breaking else "·",
+        "breaking": "breaking" if change.breaking else "",
+        "section": change.section,
+        "column": md_code(change.column, limit=limit),
+        "change": change.change,
+        "before": "—" if change.before is None else md_code(change.before, limit=80),
+        "after": "—" if change.after is None else md_code(change.after, limit=80),
+    }
+
+
+def _changes_summary(verdict: Verdict) -> str:
+    parts = []
+    if verdict.param_changes:
+        parts.append(f"{len(verdict.param_changes)} parameter(s)")
+    if verdict.signature_changes:
+        breaking = sum(1 for c in verdict.signature_changes if c.breaking)
+        text = f"{len(verdict.signature_changes)} signature change(s)"
+        if breaking:
+            text += f", {breaking} breaking"
+        parts.append(text)
+    return "; ".join(parts)

@@ -1,0 +1,66 @@
+"""Writing and reading ``verdict.json``, validated against the shipped schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.verdict import SCHEMA_VERSION, Verdict
+from mlgate.documents import Document, format_path, load_document
+from mlgate.errors import InputError
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("mlgate.schemas").joinpath("verdict.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def verdict_json(verdict: Verdict) -> str:
+    return json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def write_verdict(path: Path, verdict: Verdict) -> None:
+    write_text_atomic(path, verdict_json(verdict))
+
+
+def read_verdict(path: Path) -> Verdict:
+    document = load_document(path, what="verdict")
+    return parse_verdict(document)
+
+
+def parse_verdict(document: Document) -> Verdict:
+    import jsonschema
+
+    data = document.data
+    if not isinstance(data, dict):
+        raise document.error((), "not a verdict (expected a JSON object written by mlgate)")
+    version = data.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise document.error(
+            ("schema_version",),
+            f"written by a newer mlgate (schema {version}; this one reads {SCHEMA_VERSION}); upgrade mlgate",
+        )
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
+    if error is not None:
+        where = format_path(tuple(error.absolute_path))
+        raise InputError(f"{document.source}: {where}: not a valid mlgate verdict: {error.message[:200]}")
+    return Verdict.from_dict(data)
