@@ -31,7 +31,11 @@ def commands(group: click.Group, prefix: list[str]) -> list[tuple[list[str], cli
 
 
 def help_text(path: list[str], command: click.Command) -> str:
-    settings = {"help_option_names": ["-h", "--help"], "terminal_width": 100, "max_content_width": 100}
+    settings = {
+        "help_option_names": ["-h", "--help"],
+        "terminal_width": 100,
+        "max_content_width": 100,
+    }
     parent: click.Context | None = None
     for name in path[:-1]:
         parent = click.Context(cli, info_name=name, parent=parent, **settings)

@@ -88,7 +88,9 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         # `accuracy:` with nothing under it means "track it with the defaults".
         data = {**data, "metrics": {k: ({} if v is None else v) for k, v in metrics.items()}}
     _validate(document, data)
-    rules = tuple(_rule(document, str(name), spec) for name, spec in data.get("metrics", {}).items())
+    rules = tuple(
+        _rule(document, str(name), spec) for name, spec in data.get("metrics", {}).items()
+    )
     report = data.get("report", {})
     template = report.get("template")
     return Config(
@@ -148,25 +150,37 @@ def _describe(document: Document, error: Any) -> str:
     if validator == "type":
         problem = f"expected {_type_words(expected)}, got {_describe_value(error.instance)}"
     elif validator == "enum":
-        problem = f"must be one of {', '.join(map(str, expected))}; got {_describe_value(error.instance)}"
+        problem = (
+            f"must be one of {', '.join(map(str, expected))}; got {_describe_value(error.instance)}"
+        )
     elif validator == "minimum":
         problem = f"must be at least {expected}; got {error.instance}"
     elif validator == "maximum":
         problem = f"must be at most {expected}; got {error.instance}"
     elif validator == "pattern":
-        problem = f"{_describe_value(error.instance)} is not allowed here (letters, digits, _ and - only)"
+        problem = (
+            f"{_describe_value(error.instance)} is not allowed here (letters, digits, _ and - only)"
+        )
     elif validator in ("minLength", "maxLength"):
-        problem = f"must be {'at least' if validator == 'minLength' else 'at most'} {expected} characters long"
+        bound = "at least" if validator == "minLength" else "at most"
+        problem = f"must be {bound} {expected} characters long"
     else:
         problem = error.message
     return str(document.error(path, problem))
 
 
 def _type_words(expected: Any) -> str:
-    words = {"object": "a mapping", "number": "a number", "integer": "a whole number",
-             "string": "text", "boolean": "true or false", "array": "a list", "null": "nothing"}
+    words = {
+        "object": "a mapping",
+        "number": "a number",
+        "integer": "a whole number",
+        "string": "text",
+        "boolean": "true or false",
+        "array": "a list",
+        "null": "nothing",
+    }
     if isinstance(expected, list):
-        return " or ".join(words.get(t, t) for t in expected)
+        return " or ".join(words.get(str(t), str(t)) for t in expected)
     return words.get(expected, str(expected))
 
 
@@ -201,7 +215,9 @@ def _rule(document: Document, name: str, spec: dict[str, Any]) -> MetricRule:
             raise document.error(("metrics", name, key), "must be a finite number", ConfigError)
     low, high = spec.get("min"), spec.get("max")
     if low is not None and high is not None and low > high:
-        raise document.error(("metrics", name, "min"), f"min {low} is above max {high}", ConfigError)
+        raise document.error(
+            ("metrics", name, "min"), f"min {low} is above max {high}", ConfigError
+        )
     return MetricRule(
         name=name,
         higher_is_better=higher,

@@ -63,7 +63,9 @@ def read_text(path: Path, *, what: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
-            raise InputError(f"{path}: {what} is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
+            raise InputError(
+                f"{path}: {what} is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}"
+            )
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: {what} not found") from None
@@ -97,7 +99,9 @@ def parse_json(text: str, *, source: str) -> Document:
     try:
         data = json.loads(text, object_pairs_hook=reject_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+        raise InputError(
+            f"{source}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
     except RecursionError:
         raise InputError(f"{source}: invalid JSON: nested too deeply") from None
     return Document(source=source, data=data)
@@ -143,7 +147,9 @@ def _index_lines(
         seen: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{source}:{key_node.start_mark.line + 1}: keys must be plain text")
+                raise InputError(
+                    f"{source}:{key_node.start_mark.line + 1}: keys must be plain text"
+                )
             key = str(key_node.value)
             child = (*path, key)
             if key in seen:

@@ -22,9 +22,15 @@ from mlgate.documents import Document, KeyPath, load_document
 
 STRUCTURED_KEYS = ("metrics", "params", "signature", "run_id", "model_version", "commit", "label")
 _NON_FINITE_TEXT = {
-    "nan": math.nan, "+nan": math.nan, "-nan": math.nan,
-    "inf": math.inf, "+inf": math.inf, "infinity": math.inf, "+infinity": math.inf,
-    "-inf": -math.inf, "-infinity": -math.inf,
+    "nan": math.nan,
+    "+nan": math.nan,
+    "-nan": math.nan,
+    "inf": math.inf,
+    "+inf": math.inf,
+    "infinity": math.inf,
+    "+infinity": math.inf,
+    "-inf": -math.inf,
+    "-infinity": -math.inf,
 }
 
 
@@ -37,13 +43,18 @@ def load_metric_set(path: Path, *, role: str) -> MetricSet:
 def parse_metric_set(document: Document) -> MetricSet:
     data = document.data
     if not isinstance(data, dict):
-        raise document.error((), "expected a mapping of metric names to numbers, or {\"metrics\": {...}}")
+        raise document.error(
+            (), 'expected a mapping of metric names to numbers, or {"metrics": {...}}'
+        )
     if "metrics" not in data:
-        return MetricSet(identity=Identity(label=document.source), metrics=_metrics(document, data, ()))
+        return MetricSet(
+            identity=Identity(label=document.source), metrics=_metrics(document, data, ())
+        )
     unknown = sorted(set(data) - set(STRUCTURED_KEYS))
     if unknown:
         raise document.error(
-            (unknown[0],), f"unknown key; a structured metrics file has {', '.join(STRUCTURED_KEYS)}"
+            (unknown[0],),
+            f"unknown key; a structured metrics file has {', '.join(STRUCTURED_KEYS)}",
         )
     metrics = data["metrics"]
     if not isinstance(metrics, dict):
@@ -68,7 +79,9 @@ def _metrics(document: Document, data: dict[str, Any], path: KeyPath) -> dict[st
         if number is None:
             raise document.error(where, f"expected a number, got {_kind(value)}")
         if name in out:
-            raise document.error(where, f"metric {name!r} is defined twice once nested keys are joined with dots")
+            raise document.error(
+                where, f"metric {name!r} is defined twice once nested keys are joined with dots"
+            )
         out[name] = number
     return out
 
@@ -148,7 +161,9 @@ def _signature(document: Document, signature: Any) -> dict[str, Any] | None:
         except json.JSONDecodeError as exc:
             raise document.error(("signature",), f"not valid JSON ({exc.msg})") from None
     if not isinstance(signature, dict):
-        raise document.error(("signature",), "expected MLflow's signature mapping (inputs, outputs, params)")
+        raise document.error(
+            ("signature",), "expected MLflow's signature mapping (inputs, outputs, params)"
+        )
     try:
         normalize_signature(signature)
     except SignatureFormatError as exc:

@@ -57,10 +57,15 @@ def parse_verdict(document: Document) -> Verdict:
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise document.error(
             ("schema_version",),
-            f"written by a newer mlgate (schema {version}; this one reads {SCHEMA_VERSION}); upgrade mlgate",
+            f"written by a newer mlgate (schema {version}; "
+            f"this one reads {SCHEMA_VERSION}); upgrade mlgate",
         )
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema()).iter_errors(data)
+    )
     if error is not None:
         where = format_path(tuple(error.absolute_path))
-        raise InputError(f"{document.source}: {where}: not a valid mlgate verdict: {error.message[:200]}")
+        raise InputError(
+            f"{document.source}: {where}: not a valid mlgate verdict: {error.message[:200]}"
+        )
     return Verdict.from_dict(data)

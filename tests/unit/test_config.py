@@ -35,12 +35,28 @@ def test_good_config(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, GOOD))
     assert config.model == "churn-classifier"
     assert config.baseline_alias == "champion"
-    assert [r.name for r in config.rules] == ["accuracy", "f1", "auc", "latency_p95_ms", "tracked", "optional_metric"]
+    assert [r.name for r in config.rules] == [
+        "accuracy",
+        "f1",
+        "auc",
+        "latency_p95_ms",
+        "tracked",
+        "optional_metric",
+    ]
     accuracy, f1, auc, latency, tracked, optional = config.rules
-    assert (accuracy.tolerance, accuracy.tolerance_pct, accuracy.higher_is_better) == (0.01, None, True)
+    assert (accuracy.tolerance, accuracy.tolerance_pct, accuracy.higher_is_better) == (
+        0.01,
+        None,
+        True,
+    )
     assert (f1.tolerance, f1.tolerance_pct) == (None, 2.0)
     assert (auc.min, auc.higher_is_better, auc.required) == (0.8, True, True)
-    assert (latency.higher_is_better, latency.tolerance_pct, latency.max, latency.warn_only) == (False, 10.0, 50.0, True)
+    assert (latency.higher_is_better, latency.tolerance_pct, latency.max, latency.warn_only) == (
+        False,
+        10.0,
+        50.0,
+        True,
+    )
     assert not tracked.checks_change and not tracked.checks_bounds
     assert optional.required is False
     assert config.breaking_signature is Status.WARN
@@ -74,18 +90,45 @@ def test_find_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("metrics:\n  acc:\n    max_drp: 0.01\n", "mlgate.yml:3: metrics.acc.max_drp: unknown key; did you mean 'max_drop'?"),
+        (
+            "metrics:\n  acc:\n    max_drp: 0.01\n",
+            "mlgate.yml:3: metrics.acc.max_drp: unknown key; did you mean 'max_drop'?",
+        ),
         ("modle: x\n", "mlgate.yml:1: modle: unknown key; did you mean 'model'?"),
-        ("zzz: 1\n", "mlgate.yml:1: zzz: unknown key; allowed keys: baseline, metrics, model, report, signature"),
-        ("metrics:\n  acc: {max_drop: '1%'}\n", "mlgate.yml:2: metrics.acc.max_drop: expected a number, got text \"1%\""),
-        ("metrics:\n  acc: {max_drop: -0.1}\n", "mlgate.yml:2: metrics.acc.max_drop: must be at least 0; got -0.1"),
-        ("metrics:\n  acc: {higher_is_better: yes please}\n", "mlgate.yml:2: metrics.acc.higher_is_better: expected true or false, got text \"yes please\""),
+        (
+            "zzz: 1\n",
+            "mlgate.yml:1: zzz: unknown key; allowed keys: baseline, metrics, model, report, signature",
+        ),
+        (
+            "metrics:\n  acc: {max_drop: '1%'}\n",
+            'mlgate.yml:2: metrics.acc.max_drop: expected a number, got text "1%"',
+        ),
+        (
+            "metrics:\n  acc: {max_drop: -0.1}\n",
+            "mlgate.yml:2: metrics.acc.max_drop: must be at least 0; got -0.1",
+        ),
+        (
+            "metrics:\n  acc: {higher_is_better: yes please}\n",
+            'mlgate.yml:2: metrics.acc.higher_is_better: expected true or false, got text "yes please"',
+        ),
         ("metrics:\n  acc: 0.9\n", "mlgate.yml:2: metrics.acc: expected a mapping, got 0.9"),
         ("metrics: [acc]\n", "mlgate.yml:1: metrics: expected a mapping, got a list"),
-        ("signature: {breaking: maybe}\n", "mlgate.yml:1: signature.breaking: must be one of fail, warn, ignore; got text \"maybe\""),
-        ("report: {max_chars: 10}\n", "mlgate.yml:1: report.max_chars: must be at least 2000; got 10"),
-        ("report: {max_chars: 2000.5}\n", "mlgate.yml:1: report.max_chars: expected a whole number, got 2000.5"),
-        ("baseline: 'prod alias'\n", "mlgate.yml:1: baseline: text \"prod alias\" is not allowed here (letters, digits, _ and - only)"),
+        (
+            "signature: {breaking: maybe}\n",
+            'mlgate.yml:1: signature.breaking: must be one of fail, warn, ignore; got text "maybe"',
+        ),
+        (
+            "report: {max_chars: 10}\n",
+            "mlgate.yml:1: report.max_chars: must be at least 2000; got 10",
+        ),
+        (
+            "report: {max_chars: 2000.5}\n",
+            "mlgate.yml:1: report.max_chars: expected a whole number, got 2000.5",
+        ),
+        (
+            "baseline: 'prod alias'\n",
+            'mlgate.yml:1: baseline: text "prod alias" is not allowed here (letters, digits, _ and - only)',
+        ),
         ("model: ''\n", "mlgate.yml:1: model: must be at least 1 characters long"),
         (
             "metrics:\n  latency: {higher_is_better: false, max_drop: 5}\n",
@@ -95,12 +138,24 @@ def test_find_config(tmp_path: Path) -> None:
             "metrics:\n  acc: {max_rise_pct: 5}\n",
             "mlgate.yml:2: metrics.acc.max_rise_pct: acc is higher-is-better, so only a drop can regress it; use max_drop_pct",
         ),
-        ("metrics:\n  acc: {min: 0.9, max: 0.1}\n", "mlgate.yml:2: metrics.acc.min: min 0.9 is above max 0.1"),
-        ("metrics:\n  acc: {min: .nan}\n", "mlgate.yml:2: metrics.acc.min: must be a finite number"),
+        (
+            "metrics:\n  acc: {min: 0.9, max: 0.1}\n",
+            "mlgate.yml:2: metrics.acc.min: min 0.9 is above max 0.1",
+        ),
+        (
+            "metrics:\n  acc: {min: .nan}\n",
+            "mlgate.yml:2: metrics.acc.min: must be a finite number",
+        ),
         ("metrics:\n  1: {min: 0}\n", "mlgate.yml:2: metrics.1: keys must be text; quote it"),
         ("- a\n- b\n", "mlgate.yml: expected a mapping of settings at the top level"),
-        ("metrics:\n  acc: {}\n  acc: {}\n", "mlgate.yml:3: metrics.acc: duplicate key (YAML would silently keep only the last one)"),
-        ("metrics: {acc: [\n", "mlgate.yml:2: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'"),
+        (
+            "metrics:\n  acc: {}\n  acc: {}\n",
+            "mlgate.yml:3: metrics.acc: duplicate key (YAML would silently keep only the last one)",
+        ),
+        (
+            "metrics: {acc: [\n",
+            "mlgate.yml:2: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'",
+        ),
         ("a: &x [*x, *x]\n", None),
     ],
 )
@@ -118,8 +173,8 @@ def test_every_schema_problem_is_reported_one_per_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value).splitlines() == [
-        f"{path}:2: metrics.a.max_drop: expected a number, got text \"x\"",
-        f"{path}:3: metrics.b.min: expected a number, got text \"y\"",
+        f'{path}:2: metrics.a.max_drop: expected a number, got text "x"',
+        f'{path}:3: metrics.b.min: expected a number, got text "y"',
     ]
 
 
@@ -143,5 +198,15 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
 
 def test_schema_documents_every_rule_key() -> None:
     rule = schema()["$defs"]["rule"]["properties"]
-    assert set(rule) == {"higher_is_better", "max_drop", "max_drop_pct", "max_rise", "max_rise_pct", "min", "max", "required", "warn_only"}
+    assert set(rule) == {
+        "higher_is_better",
+        "max_drop",
+        "max_drop_pct",
+        "max_rise",
+        "max_rise_pct",
+        "min",
+        "max",
+        "required",
+        "warn_only",
+    }
     assert all("description" in spec for spec in rule.values())

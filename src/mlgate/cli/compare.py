@@ -27,35 +27,62 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
 
 @click.command("compare", epilog=EPILOG)
 @click.option(
-    "--candidate", type=FilePath, required=True, envvar="MLGATE_CANDIDATE", show_envvar=True,
+    "--candidate",
+    type=FilePath,
+    required=True,
+    envvar="MLGATE_CANDIDATE",
+    show_envvar=True,
     help="Metrics file of the candidate model.",
 )
 @click.option(
-    "--baseline", type=FilePath, envvar="MLGATE_BASELINE", show_envvar=True,
+    "--baseline",
+    type=FilePath,
+    envvar="MLGATE_BASELINE",
+    show_envvar=True,
     help="Metrics file of the production model. Leave out when there is none yet.",
 )
 @config_option
 @click.option(
-    "--model", envvar="MLGATE_MODEL", show_envvar=True,
+    "--model",
+    envvar="MLGATE_MODEL",
+    show_envvar=True,
     help="Model name for the report (default: model in mlgate.yml).",
 )
 @click.option(
-    "--out", "verdict_path", type=FilePath, default=Path("verdict.json"), show_default=True,
-    envvar="MLGATE_VERDICT", show_envvar=True, help="Where to write the verdict.",
+    "--out",
+    "verdict_path",
+    type=FilePath,
+    default=Path("verdict.json"),
+    show_default=True,
+    envvar="MLGATE_VERDICT",
+    show_envvar=True,
+    help="Where to write the verdict.",
 )
 @click.option(
-    "--report", "report_path", type=FilePath, default=Path("report.md"), show_default=True,
-    envvar="MLGATE_REPORT", show_envvar=True, help="Where to write the Markdown report.",
+    "--report",
+    "report_path",
+    type=FilePath,
+    default=Path("report.md"),
+    show_default=True,
+    envvar="MLGATE_REPORT",
+    show_envvar=True,
+    help="Where to write the Markdown report.",
 )
 @report_options
 @click.option(
-    "--print", "print_format", type=click.Choice(["text", "markdown", "json", "none"]),
-    default="text", show_default=True, envvar="MLGATE_PRINT", show_envvar=True,
+    "--print",
+    "print_format",
+    type=click.Choice(["text", "markdown", "json", "none"]),
+    default="text",
+    show_default=True,
+    envvar="MLGATE_PRINT",
+    show_envvar=True,
     help="What to print on standard output.",
 )
 @click.pass_context
 def compare_command(
     ctx: click.Context,
+    *,
     candidate: Path,
     baseline: Path | None,
     config_path: Path | None,
@@ -76,9 +103,11 @@ def compare_command(
     from mlgate.config import find_config, load_config
     from mlgate.flows import compare_files
 
-    config = load_config(find_config(config_path, cwd=Path.cwd()))
+    config = load_config(find_config(config_path, cwd=Path()))
     verdict = compare_files(candidate=candidate, baseline=baseline, config=config, model=model)
     options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
-    markdown = write_outputs(verdict, verdict_path=verdict_path, report_path=report_path, options=options)
+    markdown = write_outputs(
+        verdict, verdict_path=verdict_path, report_path=report_path, options=options
+    )
     print_verdict(verdict, markdown=markdown, fmt=print_format, color=sys.stdout.isatty())
     ctx.exit(0 if verdict.passed else 1)

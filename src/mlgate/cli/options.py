@@ -15,23 +15,39 @@ FilePath = click.Path(path_type=Path, dir_okay=False)
 
 def config_option(func: F) -> F:
     return click.option(
-        "--config", "-c", "config_path", type=FilePath, envvar="MLGATE_CONFIG", show_envvar=True,
+        "--config",
+        "-c",
+        "config_path",
+        type=FilePath,
+        envvar="MLGATE_CONFIG",
+        show_envvar=True,
         help="mlgate.yml to use. Default: ./mlgate.yml or ./mlgate.yaml if present, else no rules.",
     )(func)
 
 
 def report_options(func: F) -> F:
     func = click.option(
-        "--chart/--no-chart", default=None, envvar="MLGATE_CHART", show_envvar=True,
+        "--chart/--no-chart",
+        default=None,
+        envvar="MLGATE_CHART",
+        show_envvar=True,
         help="Draw the Mermaid chart (default: report.chart in mlgate.yml, else on).",
     )(func)
     func = click.option(
-        "--max-chars", type=click.IntRange(2000, 1_000_000), envvar="MLGATE_MAX_CHARS",
+        "--max-chars",
+        type=click.IntRange(2000, 1_000_000),
+        envvar="MLGATE_MAX_CHARS",
         show_envvar=True,
-        help="Size budget of the report; it is shortened to fit (default: report.max_chars, else 65536).",
+        help=(
+            "Size budget of the report; it is shortened to fit "
+            "(default: report.max_chars, else 65536)."
+        ),
     )(func)
     func = click.option(
-        "--template", type=FilePath, envvar="MLGATE_TEMPLATE", show_envvar=True,
+        "--template",
+        type=FilePath,
+        envvar="MLGATE_TEMPLATE",
+        show_envvar=True,
         help="Jinja2 Markdown template to render instead of the built-in one.",
     )(func)
     return func

@@ -21,17 +21,27 @@ Examples:
 @click.command("report", epilog=EPILOG)
 @click.argument("verdict_path", metavar="VERDICT", type=FilePath, envvar="MLGATE_VERDICT")
 @click.option(
-    "--out", "out_path", type=FilePath, envvar="MLGATE_REPORT", show_envvar=True,
+    "--out",
+    "out_path",
+    type=FilePath,
+    envvar="MLGATE_REPORT",
+    show_envvar=True,
     help="Write the report here instead of standard output.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
-    show_default=True, envvar="MLGATE_REPORT_FORMAT", show_envvar=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "text"]),
+    default="markdown",
+    show_default=True,
+    envvar="MLGATE_REPORT_FORMAT",
+    show_envvar=True,
     help="markdown for PRs/MRs, text for a terminal.",
 )
 @config_option
 @report_options
 def report_command(
+    *,
     verdict_path: Path,
     out_path: Path | None,
     fmt: str,
@@ -54,7 +64,7 @@ def report_command(
     if fmt == "text":
         text = render_terminal(verdict)
     else:
-        config = load_config(find_config(config_path, cwd=Path.cwd()))
+        config = load_config(find_config(config_path, cwd=Path()))
         options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
         text = render_markdown(
             verdict, max_chars=options.max_chars, template=options.template, chart=options.chart

@@ -47,7 +47,9 @@ def normalize_signature(raw: Mapping[str, Any]) -> Signature:
     """MLflow's signature dict → ``{section: {column: spec}}``; raises SignatureFormatError."""
     unknown = sorted(set(raw) - set(SECTIONS))
     if unknown:
-        raise SignatureFormatError((unknown[0],), "unknown signature section; expected inputs, outputs, params")
+        raise SignatureFormatError(
+            (unknown[0],), "unknown signature section; expected inputs, outputs, params"
+        )
     out: Signature = {}
     for section in SECTIONS:
         value = raw.get(section)
@@ -94,7 +96,9 @@ def _type_text(spec: Mapping[str, Any]) -> str:
     return json.dumps(rest, sort_keys=True, separators=(",", ":"))
 
 
-def diff_signatures(baseline: Signature | None, candidate: Signature | None) -> list[SignatureChange]:
+def diff_signatures(
+    baseline: Signature | None, candidate: Signature | None
+) -> list[SignatureChange]:
     if baseline is None and candidate is None:
         return []
     if baseline is None or candidate is None:
@@ -131,13 +135,21 @@ def _signature_change(
         spec = after[column]
         breaking = section == "inputs" and spec["required"]
         return SignatureChange(
-            section=section, column=column, change="added", before=None,
-            after=_spec_text(spec), breaking=breaking,
+            section=section,
+            column=column,
+            change="added",
+            before=None,
+            after=_spec_text(spec),
+            breaking=breaking,
         )
     if kind == "dictionary_item_removed" and len(path) == 1:
         return SignatureChange(
-            section=section, column=column, change="removed",
-            before=_spec_text(before[column]), after=None, breaking=True,
+            section=section,
+            column=column,
+            change="removed",
+            before=_spec_text(before[column]),
+            after=None,
+            breaking=True,
         )
     attribute = str(path[1]) if len(path) > 1 else "type"
     old, new = before[column].get(attribute), after[column].get(attribute)
@@ -145,13 +157,19 @@ def _signature_change(
         # Only newly required inputs break callers; relaxing a requirement does not.
         breaking = section == "inputs" and bool(new) and not old
         return SignatureChange(
-            section=section, column=column, change="required",
-            before="required" if old else "optional", after="required" if new else "optional",
+            section=section,
+            column=column,
+            change="required",
+            before="required" if old else "optional",
+            after="required" if new else "optional",
             breaking=breaking,
         )
     return SignatureChange(
-        section=section, column=column, change=attribute,
-        before=None if old is None else str(old), after=None if new is None else str(new),
+        section=section,
+        column=column,
+        change=attribute,
+        before=None if old is None else str(old),
+        after=None if new is None else str(new),
         breaking=True,
     )
 

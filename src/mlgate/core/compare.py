@@ -93,7 +93,9 @@ def _describe_change(change: SignatureChange) -> str:
     return f"{where} {change.change} {change.before} → {change.after}"
 
 
-def overall_status(rows: Sequence[MetricRow], checks: Sequence[Check], *, has_baseline: bool) -> Overall:
+def overall_status(
+    rows: Sequence[MetricRow], checks: Sequence[Check], *, has_baseline: bool
+) -> Overall:
     if any(r.status is Status.FAIL for r in rows) or any(c.status is Status.FAIL for c in checks):
         return Overall.FAIL
     return Overall.PASS if has_baseline else Overall.NO_BASELINE
@@ -118,7 +120,11 @@ def judge_metrics(
 def judge(rule: MetricRule, candidate: float | None, baseline: float | None) -> MetricRow:
     def row(status: Status, *reasons: str) -> MetricRow:
         return MetricRow(
-            name=rule.name, baseline=baseline, candidate=candidate, status=status, rule=rule,
+            name=rule.name,
+            baseline=baseline,
+            candidate=candidate,
+            status=status,
+            rule=rule,
             reasons=reasons,
         )
 
@@ -141,7 +147,9 @@ def judge(rule: MetricRule, candidate: float | None, baseline: float | None) -> 
     if notes:
         return row(Status.WARN, *notes)
     if baseline is None:
-        return row(Status.NEW, "no baseline value" + ("; bounds checked" if rule.checks_bounds else ""))
+        return row(
+            Status.NEW, "no baseline value" + ("; bounds checked" if rule.checks_bounds else "")
+        )
     return row(Status.PASS)
 
 
@@ -180,7 +188,9 @@ def _ungated(name: str, candidate: float | None, baseline: float | None) -> Metr
         reasons = ("not reported by the candidate",)
     elif not math.isfinite(candidate):
         reasons = (f"candidate value is {_nonfinite_word(candidate)}",)
-    return MetricRow(name=name, baseline=baseline, candidate=candidate, status=Status.INFO, reasons=reasons)
+    return MetricRow(
+        name=name, baseline=baseline, candidate=candidate, status=Status.INFO, reasons=reasons
+    )
 
 
 def _close(a: float, b: float) -> bool:

@@ -28,9 +28,11 @@ class Chart:
 
 
 def build_charts(rows: Sequence[MetricRow], *, with_baseline: bool) -> tuple[list[Chart], int]:
-    """Charts for the gated rows that have finite values; also how many rows were left out."""
+    """Charts for the gated rows that have finite values; also how many gated rows are not
+    on any chart (missing or non-finite values, or past the limits)."""
     usable = [
-        row for row in rows
+        row
+        for row in rows
         if row.gated and _finite(row.candidate) and (not with_baseline or _finite(row.baseline))
     ]
     groups = _group_by_magnitude(usable, with_baseline=with_baseline)
@@ -39,10 +41,10 @@ def build_charts(rows: Sequence[MetricRow], *, with_baseline: bool) -> tuple[lis
     for group in groups:
         if len(charts) == MAX_CHARTS:
             break
-        group = group[:MAX_METRICS_PER_CHART]
-        charts.append(_chart(group, with_baseline=with_baseline))
-        shown += len(group)
-    return charts, len(usable) - shown
+        charted = group[:MAX_METRICS_PER_CHART]
+        charts.append(_chart(charted, with_baseline=with_baseline))
+        shown += len(charted)
+    return charts, sum(1 for row in rows if row.gated) - shown
 
 
 def _finite(value: float | None) -> bool:
@@ -58,11 +60,12 @@ def _values(row: MetricRow, *, with_baseline: bool) -> list[float]:
 
 def _group_by_magnitude(rows: list[MetricRow], *, with_baseline: bool) -> list[list[MetricRow]]:
     """Proportions (all values in [0, 1]) share one chart; others group within 10×."""
-    proportions = [r for r in rows if all(0 <= v <= 1 for v in _values(r, with_baseline=with_baseline))]
-    others = sorted(
-        (r for r in rows if r not in proportions),
-        key=lambda r: max(abs(v) for v in _values(r, with_baseline=with_baseline)),
-    )
+    proportions: list[MetricRow] = []
+    others: list[MetricRow] = []
+    for row in rows:
+        values = _values(row, with_baseline=with_baseline)
+        (proportions if all(0 <= v <= 1 for v in values) else others).append(row)
+    others.sort(key=lambda r: max(abs(v) for v in _values(r, with_baseline=with_baseline)))
     groups = [proportions] if proportions else []
     current: list[MetricRow] = []
     smallest = 0.0
@@ -100,7 +103,7 @@ def _chart(rows: list[MetricRow], *, with_baseline: bool) -> Chart:
 
 
 def _axis(low: float, high: float) -> tuple[float, float]:
-    if 0 <= low and high <= 1:
+    if low >= 0 and high <= 1:
         return 0.0, 1.0
     bottom = min(0.0, _nice(low, up=False))
     top = max(0.0, _nice(high, up=True))
@@ -110,16 +113,16 @@ def _axis(low: float, high: float) -> tuple[float, float]:
 
 
 def _nice(value: float, *, up: bool) -> float:
-    """Round ``value`` away from zero to 1, 2 or 5 × a power of ten (with 10% headroom)."""
-    if value == 0:
+    """The axis end for ``value``: away from zero to 1, 2, 2.5 or 5 × a power of ten,
+    with 10% headroom; an end on the other side of zero from ``value`` is zero."""
+    if value == 0 or (value > 0) != up:
         return 0.0
     target = abs(value) * 1.1
-    step = 10 ** math.floor(math.log10(target))
-    for factor in (1, 2, 2.5, 5, 10):
-        if factor * step >= target:
-            rounded = factor * step
-            break
-    return rounded if (value > 0) == up else -rounded if value < 0 else 0.0
+    if not math.isfinite(target):
+        return value
+    step = 10.0 ** math.floor(math.log10(target))
+    rounded = next((f * step for f in (1, 2, 2.5, 5, 10) if f * step >= target), target)
+    return rounded if value > 0 else -rounded
 
 
 def _label(name: str) -> str:

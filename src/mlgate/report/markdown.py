@@ -39,7 +39,9 @@ _SHORTER = (
 
 def marker(model: str | None) -> str:
     """The hidden line that identifies mlgate's report for ``model`` in a PR/MR thread."""
-    name = _MARKER_SAFE.sub(lambda m: "%" + "%".join(f"{b:02X}" for b in m.group().encode()), model or "")
+    name = _MARKER_SAFE.sub(
+        lambda m: "%" + "%".join(f"{b:02X}" for b in m.group().encode()), model or ""
+    )
     return f"{MARKER_PREFIX}{name} -->"
 
 
@@ -141,7 +143,10 @@ def _compile(source: str, *, origin: str) -> Template:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
         autoescape=False,  # the context is escaped Markdown already (report/view.py)
     )
     try:

@@ -10,8 +10,12 @@ from mlgate.report.text import clean, number_pair, signed
 
 _WORDS = {Overall.PASS: "PASSED", Overall.FAIL: "FAILED", Overall.NO_BASELINE: "NO BASELINE"}
 _COLORS = {
-    Status.FAIL: "red", Status.WARN: "yellow", Status.MISSING: "yellow",
-    Status.NEW: "cyan", Status.PASS: "green", Status.INFO: None,
+    Status.FAIL: "red",
+    Status.WARN: "yellow",
+    Status.MISSING: "yellow",
+    Status.NEW: "cyan",
+    Status.PASS: "green",
+    Status.INFO: None,
 }
 Style = Callable[[str, str | None], str]
 
@@ -23,15 +27,26 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
     lines = [style(f"mlgate · {model}: {_WORDS[verdict.status]}", overall_color[verdict.status])]
     lines.append(_summary(verdict))
     for check in verdict.checks:
-        lines.append(style(f"  {check.status.value.upper()} {check.name}: {clean(check.summary)}", _COLORS[check.status]))
+        lines.append(
+            style(
+                f"  {check.status.value.upper()} {check.name}: {clean(check.summary)}",
+                _COLORS[check.status],
+            )
+        )
     if verdict.metrics:
         lines.append("")
         lines.extend(_table(verdict.metrics, style))
-    reasons = [row for row in verdict.metrics if row.reasons and row.status in (Status.FAIL, Status.WARN, Status.MISSING)]
+    reasons = [
+        row
+        for row in verdict.metrics
+        if row.reasons and row.status in (Status.FAIL, Status.WARN, Status.MISSING)
+    ]
     if reasons:
         lines.append("")
         for row in reasons:
-            lines.append(f"  {clean(row.name, limit=60)}: {clean('; '.join(row.reasons), limit=200)}")
+            lines.append(
+                f"  {clean(row.name, limit=60)}: {clean('; '.join(row.reasons), limit=200)}"
+            )
     if verdict.param_changes or verdict.signature_changes:
         lines.append("")
         lines.extend(_changes(verdict))
@@ -41,7 +56,7 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
 def _summary(verdict: Verdict) -> str:
     candidate = _name(verdict.candidate)
     if verdict.baseline is None:
-        return f"candidate {candidate} · no production model yet: only floors and ceilings were checked"
+        return f"candidate {candidate} · no production model yet: only floors and ceilings checked"
     baseline = _name(verdict.baseline)
     gated = verdict.gated_rows()
     failed = sum(1 for r in gated if r.status is Status.FAIL)
@@ -60,15 +75,17 @@ def _table(rows: tuple[MetricRow, ...], style: Style) -> list[str]:
     for row in rows:
         baseline, candidate = number_pair(row.baseline, row.candidate)
         rel = row.rel_delta
-        body.append([
-            row.status.value,
-            clean(row.name, limit=40),
-            baseline,
-            candidate,
-            signed(row.delta),
-            signed(rel * 100, suffix="%") if rel is not None else "—",
-            clean(row.rule.describe(), limit=40) if row.rule else "not gated",
-        ])
+        body.append(
+            [
+                row.status.value,
+                clean(row.name, limit=40),
+                baseline,
+                candidate,
+                signed(row.delta),
+                signed(rel * 100, suffix="%") if rel is not None else "—",
+                clean(row.rule.describe(), limit=40) if row.rule else "not gated",
+            ]
+        )
     widths = [max(_width(cells[i]) for cells in [header, *body]) for i in range(len(header))]
     right = {2, 3, 4, 5}
 
@@ -80,7 +97,7 @@ def _table(rows: tuple[MetricRow, ...], style: Style) -> list[str]:
         return "  " + "  ".join(out).rstrip()
 
     lines = [line(header)]
-    for row, cells in zip(rows, body):
+    for row, cells in zip(rows, body, strict=True):
         text = line(cells)
         status = cells[0]
         lines.append(text.replace(status, style(status, _COLORS[row.status]), 1))
@@ -97,7 +114,9 @@ def _changes(verdict: Verdict) -> list[str]:
         flag = "BREAKING " if s.breaking else ""
         before = clean(s.before or "—", limit=40)
         after = clean(s.after or "—", limit=40)
-        lines.append(f"  {flag}{s.section}.{clean(s.column, limit=60)} {s.change}: {before} → {after}")
+        lines.append(
+            f"  {flag}{s.section}.{clean(s.column, limit=60)} {s.change}: {before} → {after}"
+        )
     return lines
 
 

@@ -16,33 +16,36 @@ _MD_SPECIAL = set("\\`*_{}[]()<>#+!|~&$:\"'=^")
 # Zero-width space: breaks @mentions and #123 references without changing how they look.
 _ZWSP = "\u200b"
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+_ASCII_CONTROLS = str.maketrans({chr(c): " " for c in (*range(0x20), 0x7F)})
+_MD_ESCAPES = str.maketrans(
+    {
+        **{ch: "\\" + ch for ch in _MD_SPECIAL},
+        "#": "\\#" + _ZWSP,
+        "@": "@" + _ZWSP,
+    }
+)
 
 
 def clean(text: str, *, limit: int | None = None) -> str:
     """One line of printable text: control and bidi-override characters become spaces."""
-    out = []
-    for ch in str(text):
-        if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != _ZWSP:
-            out.append(" ")
-        else:
-            out.append(ch)
-    line = "".join(out).strip()
+    text = str(text)
+    if text.isascii():
+        line = text.translate(_ASCII_CONTROLS)
+    else:
+        line = "".join(" " if _is_control(ch) else ch for ch in text)
+    line = line.strip()
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line
 
 
+def _is_control(ch: str) -> bool:
+    return ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != _ZWSP)
+
+
 def md(text: str, *, limit: int | None = 200) -> str:
     """Escape ``text`` for a GitHub-flavoured Markdown table cell or paragraph."""
-    out = []
-    for ch in clean(text, limit=limit):
-        if ch in _MD_SPECIAL:
-            out.append("\\" + ch)
-        elif ch in "@#":
-            out.append(ch + _ZWSP)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return clean(text, limit=limit).translate(_MD_ESCAPES)
 
 
 def md_code(text: str, *, limit: int | None = 200) -> str:

@@ -15,8 +15,12 @@ from mlgate.report.chart import build_charts
 from mlgate.report.text import md, md_code, number_pair, signed
 
 ICONS = {
-    Status.FAIL: "❌", Status.WARN: "⚠️", Status.MISSING: "❔", Status.NEW: "🆕",
-    Status.PASS: "✅", Status.INFO: "ℹ️",
+    Status.FAIL: "❌",
+    Status.WARN: "⚠️",
+    Status.MISSING: "❔",
+    Status.NEW: "🆕",
+    Status.PASS: "✅",
+    Status.INFO: "ℹ️",
 }
 HEADLINE_ICONS = {Overall.PASS: "✅", Overall.FAIL: "❌", Overall.NO_BASELINE: "🆕"}
 _KEEP_WHEN_SHORT = (Status.FAIL, Status.WARN, Status.MISSING)
@@ -70,9 +74,16 @@ def build_context(
         "status": verdict.status.value,
         "headline": headline(verdict, limit=limit),
         "identities": _identities(verdict),
-        "reasons": [_reason(row, limit) for row in shown if row.status in (Status.FAIL, Status.WARN)],
+        "reasons": [
+            _reason(row, limit) for row in shown if row.status in (Status.FAIL, Status.WARN)
+        ],
         "checks": [
-            {"name": md(c.name), "status": c.status.value, "icon": ICONS[c.status], "summary": md(c.summary, limit=400)}
+            {
+                "name": md(c.name),
+                "status": c.status.value,
+                "icon": ICONS[c.status],
+                "summary": md(c.summary, limit=400),
+            }
             for c in verdict.checks
         ],
         "rows": [_row(row, limit) for row in shown],
@@ -83,7 +94,11 @@ def build_context(
         "charts": charts,
         "not_charted": not_charted if charts else 0,
         "param_changes": [
-            {"name": md_code(c.name, limit=limit), "before": _param_value(c.before), "after": _param_value(c.after)}
+            {
+                "name": md_code(c.name, limit=limit),
+                "before": _param_value(c.before),
+                "after": _param_value(c.after),
+            }
             for c in params
         ],
         "param_change_count": len(verdict.param_changes),
@@ -132,19 +147,23 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
         if failing:
             names = ", ".join(md(r.name, limit=40) for r in failing[:3])
             more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
-            parts.append(f"{len(failing)} of {len(gated)} gated metric(s) failed their rule: {names}{more}")
+            parts.append(
+                f"{len(failing)} of {len(gated)} gated metric(s) failed their rule: {names}{more}"
+            )
         parts.extend(md(c.summary, limit=160) for c in failed_checks[:2])
         prefix = "no production model yet, and " if verdict.baseline is None else ""
         return f"{icon} **mlgate · {model}: failed** — {prefix}{'; '.join(parts)}."
+    outcome = "passed" if verdict.baseline else "no production model yet"
     if not gated:
         return (
-            f"{icon} **mlgate · {model}: {'passed' if verdict.baseline else 'no production model yet'}** — "
-            "no metrics are gated (add rules under `metrics:` in mlgate.yml); differences are shown only."
+            f"{icon} **mlgate · {model}: {outcome}** — no metrics are gated "
+            "(add rules under `metrics:` in mlgate.yml); differences are shown only."
         )
     if verdict.status is Overall.NO_BASELINE:
         return (
-            f"{icon} **mlgate · {model}: no production model yet** — nothing to compare against, so only "
-            f"absolute floors and ceilings were checked: {len(gated)} gated metric(s), none failed{warn_text}."
+            f"{icon} **mlgate · {model}: {outcome}** — nothing to compare against, so only "
+            "absolute floors and ceilings were checked: "
+            f"{len(gated)} gated metric(s), none failed{warn_text}."
         )
     improved = sum(1 for r in gated if r.improved)
     improved_text = f", {improved} improved" if improved else ""

@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from mlgate.core.changes import SignatureFormatError, diff_params, diff_signatures, normalize_signature
+from mlgate.core.changes import (
+    SignatureFormatError,
+    diff_params,
+    diff_signatures,
+    normalize_signature,
+)
 from mlgate.core.verdict import ParamChange
 
 
@@ -40,8 +45,16 @@ def sig(**sections: Any) -> dict[str, Any]:
     ("before", "after", "expected"),
     [
         # (section, column, change, before, after, breaking)
-        (sig(inputs=cols({"name": "a", "type": "long"})), sig(inputs=cols()), [("inputs", "a", "removed", "long", None, True)]),
-        (sig(inputs=cols()), sig(inputs=cols({"name": "a", "type": "long"})), [("inputs", "a", "added", None, "long", True)]),
+        (
+            sig(inputs=cols({"name": "a", "type": "long"})),
+            sig(inputs=cols()),
+            [("inputs", "a", "removed", "long", None, True)],
+        ),
+        (
+            sig(inputs=cols()),
+            sig(inputs=cols({"name": "a", "type": "long"})),
+            [("inputs", "a", "added", None, "long", True)],
+        ),
         (
             sig(inputs=cols()),
             sig(inputs=cols({"name": "a", "type": "long", "required": False})),
@@ -62,32 +75,69 @@ def sig(**sections: Any) -> dict[str, Any]:
             sig(inputs=cols({"name": "a", "type": "long", "required": False})),
             [("inputs", "a", "required", "required", "optional", False)],
         ),
-        (sig(outputs=cols({"name": "p", "type": "double"})), sig(outputs=cols()), [("outputs", "p", "removed", "double", None, True)]),
-        (sig(outputs=cols()), sig(outputs=cols({"name": "p", "type": "double"})), [("outputs", "p", "added", None, "double", False)]),
         (
-            sig(inputs=cols({"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}})),
-            sig(inputs=cols({"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 4]}})),
+            sig(outputs=cols({"name": "p", "type": "double"})),
+            sig(outputs=cols()),
+            [("outputs", "p", "removed", "double", None, True)],
+        ),
+        (
+            sig(outputs=cols()),
+            sig(outputs=cols({"name": "p", "type": "double"})),
+            [("outputs", "p", "added", None, "double", False)],
+        ),
+        (
+            sig(
+                inputs=cols(
+                    {"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}}
+                )
+            ),
+            sig(
+                inputs=cols(
+                    {"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 4]}}
+                )
+            ),
             [("inputs", "[0]", "type", "tensor<float32>", "tensor<float64>", True)],
         ),
-        (None, sig(inputs=cols()), [("signature", "(whole signature)", "added", None, "present", False)]),
-        (sig(inputs=cols()), None, [("signature", "(whole signature)", "removed", "present", None, False)]),
+        (
+            None,
+            sig(inputs=cols()),
+            [("signature", "(whole signature)", "added", None, "present", False)],
+        ),
+        (
+            sig(inputs=cols()),
+            None,
+            [("signature", "(whole signature)", "removed", "present", None, False)],
+        ),
         (None, None, []),
-        (sig(inputs=cols({"name": "a", "type": "long"})), sig(inputs=cols({"name": "a", "type": "long"})), []),
+        (
+            sig(inputs=cols({"name": "a", "type": "long"})),
+            sig(inputs=cols({"name": "a", "type": "long"})),
+            [],
+        ),
     ],
 )
 def test_signature_changes(before: Any, after: Any, expected: list[tuple[Any, ...]]) -> None:
     changes = diff_signatures(before, after)
-    assert [(c.section, c.column, c.change, c.before, c.after, c.breaking) for c in changes] == expected
+    assert [
+        (c.section, c.column, c.change, c.before, c.after, c.breaking) for c in changes
+    ] == expected
 
 
 def test_breaking_changes_come_first() -> None:
     before = sig(inputs=cols({"name": "a", "type": "long"}), outputs=cols())
-    after = sig(inputs=cols({"name": "b", "type": "long", "required": False}), outputs=cols({"name": "p", "type": "double"}))
+    after = sig(
+        inputs=cols({"name": "b", "type": "long", "required": False}),
+        outputs=cols({"name": "p", "type": "double"}),
+    )
     assert [c.breaking for c in diff_signatures(before, after)] == [True, False, False]
 
 
 def test_mlflow_mlmodel_form_with_json_strings() -> None:
-    raw = {"inputs": json.dumps([{"name": "x", "type": "double"}]), "outputs": json.dumps([{"type": "long"}]), "params": None}
+    raw = {
+        "inputs": json.dumps([{"name": "x", "type": "double"}]),
+        "outputs": json.dumps([{"type": "long"}]),
+        "params": None,
+    }
     assert normalize_signature(raw) == {
         "inputs": {"x": {"type": "double", "required": True, "shape": None}},
         "outputs": {"[0]": {"type": "long", "required": True, "shape": None}},
@@ -101,11 +151,17 @@ def test_mlflow_mlmodel_form_with_json_strings() -> None:
         ({"inputs": {"a": 1}}, ("inputs",), "expected a list"),
         ({"inputs": [1]}, ("inputs", 0), "expected an object"),
         ({"inputs": [{"name": "a"}]}, ("inputs", 0), "missing 'type'"),
-        ({"inputs": [{"name": "a", "type": "x"}, {"name": "a", "type": "y"}]}, ("inputs", 1), "duplicate column"),
+        (
+            {"inputs": [{"name": "a", "type": "x"}, {"name": "a", "type": "y"}]},
+            ("inputs", 1),
+            "duplicate column",
+        ),
         ({"input": []}, ("input",), "unknown signature section"),
     ],
 )
-def test_malformed_signatures_name_the_field(raw: dict[str, Any], field: tuple[Any, ...], problem: str) -> None:
+def test_malformed_signatures_name_the_field(
+    raw: dict[str, Any], field: tuple[Any, ...], problem: str
+) -> None:
     with pytest.raises(SignatureFormatError) as caught:
         normalize_signature(raw)
     assert caught.value.path == field

@@ -42,7 +42,9 @@ BASE = {"accuracy": 0.90, "auc": 0.93, "latency": 40.0}
         ({"accuracy": math.nan, "auc": 0.94, "latency": 41.0}, BASE, Overall.FAIL),
     ],
 )
-def test_overall_status(candidate: dict[str, float], baseline: dict[str, float] | None, expected: Overall) -> None:
+def test_overall_status(
+    candidate: dict[str, float], baseline: dict[str, float] | None, expected: Overall
+) -> None:
     verdict = compare(
         candidate=side("c", candidate),
         baseline=side("b", baseline) if baseline is not None else None,
@@ -53,7 +55,9 @@ def test_overall_status(candidate: dict[str, float], baseline: dict[str, float] 
 
 def test_rows_worst_first_then_rule_order_then_ungated_by_name() -> None:
     verdict = compare(
-        candidate=side("c", {"accuracy": 0.5, "auc": 0.9, "latency": 41.0, "zeta": 1.0, "alpha": 2.0}),
+        candidate=side(
+            "c", {"accuracy": 0.5, "auc": 0.9, "latency": 41.0, "zeta": 1.0, "alpha": 2.0}
+        ),
         baseline=side("b", {**BASE, "beta": 3.0}),
         policy=policy(),
     )
@@ -81,7 +85,9 @@ def test_ungated_metrics_never_fail_the_gate() -> None:
 
 def test_identities_and_metadata_are_carried() -> None:
     verdict = compare(
-        candidate=MetricSet(identity=Identity(label="c", model_version="7", run_id="r7", commit="abc"), metrics={}),
+        candidate=MetricSet(
+            identity=Identity(label="c", model_version="7", run_id="r7", commit="abc"), metrics={}
+        ),
         baseline=MetricSet(identity=Identity(label="b", model_version="6"), metrics={}),
         policy=GatePolicy(model="churn", rules=(), config_hash="sha256:x"),
         created_at="2026-11-27T00:00:00Z",
@@ -89,7 +95,11 @@ def test_identities_and_metadata_are_carried() -> None:
     )
     assert verdict.candidate.model_version == "7"
     assert verdict.baseline is not None and verdict.baseline.model_version == "6"
-    assert (verdict.model, verdict.config_hash, verdict.created_at) == ("churn", "sha256:x", "2026-11-27T00:00:00Z")
+    assert (verdict.model, verdict.config_hash, verdict.created_at) == (
+        "churn",
+        "sha256:x",
+        "2026-11-27T00:00:00Z",
+    )
 
 
 SIG_BASE = {"inputs": [{"name": "age", "type": "long"}, {"name": "plan", "type": "string"}]}
@@ -98,9 +108,15 @@ SIG_BREAKING = {"inputs": [{"name": "age", "type": "double"}]}
 
 @pytest.mark.parametrize(
     ("setting", "expected_overall", "expected_check"),
-    [(Status.FAIL, Overall.FAIL, Status.FAIL), (Status.WARN, Overall.PASS, Status.WARN), (Status.PASS, Overall.PASS, None)],
+    [
+        (Status.FAIL, Overall.FAIL, Status.FAIL),
+        (Status.WARN, Overall.PASS, Status.WARN),
+        (Status.PASS, Overall.PASS, None),
+    ],
 )
-def test_breaking_signature_check(setting: Status, expected_overall: Overall, expected_check: Status | None) -> None:
+def test_breaking_signature_check(
+    setting: Status, expected_overall: Overall, expected_check: Status | None
+) -> None:
     verdict = compare(
         candidate=side("c", {}, signature=SIG_BREAKING),
         baseline=side("b", {}, signature=SIG_BASE),
@@ -119,6 +135,8 @@ def test_breaking_signature_check(setting: Status, expected_overall: Overall, ex
 
 
 def test_param_changes_need_a_baseline() -> None:
-    verdict = compare(candidate=side("c", {}, params={"lr": "0.1"}), baseline=None, policy=policy(rules=()))
+    verdict = compare(
+        candidate=side("c", {}, params={"lr": "0.1"}), baseline=None, policy=policy(rules=())
+    )
     assert verdict.param_changes == ()
     assert verdict.status is Overall.NO_BASELINE

@@ -69,16 +69,21 @@ def oracle_violates(rule: MetricRule, candidate: float | None, baseline: float |
 @settings(max_examples=400)
 @given(rules(), METRICS, st.one_of(st.none(), METRICS))
 def test_verdict_fails_iff_a_rule_fails(
-    the_rules: tuple[MetricRule, ...], candidate: dict[str, float], baseline: dict[str, float] | None
+    the_rules: tuple[MetricRule, ...],
+    candidate: dict[str, float],
+    baseline: dict[str, float] | None,
 ) -> None:
     verdict = compare(
         candidate=MetricSet(identity=Identity(label="c"), metrics=candidate),
-        baseline=MetricSet(identity=Identity(label="b"), metrics=baseline) if baseline is not None else None,
+        baseline=MetricSet(identity=Identity(label="b"), metrics=baseline)
+        if baseline is not None
+        else None,
         policy=GatePolicy(model="m", rules=the_rules),
     )
     base = baseline or {}
     expected_fail = any(
-        oracle_violates(r, candidate.get(r.name), base.get(r.name)) and not r.warn_only for r in the_rules
+        oracle_violates(r, candidate.get(r.name), base.get(r.name)) and not r.warn_only
+        for r in the_rules
     )
     assert (verdict.status is Overall.FAIL) == expected_fail
     if not expected_fail:

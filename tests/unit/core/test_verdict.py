@@ -52,7 +52,11 @@ def test_json_contents() -> None:
     assert rows["acc"]["status"] == "fail"
     assert rows["lat"]["candidate"] == "Infinity"
     assert rows["lat"]["rule"] == {
-        "higher_is_better": False, "max_rise_pct": 5, "max": 50, "required": True, "warn_only": True,
+        "higher_is_better": False,
+        "max_rise_pct": 5,
+        "max": 50,
+        "required": True,
+        "warn_only": True,
     }
     assert rows["gone"]["status"] == "missing"
     assert rows["extra"]["rule"] is None and rows["extra"]["status"] == "info"

@@ -1,0 +1,94 @@
+"""The docs are part of the change: generated where they can be, and checked here."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from mlgate.cli import cli
+from mlgate.config import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+GEN = runpy.run_path(str(ROOT / "scripts" / "gen_cli_docs.py"))
+
+
+def test_cli_reference_is_generated_and_current() -> None:
+    current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert current == GEN["render"](), "docs/cli.md is out of date: run `make docs`"
+
+
+def test_every_command_is_in_the_reference_and_the_readme() -> None:
+    reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for path, command in GEN["commands"](cli, ["mlgate"]):
+        name = " ".join(path)
+        assert f"## `{name}`" in reference
+        if not isinstance(command, click.Group):
+            assert name in README or name in (ROOT / "docs" / "config.md").read_text(), name
+
+
+def test_every_config_key_is_documented() -> None:
+    doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    for key, spec in schema()["properties"].items():
+        assert f"`{key}`" in doc, key
+        for sub in spec.get("properties", {}):
+            assert f"`{key}.{sub}`" in doc, f"{key}.{sub}"
+    for key in schema()["$defs"]["rule"]["properties"]:
+        assert f"`{key}`" in doc, key
+
+
+def test_every_verdict_field_is_documented() -> None:
+    from mlgate.verdict_file import schema as verdict_schema
+
+    doc = (ROOT / "docs" / "verdict.md").read_text(encoding="utf-8")
+    for key in verdict_schema()["properties"]:
+        assert f"`{key}" in doc, key
+
+
+def readme_commands() -> list[tuple[str, int]]:
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README, flags=re.S):
+        for line in block.splitlines():
+            if not line.startswith("mlgate "):
+                continue
+            command, _, comment = line.partition("  #")
+            match = re.search(r"exit (\d)", comment)
+            commands.append((command.strip(), int(match.group(1)) if match else 0))
+    return commands
+
+
+def test_readme_examples_run_as_written(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    exe = str(Path(sys.executable).parent / "mlgate")
+    commands = readme_commands()
+    assert len(commands) >= 4
+    for command, expected in commands:
+        argv = [exe, *shlex.split(command)[1:]]
+        done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == expected, f"{command}\n{done.stdout}\n{done.stderr}"
+        assert "Traceback" not in done.stderr
+
+
+def test_readme_set_up_commands_are_the_makefile_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "make demo" in README and "make test" in README
+    assert re.search(r"^demo:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
+    assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
+
+
+def test_readme_config_example_is_valid(tmp_path: Path) -> None:
+    block = re.search(r"```yaml\n(# mlgate.yml\n.*?)```", README, flags=re.S)
+    assert block is not None
+    (tmp_path / "mlgate.yml").write_text(block.group(1))
+    exe = str(Path(sys.executable).parent / "mlgate")
+    done = subprocess.run(
+        [exe, "config", "check"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

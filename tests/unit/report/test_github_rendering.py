@@ -1,0 +1,55 @@
+"""How GitHub shows the report: rendered with cmark-gfm, GitHub's own Markdown engine."""
+
+from __future__ import annotations
+
+import re
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
+from mlgate.core.verdict import Verdict
+from mlgate.report.markdown import render_markdown
+
+
+def github_html(markdown: str) -> str:
+    return cmarkgfm.github_flavored_markdown_to_html(
+        markdown, options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
+    )
+
+
+def test_passing_report_renders_headline_table_chart_and_details(passing: Verdict) -> None:
+    html = github_html(render_markdown(passing))
+    first = html.split("\n")[1]  # line 0 is the marker comment
+    assert first.startswith("<p>✅ <strong>mlgate · churn-classifier: passed</strong>")
+    tables = re.findall(r"<table>.*?</table>", html, flags=re.S)
+    assert len(tables) == 4  # metrics, other metrics, parameters, signature
+    header = re.findall(r"<th[^>]*>(.*?)</th>", tables[0])
+    assert header == ["Status", "Metric", "Production", "Candidate", "Δ", "Δ%", "Rule"]
+    first_row = re.findall(r"<td[^>]*>(.*?)</td>", tables[0])[:7]
+    assert first_row == [
+        "⚠️ warn",
+        "log_loss",
+        "0.2544",
+        "0.2701",
+        "+0.0157",
+        "+6.17%",
+        "rise ≤ 5% (warn only)",
+    ]
+    assert html.count('<pre lang="mermaid">') == 2
+    assert "<details><summary>What changed: 3 parameter(s); 1 signature change(s)</summary>" in html
+    assert "<details><summary>Other metrics, not gated (1)</summary>" in html
+    assert "\\" not in re.sub(r"<pre.*?</pre>", "", html, flags=re.S)  # no escape shows through
+
+
+def test_failing_report_lists_reasons_and_breaking_changes(failing: Verdict) -> None:
+    html = github_html(render_markdown(failing))
+    assert (
+        "<blockquote>\n<p>❌ <strong>signature</strong> — 2 breaking signature change(s): " in html
+    )
+    assert "<li>❌ <strong>accuracy</strong>: drop of 0.0171 exceeds max_drop 0.01</li>" in html
+    assert html.count('<td align="left">💥 breaking</td>') == 2
+
+
+def test_html_comment_marker_is_invisible(passing: Verdict) -> None:
+    html = github_html(render_markdown(passing))
+    assert html.startswith("<!-- mlgate:report model=churn-classifier -->")

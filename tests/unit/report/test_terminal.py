@@ -1,0 +1,57 @@
+"""The terminal summary: aligned, complete, and safe from escape sequences in names."""
+
+from __future__ import annotations
+
+from mlgate.core.rules import MetricRule
+from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.report.terminal import render_terminal
+
+
+def test_passing_summary(passing: Verdict) -> None:
+    text = render_terminal(passing)
+    lines = text.splitlines()
+    assert lines[0] == "mlgate · churn-classifier: PASSED"
+    assert lines[1] == "candidate version 7 vs production version 6 · 6 gated, 0 failed"
+    header = lines[3]
+    assert header.split() == ["status", "metric", "production", "candidate", "Δ", "Δ%", "rule"]
+    widths = {len(line) for line in lines[3:10]}
+    assert max(widths) - min(widths) < 30  # rows are aligned columns, not ragged text
+    assert "  log_loss: rise of 6.17% exceeds max_rise_pct 5%" in lines
+    assert "  param learning_rate: 0.1 → 0.05" in lines
+
+
+def test_failing_summary_names_checks_and_breaking_changes(failing: Verdict) -> None:
+    text = render_terminal(failing)
+    assert text.startswith("mlgate · churn-classifier: FAILED\n")
+    assert "  FAIL signature: 2 breaking signature change(s)" in text
+    assert "  BREAKING inputs.support_calls removed: long → —" in text
+
+
+def test_no_baseline(first_model: Verdict) -> None:
+    assert "no production model yet: only floors and ceilings checked" in render_terminal(
+        first_model
+    )
+
+
+def test_color_only_when_asked(failing: Verdict) -> None:
+    assert "\x1b[" not in render_terminal(failing)
+    assert "\x1b[31m" in render_terminal(failing, color=True)
+
+
+def test_escape_sequences_in_names_are_neutralised() -> None:
+    row = MetricRow(
+        name="\x1b[2J\x1b]0;pwned\x07",
+        baseline=1.0,
+        candidate=0.0,
+        status=Status.FAIL,
+        rule=MetricRule(name="x", tolerance=0.1),
+        reasons=("\x1b[31mboom",),
+    )
+    verdict = Verdict(
+        model="m\x1b[1m",
+        status=Overall.FAIL,
+        candidate=Identity(label="c"),
+        baseline=Identity(label="b"),
+        metrics=(row,),
+    )
+    assert "\x1b" not in render_terminal(verdict)
