@@ -71,7 +71,7 @@ def test_config_schema_prints_the_shipped_schema(run: Run) -> None:
 def test_config_check(run: Run, quickstart: Path, workdir: Path) -> None:
     result = run("config", "check", "-c", str(quickstart / "mlgate.yml"))
     assert result.exit_code == 0
-    assert "valid — model churn-classifier, 6 gated metric(s)" in result.stdout
+    assert "valid — model churn-classifier, 6 gated metrics" in result.stdout
     assert "  latency_p95_ms: rise ≤ 10%, ≤ 50 (lower is better)" in result.stdout
     (workdir / "mlgate.yml").write_text("metrics: 3\n")
     bad = run("config", "check")

@@ -24,12 +24,16 @@ def write_outputs(
     """Write ``verdict.json`` first (it is the contract), then the report; return the report."""
     if verdict_path is not None:
         write_verdict(verdict_path, verdict)
+    # A shortened report points at what it left out; locally that is the verdict file.
+    full_report = options.full_report
+    if full_report is None and verdict_path is not None:
+        full_report = f"every row is in {verdict_path}"
     markdown = render_markdown(
         verdict,
         max_chars=options.max_chars,
         template=options.template,
         chart=options.chart,
-        full_report=options.full_report,
+        full_report=full_report,
     )
     if report_path is not None:
         write_text_atomic(report_path, markdown)

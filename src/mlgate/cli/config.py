@@ -37,13 +37,14 @@ def schema_command(verdict: bool) -> None:
 def check_command(config_path: Path | None) -> None:
     """Validate mlgate.yml and summarise the rules it sets; exits 2 if it is invalid."""
     from mlgate.config import find_config, load_config
+    from mlgate.core.verdict import plural
 
     path = find_config(config_path, cwd=Path())
     if path is None:
         raise click.UsageError("no mlgate.yml in this folder; name one with --config")
     config = load_config(path)
     click.echo(
-        f"{path}: valid — model {config.model or '(not set)'}, {len(config.rules)} gated metric(s)"
+        f"{path}: valid — model {config.model or '(not set)'}, {plural(len(config.rules), 'gated metric')}"
     )
     for rule in config.rules:
         direction = "higher is better" if rule.higher_is_better else "lower is better"

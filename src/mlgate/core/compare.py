@@ -22,6 +22,7 @@ from mlgate.core.verdict import (
     SignatureChange,
     Status,
     Verdict,
+    plural,
 )
 
 # Two floats that print the same to a user are the same: 0.90 - 0.89 must not exceed 0.01.
@@ -68,7 +69,7 @@ def compare(
             Check(
                 name="signature",
                 status=policy.breaking_signature,
-                summary=f"{len(breaking)} breaking signature change(s): {names}{more}",
+                summary=f"{plural(len(breaking), 'breaking signature change')}: {names}{more}",
             )
         )
     return Verdict(

@@ -262,6 +262,11 @@ class Verdict:
         )
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``plural(1, "metric")`` → ``1 metric``; ``plural(2, "metric")`` → ``2 metrics``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 

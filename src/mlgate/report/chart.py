@@ -2,8 +2,10 @@
 
 xychart-beta has no legend, stacks several bar series on top of each other and grows
 bars from the axis minimum; so each chart has one bar series (the candidate), production
-as a line, an axis that starts at zero (or below, for negative values), and metrics of
-similar magnitude only — accuracy and latency never share an axis.
+as a line, an axis that starts at zero, and metrics of similar magnitude only — accuracy
+and latency never share an axis. A chart with negative values draws both as lines, since
+a bar below zero would point the wrong way; a metric alone on its scale gets a chart of its
+own with two categories, candidate and production (a one-point line would not show).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ MAX_METRICS_PER_CHART = 10
 MAX_CHARTS = 3
 _LABEL_LIMIT = 24
 _PALETTE = "#4C78A8, #E45756"  # candidate bars, production line
+_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,8 +45,10 @@ def build_charts(rows: Sequence[MetricRow], *, with_baseline: bool) -> tuple[lis
         if len(charts) == MAX_CHARTS:
             break
         charted = group[:MAX_METRICS_PER_CHART]
-        charts.append(_chart(charted, with_baseline=with_baseline))
-        shown += len(charted)
+        chart = _chart(charted, with_baseline=with_baseline)
+        if chart is not None:
+            charts.append(chart)
+            shown += len(charted)
     return charts, sum(1 for row in rows if row.gated) - shown
 
 
@@ -59,12 +64,13 @@ def _values(row: MetricRow, *, with_baseline: bool) -> list[float]:
 
 
 def _group_by_magnitude(rows: list[MetricRow], *, with_baseline: bool) -> list[list[MetricRow]]:
-    """Proportions (all values in [0, 1]) share one chart; others group within 10×."""
+    """Proportion-like metrics (all values in [-1, 1]: accuracy, AUC, R², correlations)
+    share one chart; the others group with metrics within 10× of their size."""
     proportions: list[MetricRow] = []
     others: list[MetricRow] = []
     for row in rows:
         values = _values(row, with_baseline=with_baseline)
-        (proportions if all(0 <= v <= 1 for v in values) else others).append(row)
+        (proportions if all(-1 <= v <= 1 for v in values) else others).append(row)
     others.sort(key=lambda r: max(abs(v) for v in _values(r, with_baseline=with_baseline)))
     groups = [proportions] if proportions else []
     current: list[MetricRow] = []
@@ -79,27 +85,60 @@ def _group_by_magnitude(rows: list[MetricRow], *, with_baseline: bool) -> list[l
         current.append(row)
     if current:
         groups.append(current)
-    return groups
+    order = {id(row): index for index, row in enumerate(rows)}
+    return [sorted(group, key=lambda r: order[id(r)]) for group in groups]  # table order
 
 
-def _chart(rows: list[MetricRow], *, with_baseline: bool) -> Chart:
+def _chart(rows: list[MetricRow], *, with_baseline: bool) -> Chart | None:
     values = [v for r in rows for v in _values(r, with_baseline=with_baseline)]
     low, high = _axis(min(values), max(values))
-    labels = ", ".join(f'"{_label(r.name)}"' for r in rows)
-    title = "Candidate (bars) vs production (line)" if with_baseline else "Candidate"
-    lines = [
-        "```mermaid",
-        f'%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{_PALETTE}"}}}}}}}}%%',
-        "xychart-beta",
-        f'    title "{title}"',
-        f"    x-axis [{labels}]",
-        f'    y-axis "value" {_num(low)} --> {_num(high)}',
-        f"    bar [{', '.join(_num(r.candidate) for r in rows)}]",
-    ]
+    # Bars grow from the axis minimum, so below zero a bar would point the wrong way:
+    # there values are drawn as lines instead. A line needs two points to be seen.
+    bars = low >= 0
+    if len(rows) == 1 and with_baseline:
+        return _single(rows[0], low, high, bars=bars)
+    if len(rows) == 1 and not bars:
+        return None
+    candidate = f"[{', '.join(_num(r.candidate) for r in rows)}]"
+    if not with_baseline:
+        title = "Candidate"
+    elif bars:
+        title = "Candidate (bars) vs production (line)"
+    else:
+        title = "Candidate (blue line) vs production (red line)"
+    series = [f"    {'bar' if bars else 'line'} {candidate}"]
     if with_baseline:
-        lines.append(f"    line [{', '.join(_num(r.baseline) for r in rows)}]")
-    lines.append("```")
-    return Chart(mermaid="\n".join(lines), metrics=tuple(r.name for r in rows))
+        series.append(f"    line [{', '.join(_num(r.baseline) for r in rows)}]")
+    labels = ", ".join(f'"{_label(r.name)}"' for r in rows)
+    return Chart(
+        mermaid=_mermaid(title, labels, low, high, series), metrics=tuple(r.name for r in rows)
+    )
+
+
+def _single(row: MetricRow, low: float, high: float, *, bars: bool) -> Chart:
+    """One metric on its own scale: candidate and production side by side."""
+    kind = "bar" if bars else "line"
+    series = [f"    {kind} [{_num(row.candidate)}, {_num(row.baseline)}]"]
+    title = _label(row.name)
+    return Chart(
+        mermaid=_mermaid(title, '"candidate", "production"', low, high, series),
+        metrics=(row.name,),
+    )
+
+
+def _mermaid(title: str, labels: str, low: float, high: float, series: list[str]) -> str:
+    return "\n".join(
+        [
+            "```mermaid",
+            f'%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{_PALETTE}"}}}}}}}}%%',
+            "xychart-beta",
+            f'    title "{title}"',
+            f"    x-axis [{labels}]",
+            f'    y-axis "value" {_num(low)} --> {_num(high)}',
+            *series,
+            "```",
+        ]
+    )
 
 
 def _axis(low: float, high: float) -> tuple[float, float]:
@@ -113,15 +152,15 @@ def _axis(low: float, high: float) -> tuple[float, float]:
 
 
 def _nice(value: float, *, up: bool) -> float:
-    """The axis end for ``value``: away from zero to 1, 2, 2.5 or 5 × a power of ten,
-    with 10% headroom; an end on the other side of zero from ``value`` is zero."""
+    """The axis end for ``value``: away from zero to a round step (1, 1.2, 1.5 … 8 × a
+    power of ten) with 10% headroom; an end on the other side of zero from ``value`` is 0."""
     if value == 0 or (value > 0) != up:
         return 0.0
     target = abs(value) * 1.1
     if not math.isfinite(target):
         return value
     step = 10.0 ** math.floor(math.log10(target))
-    rounded = next((f * step for f in (1, 2, 2.5, 5, 10) if f * step >= target), target)
+    rounded = next((f * step for f in _STEPS if f * step >= target), target)
     return rounded if value > 0 else -rounded
 
 

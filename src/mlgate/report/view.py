@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.core.verdict import Identity, MetricRow, Overall, SignatureChange, Status, Verdict
+from mlgate.core.verdict import (
+    Identity,
+    MetricRow,
+    Overall,
+    SignatureChange,
+    Status,
+    Verdict,
+    plural,
+)
 from mlgate.report.chart import build_charts
 from mlgate.report.text import md, md_code, number_pair, signed
 
@@ -57,16 +65,16 @@ def build_context(
         elif built:
             omitted.append("the chart")
     if ungated and not detail.ungated:
-        omitted.append(f"{len(ungated)} metric(s) that are not gated")
+        omitted.append(f"{plural(len(ungated), 'metric')} not gated")
     params = list(verdict.param_changes)
     if params and not detail.param_changes:
-        omitted.append(f"{len(params)} parameter change(s)")
+        omitted.append(plural(len(params), "parameter change"))
         params = []
     signature = list(verdict.signature_changes)
     if not detail.minor_signature:
         minor = [c for c in signature if not c.breaking]
         if minor:
-            omitted.append(f"{len(minor)} non-breaking signature change(s)")
+            omitted.append(plural(len(minor), "non-breaking signature change"))
         signature = [c for c in signature if c.breaking]
     limit = detail.name_limit
     context = {
@@ -92,7 +100,7 @@ def build_context(
         "ungated_rows": [_row(row, limit) for row in ungated] if detail.ungated else [],
         "ungated_count": len(ungated),
         "charts": charts,
-        "not_charted": not_charted if charts else 0,
+        "not_charted": plural(not_charted, "gated metric") if charts and not_charted else "",
         "param_changes": [
             {
                 "name": md_code(c.name, limit=limit),
@@ -125,9 +133,11 @@ def _shown_rows(rows: list[MetricRow], detail: Detail, omitted: list[str]) -> li
     if detail.row_limit is not None and len(shown) > detail.row_limit:
         dropped_failing = len(shown) - detail.row_limit
         shown = shown[: detail.row_limit]
-        omitted.append(f"{dropped_failing} failing metric(s) beyond the first {detail.row_limit}")
+        omitted.append(
+            f"{plural(dropped_failing, 'failing metric')} beyond the first {detail.row_limit}"
+        )
     if dropped:
-        omitted.append(f"{dropped} gated metric(s) that did not fail")
+        omitted.append(f"{plural(dropped, 'gated metric')} that did not fail")
     return shown
 
 
@@ -141,14 +151,14 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
     warnings = sum(1 for r in gated if r.status is Status.WARN) + sum(
         1 for c in verdict.checks if c.status is Status.WARN
     )
-    warn_text = f", {warnings} warning(s)" if warnings else ""
+    warn_text = f", {plural(warnings, 'warning')}" if warnings else ""
     if verdict.status is Overall.FAIL:
         parts = []
         if failing:
             names = ", ".join(md(r.name, limit=40) for r in failing[:3])
             more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
             parts.append(
-                f"{len(failing)} of {len(gated)} gated metric(s) failed their rule: {names}{more}"
+                f"{len(failing)} of {plural(len(gated), 'gated metric')} failed their rule: {names}{more}"
             )
         parts.extend(md(c.summary, limit=160) for c in failed_checks[:2])
         prefix = "no production model yet, and " if verdict.baseline is None else ""
@@ -163,14 +173,18 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
         return (
             f"{icon} **mlgate · {model}: {outcome}** — nothing to compare against, so only "
             "absolute floors and ceilings were checked: "
-            f"{len(gated)} gated metric(s), none failed{warn_text}."
+            f"{plural(len(gated), 'gated metric')}, none failed{warn_text}."
         )
     improved = sum(1 for r in gated if r.improved)
     improved_text = f", {improved} improved" if improved else ""
     return (
-        f"{icon} **mlgate · {model}: passed** — all {len(gated)} gated metric(s) within their rules"
+        f"{icon} **mlgate · {model}: passed** — {_all(len(gated))} within their rules"
         f"{improved_text}{warn_text}."
     )
+
+
+def _all(count: int) -> str:
+    return "the 1 gated metric is" if count == 1 else f"all {count} gated metrics are"
 
 
 def _identities(verdict: Verdict) -> str:
@@ -243,10 +257,10 @@ def _signature_row(change: SignatureChange, limit: int) -> dict[str, str]:
 def _changes_summary(verdict: Verdict) -> str:
     parts = []
     if verdict.param_changes:
-        parts.append(f"{len(verdict.param_changes)} parameter(s)")
+        parts.append(plural(len(verdict.param_changes), "parameter"))
     if verdict.signature_changes:
         breaking = sum(1 for c in verdict.signature_changes if c.breaking)
-        text = f"{len(verdict.signature_changes)} signature change(s)"
+        text = plural(len(verdict.signature_changes), "signature change")
         if breaking:
             text += f", {breaking} breaking"
         parts.append(text)

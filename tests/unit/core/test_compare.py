@@ -129,7 +129,7 @@ def test_breaking_signature_check(
     else:
         assert checks["signature"].status is expected_check
         assert checks["signature"].summary == (
-            "2 breaking signature change(s): inputs.age type long → double, inputs.plan removed"
+            "2 breaking signature changes: inputs.age type long → double, inputs.plan removed"
         )
     assert len(verdict.signature_changes) == 2
 

@@ -35,23 +35,42 @@ def test_proportions_share_a_zero_to_one_axis_and_others_are_apart() -> None:
     )
     assert left_out == 0
     assert [c.metrics for c in charts] == [("acc", "f1"), ("latency", "size_mb"), ("rows",)]
+    assert 'x-axis ["candidate", "production"]' in charts[2].mermaid
+    assert "bar [1.1e+06, 1e+06]" in charts[2].mermaid
     first = charts[0].mermaid
     assert 'x-axis ["acc", "f1"]' in first
     assert 'y-axis "value" 0 --> 1' in first
     assert "bar [0.91, 0.79]" in first and "line [0.9, 0.8]" in first
     assert first.count("bar [") == 1
     assert 'y-axis "value" 0 --> 50' in charts[1].mermaid
-    assert 'y-axis "value" 0 --> 2e+06' in charts[2].mermaid
+    assert 'y-axis "value" 0 --> 1.5e+06' in charts[2].mermaid
 
 
-def test_negative_values_extend_the_axis_below_zero() -> None:
-    charts, _ = build_charts([row("r2", -0.5, 2.0)], with_baseline=True)
-    assert 'y-axis "value" -1 --> 2.5' in charts[0].mermaid
+def test_negative_values_extend_the_axis_and_draw_lines_not_bars() -> None:
+    charts, _ = build_charts([row("r2", -0.5, 2.0), row("r2_adj", -0.4, 1.5)], with_baseline=True)
+    mermaid = charts[0].mermaid
+    assert 'y-axis "value" -0.6 --> 2.5' in mermaid
+    assert "bar [" not in mermaid
+    assert "    line [2, 1.5]\n    line [-0.5, -0.4]" in mermaid
+    assert 'title "Candidate (blue line) vs production (red line)"' in mermaid
+
+
+def test_a_metric_alone_on_its_scale_gets_two_categories() -> None:
+    charts, _ = build_charts([row("r2", 0.35, -0.12)], with_baseline=True)
+    mermaid = charts[0].mermaid
+    assert 'title "r2"' in mermaid
+    assert 'x-axis ["candidate", "production"]' in mermaid
+    assert "    line [-0.12, 0.35]" in mermaid
+
+
+def test_a_lone_negative_value_without_baseline_is_not_charted() -> None:
+    charts, left_out = build_charts([row("r2", None, -0.12)], with_baseline=False)
+    assert (charts, left_out) == ([], 1)
 
 
 def test_without_baseline_only_bars() -> None:
     charts, _ = build_charts([row("acc", None, 0.9)], with_baseline=False)
-    assert "line" not in charts[0].mermaid.replace("xychart", "")
+    assert "line [" not in charts[0].mermaid
     assert 'title "Candidate"' in charts[0].mermaid
 
 
@@ -79,7 +98,9 @@ def test_limits() -> None:
 
 
 def test_labels_cannot_break_the_chart() -> None:
-    charts, _ = build_charts([row('a"] bar [1\n```', 0.1, 0.2)], with_baseline=True)
+    charts, _ = build_charts(
+        [row('a"] bar [1\n```', 0.1, 0.2), row("b", 0.1, 0.2)], with_baseline=True
+    )
     mermaid = charts[0].mermaid
     assert mermaid.count("```") == 2  # only the fence itself
-    assert 'x-axis ["a__ bar _1____"]' in mermaid
+    assert 'x-axis ["a__ bar _1____", "b"]' in mermaid

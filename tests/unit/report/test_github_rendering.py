@@ -36,16 +36,14 @@ def test_passing_report_renders_headline_table_chart_and_details(passing: Verdic
         "rise ≤ 5% (warn only)",
     ]
     assert html.count('<pre lang="mermaid">') == 2
-    assert "<details><summary>What changed: 3 parameter(s); 1 signature change(s)</summary>" in html
+    assert "<details><summary>What changed: 3 parameters; 1 signature change</summary>" in html
     assert "<details><summary>Other metrics, not gated (1)</summary>" in html
     assert "\\" not in re.sub(r"<pre.*?</pre>", "", html, flags=re.S)  # no escape shows through
 
 
 def test_failing_report_lists_reasons_and_breaking_changes(failing: Verdict) -> None:
     html = github_html(render_markdown(failing))
-    assert (
-        "<blockquote>\n<p>❌ <strong>signature</strong> — 2 breaking signature change(s): " in html
-    )
+    assert "<blockquote>\n<p>❌ <strong>signature</strong> — 2 breaking signature changes: " in html
     assert "<li>❌ <strong>accuracy</strong>: drop of 0.0171 exceeds max_drop 0.01</li>" in html
     assert html.count('<td align="left">💥 breaking</td>') == 2
 

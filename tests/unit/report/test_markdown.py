@@ -129,7 +129,7 @@ def test_budget_drops_passing_rows_before_failing_ones() -> None:
     for i in range(20):
         assert f"f{i}" in text
     assert "p3000" not in text
-    assert "3000 gated metric(s) that did not fail" in text
+    assert "3000 gated metrics that did not fail" in text
     assert text.splitlines()[1].startswith("❌ **mlgate · big: failed**")
 
 
@@ -137,8 +137,8 @@ def test_budget_keeps_as_many_failing_rows_as_fit_and_says_how_many_were_cut() -
     verdict = many_rows_verdict(failing=5000, passing=0, name_length=120)
     text = render_markdown(verdict, max_chars=10_000, full_report="the job summary")
     assert len(text) <= 10_000
-    assert "failing metric(s) beyond the first" in text
-    assert "Full report: the job summary" in text
+    assert "failing metrics beyond the first" in text
+    assert "Full details: the job summary." in text
     assert text.splitlines()[1].startswith("❌")
 
 

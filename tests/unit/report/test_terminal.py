@@ -23,7 +23,7 @@ def test_passing_summary(passing: Verdict) -> None:
 def test_failing_summary_names_checks_and_breaking_changes(failing: Verdict) -> None:
     text = render_terminal(failing)
     assert text.startswith("mlgate · churn-classifier: FAILED\n")
-    assert "  FAIL signature: 2 breaking signature change(s)" in text
+    assert "  FAIL signature: 2 breaking signature changes" in text
     assert "  BREAKING inputs.support_calls removed: long → —" in text
 
 
