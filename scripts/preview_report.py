@@ -19,7 +19,8 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<style>{css}</style><style>body{{margin:0}} .markdown-body{{max-width:880px;margin:24px auto;padding:24px;
+<style>{css}</style><style>body{{margin:0}}
+.markdown-body{{max-width:880px;margin:24px auto;padding:24px;
 border:1px solid #d0d7de;border-radius:6px}}</style></head>
 <body><article class="markdown-body">{body}</article>
 <script>{mermaid}</script>

@@ -43,9 +43,8 @@ def check_command(config_path: Path | None) -> None:
     if path is None:
         raise click.UsageError("no mlgate.yml in this folder; name one with --config")
     config = load_config(path)
-    click.echo(
-        f"{path}: valid — model {config.model or '(not set)'}, {plural(len(config.rules), 'gated metric')}"
-    )
+    rules = plural(len(config.rules), "gated metric")
+    click.echo(f"{path}: valid — model {config.model or '(not set)'}, {rules}")
     for rule in config.rules:
         direction = "higher is better" if rule.higher_is_better else "lower is better"
         click.echo(f"  {rule.name}: {rule.describe()} ({direction})")

@@ -21,6 +21,7 @@ MAX_METRICS_PER_CHART = 10
 MAX_CHARTS = 3
 _LABEL_LIMIT = 24
 _PALETTE = "#4C78A8, #E45756"  # candidate bars, production line
+_INIT = '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "' + _PALETTE + '"}}}}%%'
 _STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
@@ -130,7 +131,7 @@ def _mermaid(title: str, labels: str, low: float, high: float, series: list[str]
     return "\n".join(
         [
             "```mermaid",
-            f'%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{_PALETTE}"}}}}}}}}%%',
+            _INIT,
             "xychart-beta",
             f'    title "{title}"',
             f"    x-axis [{labels}]",

@@ -157,9 +157,8 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
         if failing:
             names = ", ".join(md(r.name, limit=40) for r in failing[:3])
             more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
-            parts.append(
-                f"{len(failing)} of {plural(len(gated), 'gated metric')} failed their rule: {names}{more}"
-            )
+            counted = f"{len(failing)} of {plural(len(gated), 'gated metric')}"
+            parts.append(f"{counted} failed their rule: {names}{more}")
         parts.extend(md(c.summary, limit=160) for c in failed_checks[:2])
         prefix = "no production model yet, and " if verdict.baseline is None else ""
         return f"{icon} **mlgate · {model}: failed** — {prefix}{'; '.join(parts)}."
