@@ -20,7 +20,7 @@ from typing import Any
 from mlgate.core.compare import GatePolicy
 from mlgate.core.rules import MetricRule
 from mlgate.core.verdict import Status
-from mlgate.documents import Document, KeyPath, load_document
+from mlgate.documents import Document, KeyPath, describe_value, load_document
 from mlgate.errors import ConfigError
 
 DEFAULT_NAMES = ("mlgate.yml", "mlgate.yaml")
@@ -148,10 +148,10 @@ def _describe(document: Document, error: Any) -> str:
         hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
         return str(document.error((*path, key), f"unknown key; {hint}"))
     if validator == "type":
-        problem = f"expected {_type_words(expected)}, got {_describe_value(error.instance)}"
+        problem = f"expected {_type_words(expected)}, got {describe_value(error.instance)}"
     elif validator == "enum":
         problem = (
-            f"must be one of {', '.join(map(str, expected))}; got {_describe_value(error.instance)}"
+            f"must be one of {', '.join(map(str, expected))}; got {describe_value(error.instance)}"
         )
     elif validator == "minimum":
         problem = f"must be at least {expected}; got {error.instance}"
@@ -159,7 +159,7 @@ def _describe(document: Document, error: Any) -> str:
         problem = f"must be at most {expected}; got {error.instance}"
     elif validator == "pattern":
         problem = (
-            f"{_describe_value(error.instance)} is not allowed here (letters, digits, _ and - only)"
+            f"{describe_value(error.instance)} is not allowed here (letters, digits, _ and - only)"
         )
     elif validator in ("minLength", "maxLength"):
         bound = "at least" if validator == "minLength" else "at most"
@@ -182,20 +182,6 @@ def _type_words(expected: Any) -> str:
     if isinstance(expected, list):
         return " or ".join(words.get(str(t), str(t)) for t in expected)
     return words.get(expected, str(expected))
-
-
-def _describe_value(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return f"text {json.dumps(value[:60], ensure_ascii=False)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
 
 
 def _rule(document: Document, name: str, spec: dict[str, Any]) -> MetricRule:

@@ -33,6 +33,21 @@ def format_path(path: KeyPath) -> str:
     return out or "(top level)"
 
 
+def describe_value(value: Any) -> str:
+    """What a user wrote, in words, for "expected X, got Y" messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"text {json.dumps(value[:60], ensure_ascii=False)}"
+    if isinstance(value, dict):
+        return "a mapping" if value else "an empty mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
 def _is_plain_key(key: str) -> bool:
     return bool(key) and all(ch.isalnum() or ch in "_-" for ch in key)
 

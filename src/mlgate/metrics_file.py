@@ -18,7 +18,7 @@ from typing import Any
 from mlgate.core.changes import SignatureFormatError, normalize_signature
 from mlgate.core.metricset import MetricSet
 from mlgate.core.verdict import Identity
-from mlgate.documents import Document, KeyPath, load_document
+from mlgate.documents import Document, KeyPath, describe_value, load_document
 
 STRUCTURED_KEYS = ("metrics", "params", "signature", "run_id", "model_version", "commit", "label")
 _NON_FINITE_TEXT = {
@@ -77,7 +77,7 @@ def _metrics(document: Document, data: dict[str, Any], path: KeyPath) -> dict[st
     for name, value, where in _leaves(data, path, ""):
         number = _number(value)
         if number is None:
-            raise document.error(where, f"expected a number, got {_kind(value)}")
+            raise document.error(where, f"expected a number, got {describe_value(value)}")
         if name in out:
             raise document.error(
                 where, f"metric {name!r} is defined twice once nested keys are joined with dots"
@@ -111,26 +111,12 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        return f"text {json.dumps(value[:40], ensure_ascii=False)}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an empty mapping"
-    return type(value).__name__
-
-
 def _text(document: Document, data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise document.error((key,), f"expected text, got {_kind(value)}")
+        raise document.error((key,), f"expected text, got {describe_value(value)}")
     return str(value)
 
 

@@ -124,7 +124,7 @@ def test_signature_as_json_string(tmp_path: Path) -> None:
         (
             "m.json",
             '{"metrics": {}, "run_id": {"a": 1}}',
-            "m.json: run_id: expected text, got an empty mapping",
+            "m.json: run_id: expected text, got a mapping",
         ),
         (
             "m.json",

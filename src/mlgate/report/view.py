@@ -176,14 +176,13 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
         )
     improved = sum(1 for r in gated if r.improved)
     improved_text = f", {improved} improved" if improved else ""
-    return (
-        f"{icon} **mlgate · {model}: passed** — {_all(len(gated))} within their rules"
-        f"{improved_text}{warn_text}."
-    )
+    return f"{icon} **mlgate · {model}: passed** — {_all(len(gated))}{improved_text}{warn_text}."
 
 
 def _all(count: int) -> str:
-    return "the 1 gated metric is" if count == 1 else f"all {count} gated metrics are"
+    if count == 1:
+        return "the 1 gated metric is within its rule"
+    return f"all {count} gated metrics are within their rules"
 
 
 def _identities(verdict: Verdict) -> str:

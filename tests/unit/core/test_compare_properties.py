@@ -42,26 +42,30 @@ def rules(draw: st.DrawFn) -> tuple[MetricRule, ...]:
 METRICS = st.dictionaries(NAMES, VALUES, max_size=6)
 
 
+def beyond(value: float, bound: float) -> bool:
+    """value > bound, where equal-up-to-float-noise counts as within (as documented)."""
+    return value > bound and not math.isclose(value, bound, rel_tol=1e-9, abs_tol=1e-12)
+
+
 def oracle_violates(rule: MetricRule, candidate: float | None, baseline: float | None) -> bool:
     """An independent, deliberately plain statement of when a rule is broken."""
     if candidate is None:
         return rule.required
     if math.isnan(candidate) or math.isinf(candidate):
         return True
-    slack = 1e-9
-    if rule.min is not None and candidate < rule.min - slack * max(1.0, abs(rule.min)):
+    if rule.min is not None and beyond(rule.min, candidate):
         return True
-    if rule.max is not None and candidate > rule.max + slack * max(1.0, abs(rule.max)):
+    if rule.max is not None and beyond(candidate, rule.max):
         return True
     if baseline is None or not math.isfinite(baseline):
         return False
     worse = (baseline - candidate) if rule.higher_is_better else (candidate - baseline)
-    if rule.tolerance is not None and worse > rule.tolerance + slack * max(1.0, rule.tolerance):
+    if rule.tolerance is not None and beyond(worse, rule.tolerance):
         return True
     if rule.tolerance_pct is not None and worse > 0:
         if baseline == 0:
             return True
-        if worse / abs(baseline) * 100 > rule.tolerance_pct + slack * max(1.0, rule.tolerance_pct):
+        if beyond(worse / abs(baseline) * 100, rule.tolerance_pct):
             return True
     return False
 
