@@ -10,7 +10,10 @@ import click
 from mlgate.cli.options import config_option
 
 
-@click.group("config")
+@click.group(
+    "config",
+    epilog="\b\nExamples:\n  mlgate config check\n  mlgate config schema > mlgate.schema.json",
+)
 def config_group() -> None:
     """Inspect and check mlgate.yml."""
 
