@@ -5,7 +5,6 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed-dev
 DEMO   := .mlgate-demo
-QUICK  := examples/quickstart
 
 .PHONY: demo test lint typecheck unit docs bench clean
 
@@ -18,13 +17,7 @@ $(STAMP): pyproject.toml | $(UV)
 	touch $@
 
 demo: $(STAMP)
-	@mkdir -p $(DEMO)
-	@echo "== mlgate compare: candidate vs production (examples/quickstart) =="
-	$(BIN)/mlgate compare --config $(QUICK)/mlgate.yml \
-	  --candidate $(QUICK)/candidate.json --baseline $(QUICK)/production.json \
-	  --out $(DEMO)/verdict.json --report $(DEMO)/report.md
-	@echo
-	@echo "Wrote $(DEMO)/verdict.json and $(DEMO)/report.md (paste the report into a PR comment)."
+	$(BIN)/mlgate demo --dir $(DEMO)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

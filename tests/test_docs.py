@@ -92,3 +92,21 @@ def test_readme_config_example_is_valid(tmp_path: Path) -> None:
         [exe, "config", "check"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_every_option_the_readme_shows_exists() -> None:
+    known: dict[str, set[str]] = {}
+    for path, command in GEN["commands"](cli, ["mlgate"]):
+        names = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+        known[" ".join(path[1:])] = names
+    shown = re.findall(r"mlgate ((?:config )?[a-z]+)((?: [^\n`|]*(?:\\\n[^\n`|]*)*)?)", README)
+    checked = 0
+    for command, rest in shown:
+        if command not in known:
+            continue
+        for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest):
+            assert option in known[command], (
+                f"README uses `mlgate {command} {option}`, which does not exist"
+            )
+            checked += 1
+    assert checked >= 10

@@ -40,6 +40,7 @@ class Config:
     source: str
     model: str | None = None
     baseline_alias: str = "champion"
+    metric_prefix: str | None = None
     rules: tuple[MetricRule, ...] = ()
     breaking_signature: Status = Status.FAIL
     report: ReportSettings = field(default_factory=ReportSettings)
@@ -97,6 +98,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         source=document.source,
         model=data.get("model"),
         baseline_alias=data.get("baseline", "champion"),
+        metric_prefix=data.get("metric_prefix"),
         rules=rules,
         breaking_signature=_BREAKING[data.get("signature", {}).get("breaking", "fail")],
         report=ReportSettings(

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlgate import __version__
 from mlgate.config import Config
 from mlgate.core.compare import compare
+from mlgate.core.refs import RefError, parse_model_ref
 from mlgate.core.verdict import Verdict
-from mlgate.errors import UsageError
+from mlgate.errors import ServiceError, UsageError
 from mlgate.metrics_file import load_metric_set
+
+if TYPE_CHECKING:
+    from mlgate.adapters.local import ReportOptions
+    from mlgate.adapters.registry import Recorded
 
 
 def compare_files(
@@ -36,3 +42,85 @@ def compare_files(
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluateRequest:
+    """What ``mlgate evaluate`` needs, built from options and MLGATE_* variables."""
+
+    tracking_uri: str
+    registry_uri: str | None = None
+    model: str
+    candidate: str
+    register: bool = False
+    baseline_alias: str
+    metric_prefix: str | None = None
+    commit: str | None = None
+    record: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    verdict: Verdict
+    markdown: str
+    recorded: Recorded | None
+
+
+def evaluate(
+    request: EvaluateRequest,
+    *,
+    config: Config,
+    verdict_path: Path,
+    report_path: Path,
+    options: ReportOptions,
+) -> Evaluation:
+    """Candidate and production from the registry → verdict and report on disk → the
+    verdict recorded on the candidate's version. Files are written before anything is
+    recorded, so a registry failure at the end loses nothing."""
+    from mlgate.adapters.local import write_outputs
+    from mlgate.adapters.registry import Registry
+
+    try:
+        ref = parse_model_ref(request.candidate)
+    except RefError as exc:
+        raise UsageError(f"--candidate: {exc}") from None
+    registry = Registry(tracking_uri=request.tracking_uri, registry_uri=request.registry_uri)
+    candidate = registry.candidate(
+        ref, model=request.model, register=request.register, prefix=request.metric_prefix
+    )
+    baseline = registry.baseline(
+        model=request.model, alias=request.baseline_alias, prefix=request.metric_prefix
+    )
+    if (
+        baseline is not None
+        and candidate.version is not None
+        and baseline.version == candidate.version
+    ):
+        raise UsageError(
+            f"the candidate is the production model itself: version {candidate.version} "
+            f"holds @{request.baseline_alias}"
+        )
+    candidate_set = candidate.metric_set
+    if request.commit:
+        candidate_set = replace(
+            candidate_set, identity=replace(candidate_set.identity, commit=request.commit)
+        )
+    verdict = compare(
+        candidate=candidate_set,
+        baseline=baseline.metric_set if baseline is not None else None,
+        policy=replace(config.policy(), model=request.model),
+        created_at=now_utc(),
+        mlgate_version=__version__,
+    )
+    markdown = write_outputs(
+        verdict, verdict_path=verdict_path, report_path=report_path, options=options
+    )
+    recorded = None
+    if request.record:
+        try:
+            recorded = registry.record(
+                candidate, verdict=verdict, files={"verdict": verdict_path, "report": report_path}
+            )
+        except ServiceError as exc:
+            raise ServiceError(f"{exc} ({verdict_path} and {report_path} were written)") from None
+    return Evaluation(verdict=verdict, markdown=markdown, recorded=recorded)

@@ -11,7 +11,9 @@ import click
 from mlgate import __version__
 from mlgate.cli.compare import compare_command
 from mlgate.cli.config import config_group
+from mlgate.cli.demo import demo_command
 from mlgate.cli.errors import MlgateGroup
+from mlgate.cli.evaluate import evaluate_command
 from mlgate.cli.report import report_command
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -39,6 +41,8 @@ def cli() -> None:
 
 
 cli.add_command(compare_command)
+cli.add_command(evaluate_command)
+cli.add_command(demo_command)
 cli.add_command(report_command)
 cli.add_command(config_group)
 

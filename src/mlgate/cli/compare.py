@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mlgate.cli.options import FilePath, config_option, report_options
+from mlgate.cli.options import FilePath, config_option, output_options, report_options
 from mlgate.cli.output import print_verdict, report_options_for
 
 EPILOG = """\b
@@ -48,37 +48,8 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
     show_envvar=True,
     help="Model name for the report (default: model in mlgate.yml).",
 )
-@click.option(
-    "--out",
-    "verdict_path",
-    type=FilePath,
-    default=Path("verdict.json"),
-    show_default=True,
-    envvar="MLGATE_VERDICT",
-    show_envvar=True,
-    help="Where to write the verdict.",
-)
-@click.option(
-    "--report",
-    "report_path",
-    type=FilePath,
-    default=Path("report.md"),
-    show_default=True,
-    envvar="MLGATE_REPORT",
-    show_envvar=True,
-    help="Where to write the Markdown report.",
-)
+@output_options
 @report_options
-@click.option(
-    "--print",
-    "print_format",
-    type=click.Choice(["text", "markdown", "json", "none"]),
-    default="text",
-    show_default=True,
-    envvar="MLGATE_PRINT",
-    show_envvar=True,
-    help="What to print on standard output.",
-)
 @click.pass_context
 def compare_command(
     ctx: click.Context,

@@ -51,3 +51,38 @@ def report_options(func: F) -> F:
         help="Jinja2 Markdown template to render instead of the built-in one.",
     )(func)
     return func
+
+
+def output_options(func: F) -> F:
+    """Where the verdict and report go, and what is printed (compare, evaluate)."""
+    func = click.option(
+        "--print",
+        "print_format",
+        type=click.Choice(["text", "markdown", "json", "none"]),
+        default="text",
+        show_default=True,
+        envvar="MLGATE_PRINT",
+        show_envvar=True,
+        help="What to print on standard output.",
+    )(func)
+    func = click.option(
+        "--report",
+        "report_path",
+        type=FilePath,
+        default=Path("report.md"),
+        show_default=True,
+        envvar="MLGATE_REPORT",
+        show_envvar=True,
+        help="Where to write the Markdown report.",
+    )(func)
+    func = click.option(
+        "--out",
+        "verdict_path",
+        type=FilePath,
+        default=Path("verdict.json"),
+        show_default=True,
+        envvar="MLGATE_VERDICT",
+        show_envvar=True,
+        help="Where to write the verdict.",
+    )(func)
+    return func

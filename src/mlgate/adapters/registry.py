@@ -1,0 +1,343 @@
+"""The MLflow model registry: the production baseline by alias, the candidate, and the
+verdict recorded back as ``mlgate.*`` tags and run artifacts.
+
+The only module that imports mlflow, and only inside methods. Aliases only — no stage
+APIs — so the same calls work on OSS MLflow and on Unity Catalog (three-level names).
+MLflow's own HTTP retries are bounded here; what still fails becomes a ServiceError
+(exit 3), and a malformed request an InputError (exit 2).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.metricset import MetricSet
+from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef
+from mlgate.core.verdict import Identity, Verdict
+from mlgate.errors import InputError, ServiceError, UsageError
+
+TAG_PREFIX = "mlgate."
+# Bounded retries for MLflow's HTTP client (its defaults can wait minutes): 1 + 2 + 4 s
+# of backoff over 3 retries, each request capped at 30 s. A user's own settings win.
+RETRY_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "3",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
+_MAX_TAG_VALUE = 5000
+_NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
+_BAD_INPUT = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "RESOURCE_ALREADY_EXISTS"}
+
+
+class NotFound(Exception):
+    """Internal: the registry answered that the thing does not exist."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistryModel:
+    """One side of the comparison as found in the registry."""
+
+    metric_set: MetricSet
+    name: str | None = None
+    version: str | None = None
+    run_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    tags: Mapping[str, str]
+    artifacts: tuple[str, ...]
+    report_location: str | None
+
+
+def redact(uri: str) -> str:
+    """A URI without credentials (``http://user:token@host`` → ``http://***@host``)."""
+    return re.sub(r"(?<=://)[^/@\s]+@", "***@", uri)
+
+
+class Registry:
+    def __init__(self, *, tracking_uri: str, registry_uri: str | None = None) -> None:
+        for key, value in RETRY_DEFAULTS.items():
+            os.environ.setdefault(key, value)
+        quiet_mlflow()
+        from mlflow.tracking import MlflowClient
+
+        self.tracking_uri = tracking_uri
+        self.registry_uri = registry_uri or tracking_uri
+        self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=self.registry_uri)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def baseline(self, *, model: str, alias: str, prefix: str | None) -> RegistryModel | None:
+        """The version holding ``alias``; None when there is none (no production model yet)."""
+        version = self._version_by_alias(model, alias)
+        return None if version is None else self._from_version(version, prefix=prefix)
+
+    def _version_by_alias(self, model: str, alias: str) -> Any | None:
+        # Read the registered model's aliases rather than asking for the alias: servers
+        # answer a missing alias with differing error codes, a missing model consistently.
+        try:
+            with self._guard(f"reading registered model {model}"):
+                registered = self._client.get_registered_model(model)
+        except NotFound:
+            return None
+        aliases = registered.aliases or {}
+        if alias not in aliases:
+            return None
+        with self._guard(f"reading models:/{model}@{alias}"):
+            return self._client.get_model_version(model, str(aliases[alias]))
+
+    def candidate(
+        self, ref: ModelRef, *, model: str, register: bool, prefix: str | None
+    ) -> RegistryModel:
+        if isinstance(ref, RunRef):
+            if register:
+                version = self._register(ref, model=model)
+                return self._from_version(version, prefix=prefix)
+            return self._from_run(ref, prefix=prefix)
+        if register:
+            raise UsageError(f"--register needs a run (runs:/ID/PATH or a run id), not {ref.uri}")
+        if ref.name != model:
+            raise UsageError(
+                f"the candidate {ref.uri} belongs to model {ref.name!r}, not {model!r}"
+            )
+        try:
+            if isinstance(ref, VersionRef):
+                with self._guard(f"looking up {ref.uri}"):
+                    version = self._client.get_model_version(ref.name, ref.version)
+            else:
+                assert isinstance(ref, AliasRef)
+                version = self._version_by_alias(ref.name, ref.alias)
+        except NotFound:
+            version = None
+        if version is None:
+            raise InputError(f"candidate {ref.uri}: not found in the registry")
+        return self._from_version(version, prefix=prefix)
+
+    def _register(self, ref: RunRef, *, model: str) -> Any:
+        """A new version of ``model`` from the run's model at ``ref.artifact_path``.
+
+        MLflow 3 stores a run's model as a LoggedModel (``models:/m-…``), MLflow 2 under the
+        run's artifacts; the source is whichever this run has."""
+        run = self._run(ref.run_id)
+        model_id = self._logged_model_id(run, ref.artifact_path)
+        source = f"models:/{model_id}" if model_id else ref.uri
+        try:
+            with self._guard(f"creating registered model {model}"):
+                self._client.create_registered_model(model)
+        except InputError:
+            pass  # it exists already: the usual case
+        with self._guard(f"registering {ref.uri} as a version of {model}"):
+            return self._client.create_model_version(
+                model, source, run_id=ref.run_id, model_id=model_id
+            )
+
+    def _logged_model_id(self, run: Any, name: str) -> str | None:
+        outputs = getattr(run, "outputs", None)
+        for output in getattr(outputs, "model_outputs", None) or ():
+            with self._guard(f"reading logged model {output.model_id}"):
+                logged = self._client.get_logged_model(output.model_id)
+            if logged.name == name:
+                return str(output.model_id)
+        return None
+
+    def _from_run(self, ref: RunRef, *, prefix: str | None) -> RegistryModel:
+        run = self._run(ref.run_id)
+        model_id = self._logged_model_id(run, ref.artifact_path)
+        location = self._model_location(model_id=model_id, source=None) or (
+            f"runs:/{ref.run_id}/{ref.artifact_path}"
+        )
+        metric_set = MetricSet(
+            identity=Identity(label=ref.uri, run_id=ref.run_id, commit=_commit(run)),
+            metrics=_with_prefix(run.data.metrics, prefix),
+            params=dict(run.data.params),
+            signature=self._signature(location),
+        )
+        return RegistryModel(metric_set=metric_set, run_id=ref.run_id)
+
+    def _from_version(self, version: Any, *, prefix: str | None) -> RegistryModel:
+        metrics: dict[str, float] = {}
+        params: dict[str, str] = {}
+        commit = None
+        if version.run_id:
+            run = self._run(version.run_id)
+            metrics.update(run.data.metrics)
+            params.update(run.data.params)
+            commit = _commit(run)
+        model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
+        if model_id:
+            # MLflow 3 logs evaluation results on the logged model; they are the most
+            # specific numbers for this version, so they win over the run's.
+            with self._guard(f"reading logged model {model_id}"):
+                logged = self._client.get_logged_model(model_id)
+            metrics.update({m.key: m.value for m in logged.metrics or ()})
+            params.update(logged.params or {})
+        uri = f"models:/{version.name}/{version.version}"
+        metric_set = MetricSet(
+            identity=Identity(
+                label=uri, model_version=str(version.version), run_id=version.run_id, commit=commit
+            ),
+            metrics=_with_prefix(metrics, prefix),
+            params=params,
+            signature=self._signature(
+                self._model_location(model_id=model_id, source=version.source)
+            ),
+        )
+        return RegistryModel(
+            metric_set=metric_set,
+            name=version.name,
+            version=str(version.version),
+            run_id=version.run_id,
+        )
+
+    def _run(self, run_id: str) -> Any:
+        try:
+            with self._guard(f"reading run {run_id}"):
+                return self._client.get_run(run_id)
+        except NotFound:
+            raise InputError(f"run {run_id}: not found at {redact(self.tracking_uri)}") from None
+
+    def _signature(self, artifact_uri: str | None) -> dict[str, Any] | None:
+        """The signature in the model's MLmodel file; None when there is none to read."""
+        if not artifact_uri:
+            return None
+        from mlflow.artifacts import download_artifacts
+        from mlflow.exceptions import MlflowException
+        from mlflow.models import Model
+
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                path = download_artifacts(
+                    artifact_uri=f"{artifact_uri.rstrip('/')}/MLmodel",
+                    dst_path=folder,
+                    tracking_uri=self.tracking_uri,
+                )
+                signature = Model.load(path).signature
+        except (MlflowException, OSError, ValueError):
+            return None
+        return dict(signature.to_dict()) if signature is not None else None
+
+    def _model_location(self, *, model_id: str | None, source: str | None) -> str | None:
+        """Where a model's files are: a LoggedModel's artifact location (MLflow 3), else
+        the version's source (MLflow 2 kept models among the run's artifacts)."""
+        if model_id:
+            with self._guard(f"reading logged model {model_id}"):
+                return str(self._client.get_logged_model(model_id).artifact_location)
+        if source and not source.startswith("models:/"):
+            return source
+        return None
+
+    # -- writing -----------------------------------------------------------------------
+
+    def record(
+        self, candidate: RegistryModel, *, verdict: Verdict, files: Mapping[str, Path]
+    ) -> Recorded:
+        """Log the files as artifacts of the candidate's run, then tag version and run."""
+        artifacts: list[str] = []
+        report_location = None
+        if candidate.run_id:
+            for name, path in files.items():
+                with self._guard(f"logging {path.name} to run {candidate.run_id}"):
+                    self._client.log_artifact(candidate.run_id, str(path), artifact_path="mlgate")
+                artifacts.append(f"runs:/{candidate.run_id}/mlgate/{path.name}")
+                if name == "report":
+                    report_location = artifacts[-1]
+        tags = verdict_tags(verdict, report_location=report_location)
+        for key, value in tags.items():
+            if candidate.name is not None and candidate.version is not None:
+                with self._guard(f"tagging {candidate.name} version {candidate.version}"):
+                    self._client.set_model_version_tag(
+                        candidate.name, candidate.version, key, value
+                    )
+            if candidate.run_id:
+                with self._guard(f"tagging run {candidate.run_id}"):
+                    self._client.set_tag(candidate.run_id, key, value)
+        return Recorded(tags=tags, artifacts=tuple(artifacts), report_location=report_location)
+
+    def set_alias(self, *, model: str, alias: str, version: str) -> None:
+        with self._guard(f"setting models:/{model}@{alias}"):
+            self._client.set_registered_model_alias(model, alias, version)
+
+    # -- errors ------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        from mlflow.exceptions import MlflowException
+
+        where = redact(self.registry_uri)
+        try:
+            yield
+        except MlflowException as exc:
+            code = str(getattr(exc, "error_code", ""))
+            message = _first_line(exc.message if hasattr(exc, "message") else str(exc))
+            if code in _NOT_FOUND:
+                raise NotFound(message) from None
+            if code in _BAD_INPUT:
+                raise InputError(f"registry {where}: {what}: {message}") from None
+            raise ServiceError(
+                f"registry {where}: {what} failed after retries: {message}"
+            ) from None
+        except (OSError, ConnectionError) as exc:
+            raise ServiceError(
+                f"registry {where}: {what} failed: {_first_line(str(exc))}"
+            ) from None
+
+
+def quiet_mlflow() -> None:
+    """MLflow logs its own progress at INFO/WARNING ("Created version '2'…"); mlgate reports
+    what matters itself, and errors still surface as exceptions. MLflow sets its logger's
+    level when first imported, so import it before overriding."""
+    import mlflow  # noqa: F401
+
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+
+
+def verdict_tags(verdict: Verdict, *, report_location: str | None) -> dict[str, str]:
+    """The ``mlgate.*`` tags that record a verdict on a model version (and its run)."""
+    failed = [row.name for row in verdict.metrics if row.gated and row.status.value == "fail"]
+    tags = {
+        "status": verdict.status.value,
+        "commit": verdict.candidate.commit or "",
+        "config_hash": verdict.config_hash or "",
+        "report": report_location or "",
+        "baseline_version": (verdict.baseline.model_version or "") if verdict.baseline else "",
+        "evaluated_at": verdict.created_at or "",
+        "mlgate_version": verdict.mlgate_version or "",
+        "verdict_schema": "1",
+        "failed_metrics": ",".join(failed),
+    }
+    return {TAG_PREFIX + key: value[:_MAX_TAG_VALUE] for key, value in tags.items() if value}
+
+
+def _with_prefix(metrics: Mapping[str, float], prefix: str | None) -> dict[str, float]:
+    if not prefix:
+        return dict(metrics)
+    return {
+        k[len(prefix) :]: v
+        for k, v in metrics.items()
+        if k.startswith(prefix) and len(k) > len(prefix)
+    }
+
+
+def _commit(run: Any) -> str | None:
+    value = run.data.tags.get("mlflow.source.git.commit")
+    return str(value) if value else None
+
+
+def _logged_model_in(source: str | None) -> str | None:
+    """``models:/m-…`` (a version made from an MLflow 3 LoggedModel) → ``m-…``."""
+    match = re.match(r"^models:/(m-[0-9a-f]+)$", source or "")
+    return match.group(1) if match else None
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "(no message)"
+    return redact(line)[:300]

@@ -1,0 +1,144 @@
+"""``mlgate evaluate``: the candidate against the production model in an MLflow registry."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mlgate.cli.options import config_option, output_options, report_options
+from mlgate.cli.output import print_verdict, report_options_for
+
+EPILOG = """\b
+Examples:
+  mlgate evaluate --model churn-classifier --candidate runs:/9d8e…/model --register
+  mlgate evaluate --model churn-classifier --candidate models:/churn-classifier/7
+  MLFLOW_TRACKING_URI=http://127.0.0.1:5000 mlgate evaluate --candidate 9d8e7f6a… \\
+      --metric-prefix eval_ --commit "$GITHUB_SHA"
+
+\b
+The baseline is the version holding the production alias (mlgate.yml `baseline`,
+default champion); with none yet, only floors and ceilings are checked. After writing
+verdict.json and report.md, mlgate logs both as artifacts of the candidate's run and
+tags the candidate's version (and run) with mlgate.status, mlgate.commit,
+mlgate.report, mlgate.config_hash and more.
+"""
+
+
+@click.command("evaluate", epilog=EPILOG)
+@click.option(
+    "--candidate",
+    required=True,
+    envvar="MLGATE_CANDIDATE",
+    show_envvar=True,
+    help="A run id, runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS.",
+)
+@click.option(
+    "--model",
+    envvar="MLGATE_MODEL",
+    show_envvar=True,
+    help="Registered model name (default: model in mlgate.yml).",
+)
+@click.option(
+    "--register/--no-register",
+    default=False,
+    envvar="MLGATE_REGISTER",
+    show_envvar=True,
+    help="Register a run's model as a new version of --model before evaluating it.",
+)
+@click.option(
+    "--tracking-uri",
+    envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
+    show_envvar=True,
+    help="MLflow tracking server or store: http(s)://…, sqlite:///…, databricks, a folder.",
+)
+@click.option(
+    "--registry-uri",
+    envvar=["MLGATE_REGISTRY_URI", "MLFLOW_REGISTRY_URI"],
+    show_envvar=True,
+    help="Model registry, when not the tracking URI (e.g. databricks-uc).",
+)
+@click.option(
+    "--baseline-alias",
+    envvar="MLGATE_BASELINE_ALIAS",
+    show_envvar=True,
+    help="Alias of the production version (default: baseline in mlgate.yml, else champion).",
+)
+@click.option(
+    "--metric-prefix",
+    envvar="MLGATE_METRIC_PREFIX",
+    show_envvar=True,
+    help="Gate only metrics named PREFIX… (e.g. eval_), compared without the prefix "
+    "(default: metric_prefix in mlgate.yml).",
+)
+@click.option(
+    "--commit",
+    envvar=["MLGATE_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"],
+    show_envvar=True,
+    help="Commit SHA the verdict is for (default: the CI's, else the run's git commit tag).",
+)
+@click.option(
+    "--record/--no-record",
+    default=True,
+    envvar="MLGATE_RECORD",
+    show_envvar=True,
+    help="Record the verdict in the registry (tags and run artifacts).",
+)
+@config_option
+@output_options
+@report_options
+@click.pass_context
+def evaluate_command(
+    ctx: click.Context,
+    *,
+    candidate: str,
+    model: str | None,
+    register: bool,
+    tracking_uri: str | None,
+    registry_uri: str | None,
+    baseline_alias: str | None,
+    metric_prefix: str | None,
+    commit: str | None,
+    record: bool,
+    config_path: Path | None,
+    verdict_path: Path,
+    report_path: Path,
+    print_format: str,
+    template: Path | None,
+    max_chars: int | None,
+    chart: bool | None,
+) -> None:
+    """Evaluate a candidate against the production model in the MLflow registry.
+
+    Exits 1 when the gate rejects the candidate, 3 when the registry cannot be reached
+    (after bounded retries; files already computed are still written).
+    """
+    from mlgate.config import find_config, load_config
+    from mlgate.flows import EvaluateRequest, evaluate
+
+    config = load_config(find_config(config_path, cwd=Path()))
+    name = model or config.model
+    if not name:
+        raise click.UsageError("name the registered model with --model or `model:` in mlgate.yml")
+    if not tracking_uri:
+        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    request = EvaluateRequest(
+        tracking_uri=tracking_uri,
+        registry_uri=registry_uri,
+        model=name,
+        candidate=candidate,
+        register=register,
+        baseline_alias=baseline_alias or config.baseline_alias,
+        metric_prefix=metric_prefix or config.metric_prefix,
+        commit=commit,
+        record=record,
+    )
+    options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
+    result = evaluate(
+        request, config=config, verdict_path=verdict_path, report_path=report_path, options=options
+    )
+    print_verdict(
+        result.verdict, markdown=result.markdown, fmt=print_format, color=sys.stdout.isatty()
+    )
+    ctx.exit(0 if result.verdict.passed else 1)

@@ -1,0 +1,71 @@
+"""Parsing the ways a user can name a model in MLflow: a run id, ``runs:/ID/PATH``,
+``models:/NAME/VERSION`` or ``models:/NAME@ALIAS``. Pure string handling."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+_RUNS_URI = re.compile(r"^runs:/([0-9a-f]{32})(?:/(.+))?$")
+_MODELS_VERSION = re.compile(r"^models:/(.+)/(\d+)$")
+_MODELS_ALIAS = re.compile(r"^models:/(.+)@([A-Za-z0-9_-]+)$")
+
+DEFAULT_ARTIFACT_PATH = "model"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunRef:
+    run_id: str
+    artifact_path: str = DEFAULT_ARTIFACT_PATH
+
+    @property
+    def uri(self) -> str:
+        return f"runs:/{self.run_id}/{self.artifact_path}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionRef:
+    name: str
+    version: str
+
+    @property
+    def uri(self) -> str:
+        return f"models:/{self.name}/{self.version}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AliasRef:
+    name: str
+    alias: str
+
+    @property
+    def uri(self) -> str:
+        return f"models:/{self.name}@{self.alias}"
+
+
+ModelRef = RunRef | VersionRef | AliasRef
+
+
+class RefError(ValueError):
+    pass
+
+
+def parse_model_ref(text: str) -> ModelRef:
+    """Raises RefError with a message that lists the accepted forms."""
+    value = text.strip()
+    if _RUN_ID.match(value):
+        return RunRef(run_id=value)
+    if match := _RUNS_URI.match(value):
+        return RunRef(
+            run_id=match.group(1),
+            artifact_path=(match.group(2) or DEFAULT_ARTIFACT_PATH).strip("/"),
+        )
+    if match := _MODELS_VERSION.match(value):
+        return VersionRef(name=match.group(1), version=match.group(2))
+    if match := _MODELS_ALIAS.match(value):
+        return AliasRef(name=match.group(1), alias=match.group(2))
+    raise RefError(
+        f"{text!r} is not a model reference; use a run id (32 hex characters), "
+        "runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS"
+    )

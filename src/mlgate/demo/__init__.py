@@ -1,0 +1,94 @@
+"""``mlgate demo``: the whole job on a laptop — a local MLflow store, two real models,
+production marked by an alias, the candidate evaluated against it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from mlgate.core.refs import RunRef
+from mlgate.documents import parse_yaml
+from mlgate.errors import UsageError
+from mlgate.flows import EvaluateRequest, Evaluation, evaluate
+
+MARKER = ".mlgate-demo-store"
+
+
+def demo_config_text() -> str:
+    return resources.files("mlgate.demo").joinpath("mlgate.yml").read_text("utf-8")
+
+
+def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
+    """Reset the demo store in ``folder``, train, register, evaluate; files land in ``folder``."""
+    from mlgate.adapters.demo_models import train_and_log
+    from mlgate.adapters.local import ReportOptions
+    from mlgate.adapters.registry import Registry, quiet_mlflow
+    from mlgate.config import parse_config
+
+    quiet_mlflow()
+
+    store = _reset_store(folder)
+    config_path = folder / "mlgate.yml"
+    config_path.write_text(demo_config_text(), encoding="utf-8")
+    config = parse_config(parse_yaml(demo_config_text(), source=str(config_path)), base_dir=folder)
+    assert config.model is not None
+    tracking_uri = f"sqlite:///{store / 'mlflow.db'}"
+    progress(f"local MLflow store: {tracking_uri}")
+
+    production = train_and_log(
+        tracking_uri=tracking_uri,
+        artifact_root=store / "artifacts",
+        regularisation=0.05,
+        label="production",
+        progress=progress,
+    )
+    registry = Registry(tracking_uri=tracking_uri)
+    registered = registry.candidate(
+        RunRef(run_id=production.run_id), model=config.model, register=True, prefix=None
+    )
+    assert registered.version is not None
+    registry.set_alias(model=config.model, alias=config.baseline_alias, version=registered.version)
+    progress(
+        f"registered production as {config.model} version {registered.version} "
+        f"@{config.baseline_alias}"
+    )
+
+    candidate = train_and_log(
+        tracking_uri=tracking_uri,
+        artifact_root=store / "artifacts",
+        regularisation=1.0,
+        label="candidate",
+        progress=progress,
+    )
+    progress("evaluating the candidate against production…")
+    return evaluate(
+        EvaluateRequest(
+            tracking_uri=tracking_uri,
+            model=config.model,
+            candidate=candidate.model_uri,
+            register=True,
+            baseline_alias=config.baseline_alias,
+            metric_prefix=config.metric_prefix,
+        ),
+        config=config,
+        verdict_path=folder / "verdict.json",
+        report_path=folder / "report.md",
+        options=ReportOptions(max_chars=config.report.max_chars, chart=config.report.chart),
+    )
+
+
+def _reset_store(folder: Path) -> Path:
+    """``folder/store``, emptied and rebuilt on every run; only a store this command made
+    is ever removed."""
+    store = folder / "store"
+    if store.exists():
+        if not (store / MARKER).exists():
+            raise UsageError(
+                f"{store} exists and was not made by mlgate demo; choose another --dir"
+            )
+        shutil.rmtree(store)
+    (store / "artifacts").mkdir(parents=True)
+    (store / MARKER).write_text("made by `mlgate demo`; removed and rebuilt on every run\n")
+    return store.resolve()

@@ -1,0 +1,138 @@
+"""Helpers that put real runs and versions on the test server with MLflow's own API."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class LoggedRun:
+    run_id: str
+    model_uri: str
+
+
+def log_run(
+    tracking_uri: str,
+    *,
+    metrics: dict[str, float],
+    params: dict[str, Any] | None = None,
+    drop_feature: bool = False,
+    commit: str | None = None,
+) -> LoggedRun:
+    """A real training run: a small scikit-learn model logged with its signature."""
+    import mlflow
+    import numpy as np
+    import pandas as pd
+    import sklearn
+    from mlflow.models import infer_signature
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    columns = ["tenure", "charges"] if drop_feature else ["tenure", "charges", "calls"]
+    features = pd.DataFrame(rng.normal(size=(60, len(columns))), columns=columns)
+    target = (features["tenure"] > 0).astype(int)
+    model = LogisticRegression().fit(features, target)
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_experiment("mlgate-tests")
+    with mlflow.start_run() as run:
+        mlflow.log_metrics(metrics)
+        if params:
+            mlflow.log_params(params)
+        if commit:
+            mlflow.set_tag("mlflow.source.git.commit", commit)
+        mlflow.sklearn.log_model(
+            model,
+            name="model",
+            signature=infer_signature(features, model.predict(features)),
+            pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
+        )
+    return LoggedRun(run_id=run.info.run_id, model_uri=f"runs:/{run.info.run_id}/model")
+
+
+def register(tracking_uri: str, run: LoggedRun, name: str, *, alias: str | None = None) -> str:
+    """Register ``run``'s model as a version of ``name`` with MLflow's own API (not mlgate's)."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    mlflow.set_tracking_uri(tracking_uri)
+    version = str(mlflow.register_model(run.model_uri, name).version)
+    if alias:
+        MlflowClient(tracking_uri).set_registered_model_alias(name, alias, version)
+    return version
+
+
+class FailingWritesProxy:
+    """A loopback HTTP proxy in front of the real server that answers 503 to every write
+    whose path contains ``fail_on`` — a registry that goes down mid-run, for real clients."""
+
+    def __init__(self, upstream: str, fail_on: str) -> None:
+        import http.server
+        import threading
+        import urllib.error
+        import urllib.request
+
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.fail_on in self.path and self.command != "GET":
+                    proxy.refused += 1
+                    self._answer(
+                        503, b'{"error_code": "TEMPORARILY_UNAVAILABLE", "message": "down"}', {}
+                    )
+                    return
+                request = urllib.request.Request(
+                    upstream + self.path,
+                    data=body or None,
+                    method=self.command,
+                    headers={
+                        k: v
+                        for k, v in self.headers.items()
+                        if k.lower() not in {"host", "content-length"}
+                    },
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as answer:
+                        self._answer(answer.status, answer.read(), dict(answer.headers))
+                except urllib.error.HTTPError as error:
+                    self._answer(error.code, error.read(), dict(error.headers))
+
+            def _answer(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() not in {
+                        "content-length",
+                        "transfer-encoding",
+                        "connection",
+                        "server",
+                        "date",
+                    }:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+        self.fail_on = fail_on
+        self.refused = 0
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,81 @@
+"""The registry adapter's pure parts: tags, prefixes, redaction (no server needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlgate.adapters.registry import _with_prefix, redact, verdict_tags
+from mlgate.core.rules import MetricRule
+from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+
+
+def test_verdict_tags() -> None:
+    rows = (
+        MetricRow(
+            name="acc", baseline=0.9, candidate=0.8, status=Status.FAIL, rule=MetricRule(name="acc")
+        ),
+        MetricRow(
+            name="f1", baseline=0.9, candidate=0.8, status=Status.FAIL, rule=MetricRule(name="f1")
+        ),
+        MetricRow(name="other", baseline=1, candidate=0, status=Status.INFO),
+    )
+    verdict = Verdict(
+        model="m",
+        status=Overall.FAIL,
+        candidate=Identity(label="c", commit="abc"),
+        baseline=Identity(label="b", model_version="3"),
+        metrics=rows,
+        config_hash="sha256:x",
+        created_at="2026-11-27T00:00:00Z",
+        mlgate_version="0.1.0",
+    )
+    assert verdict_tags(verdict, report_location="runs:/r/mlgate/report.md") == {
+        "mlgate.status": "fail",
+        "mlgate.commit": "abc",
+        "mlgate.config_hash": "sha256:x",
+        "mlgate.report": "runs:/r/mlgate/report.md",
+        "mlgate.baseline_version": "3",
+        "mlgate.evaluated_at": "2026-11-27T00:00:00Z",
+        "mlgate.mlgate_version": "0.1.0",
+        "mlgate.verdict_schema": "1",
+        "mlgate.failed_metrics": "acc,f1",
+    }
+
+
+def test_tags_leave_out_what_is_unknown() -> None:
+    verdict = Verdict(
+        model="m",
+        status=Overall.NO_BASELINE,
+        candidate=Identity(label="c"),
+        baseline=None,
+        metrics=(),
+    )
+    assert verdict_tags(verdict, report_location=None) == {
+        "mlgate.status": "no_baseline",
+        "mlgate.verdict_schema": "1",
+    }
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        (None, {"eval_acc": 1.0, "train_acc": 2.0, "eval_": 3.0}),
+        ("eval_", {"acc": 1.0}),
+        ("val_", {}),
+    ],
+)
+def test_prefix(prefix: str | None, expected: dict[str, float]) -> None:
+    assert _with_prefix({"eval_acc": 1.0, "train_acc": 2.0, "eval_": 3.0}, prefix) == expected
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("http://user:token@host:5000/path", "http://***@host:5000/path"),
+        ("https://token@host", "https://***@host"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("sqlite:////tmp/mlflow.db", "sqlite:////tmp/mlflow.db"),
+    ],
+)
+def test_redact(uri: str, shown: str) -> None:
+    assert redact(uri) == shown

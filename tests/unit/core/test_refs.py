@@ -1,0 +1,50 @@
+"""The ways to name a candidate in MLflow."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlgate.core.refs import AliasRef, RefError, RunRef, VersionRef, parse_model_ref
+
+RUN = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        (RUN, RunRef(run_id=RUN)),
+        (f"runs:/{RUN}/model", RunRef(run_id=RUN)),
+        (f"runs:/{RUN}/nested/clf/", RunRef(run_id=RUN, artifact_path="nested/clf")),
+        (f"runs:/{RUN}", RunRef(run_id=RUN)),
+        ("models:/churn/7", VersionRef(name="churn", version="7")),
+        ("models:/main.ml.churn/12", VersionRef(name="main.ml.churn", version="12")),
+        ("models:/churn@champion", AliasRef(name="churn", alias="champion")),
+        (f"  {RUN}\n", RunRef(run_id=RUN)),
+    ],
+)
+def test_parse(text: str, ref: object) -> None:
+    assert parse_model_ref(text) == ref
+
+
+def test_uris_round_trip() -> None:
+    for text in (f"runs:/{RUN}/model", "models:/churn/7", "models:/churn@champion"):
+        assert parse_model_ref(text).uri == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        RUN.upper(),
+        "runs:/xyz/model",
+        "models:/churn",
+        "models:/churn/v7",
+        "s3://bucket/model",
+    ],
+)
+def test_rejects_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(
+        RefError, match="runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS"
+    ):
+        parse_model_ref(text)
