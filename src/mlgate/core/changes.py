@@ -30,6 +30,8 @@ class SignatureFormatError(ValueError):
 
 
 def diff_params(baseline: Mapping[str, str], candidate: Mapping[str, str]) -> list[ParamChange]:
+    if dict(baseline) == dict(candidate):
+        return []  # deepdiff's import is costly (it pulls in pandas when installed)
     from deepdiff import DeepDiff
 
     diff = DeepDiff(dict(baseline), dict(candidate), view="tree", threshold_to_diff_deeper=0)
@@ -114,11 +116,15 @@ def diff_signatures(
                 breaking=False,
             )
         ]
+    if baseline == candidate:
+        return []
     from deepdiff import DeepDiff
 
     changes: list[SignatureChange] = []
     for section in SECTIONS:
         before, after = baseline.get(section, {}), candidate.get(section, {})
+        if before == after:
+            continue
         diff = DeepDiff(before, after, view="tree", threshold_to_diff_deeper=0)
         for kind, levels in diff.items():
             for level in levels:
