@@ -68,11 +68,19 @@ class Registry:
         for key, value in RETRY_DEFAULTS.items():
             os.environ.setdefault(key, value)
         quiet_mlflow()
+        from mlflow.exceptions import MlflowException
         from mlflow.tracking import MlflowClient
 
         self.tracking_uri = tracking_uri
         self.registry_uri = registry_uri or tracking_uri
-        self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=self.registry_uri)
+        try:
+            # Opening a client touches no network; what fails here is the URI or the store
+            # kind itself (e.g. MLflow's folder store now needs MLFLOW_ALLOW_FILE_STORE=true).
+            self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=self.registry_uri)
+        except MlflowException as exc:
+            raise UsageError(
+                f"tracking URI {redact(tracking_uri)}: {_first_line(str(exc))}"
+            ) from None
 
     # -- reading -----------------------------------------------------------------------
 
@@ -340,4 +348,4 @@ def _logged_model_in(source: str | None) -> str | None:
 
 def _first_line(text: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else "(no message)"
-    return redact(line)[:300]
+    return redact(line)[:600]
