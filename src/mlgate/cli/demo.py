@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from mlgate.cli.options import print_option
+
 EPILOG = """\b
 Example:
   mlgate demo                 # everything under ./.mlgate-demo
@@ -25,16 +27,7 @@ Example:
     show_envvar=True,
     help="Folder for the local MLflow store, verdict.json and report.md.",
 )
-@click.option(
-    "--print",
-    "print_format",
-    type=click.Choice(["text", "markdown", "json", "none"]),
-    default="text",
-    show_default=True,
-    envvar="MLGATE_PRINT",
-    show_envvar=True,
-    help="What to print on standard output.",
-)
+@print_option
 @click.pass_context
 def demo_command(ctx: click.Context, *, folder: Path, print_format: str) -> None:
     """Train a production model and a candidate, register them in a local MLflow store,

@@ -53,9 +53,8 @@ def report_options(func: F) -> F:
     return func
 
 
-def output_options(func: F) -> F:
-    """Where the verdict and report go, and what is printed (compare, evaluate)."""
-    func = click.option(
+def print_option(func: F) -> F:
+    return click.option(
         "--print",
         "print_format",
         type=click.Choice(["text", "markdown", "json", "none"]),
@@ -65,6 +64,11 @@ def output_options(func: F) -> F:
         show_envvar=True,
         help="What to print on standard output.",
     )(func)
+
+
+def output_options(func: F) -> F:
+    """Where the verdict and report go, and what is printed (compare, evaluate)."""
+    func = print_option(func)
     func = click.option(
         "--report",
         "report_path",
