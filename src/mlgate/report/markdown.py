@@ -52,6 +52,7 @@ def render_markdown(
     template: Path | None = None,
     chart: bool = True,
     full_report: str | None = None,
+    full_report_url: str | None = None,
 ) -> str:
     """The report, never longer than ``max_chars`` characters."""
     if max_chars < MIN_CHARS:
@@ -63,7 +64,13 @@ def render_markdown(
     budget = max_chars - len(head)
 
     def attempt(detail: Detail) -> str:
-        context, _ = build_context(verdict, detail=detail, chart=chart, full_report=full_report)
+        context, _ = build_context(
+            verdict,
+            detail=detail,
+            chart=chart,
+            full_report=full_report,
+            full_report_url=full_report_url,
+        )
         try:
             return _tidy(compiled.render(**context))
         except TemplateError as exc:

@@ -7,6 +7,7 @@ here too, by :class:`Detail`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +50,12 @@ class Detail:
 
 
 def build_context(
-    verdict: Verdict, *, detail: Detail, chart: bool = True, full_report: str | None = None
+    verdict: Verdict,
+    *,
+    detail: Detail,
+    chart: bool = True,
+    full_report: str | None = None,
+    full_report_url: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The template context, and the list of what ``detail`` left out (for the notice)."""
     omitted: list[str] = []
@@ -115,11 +121,24 @@ def build_context(
         "breaking_count": sum(1 for c in verdict.signature_changes if c.breaking),
         "changes_summary": _changes_summary(verdict),
         "omitted": omitted,
-        "full_report": md(full_report, limit=None) if full_report else None,
+        "full_report": _link(full_report, full_report_url),
         "mlgate_version": md(verdict.mlgate_version or "", limit=40),
         "config_hash": md((verdict.config_hash or "")[:19], limit=None),
     }
     return context, omitted
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]\\`\"']+$")
+
+
+def _link(text: str | None, url: str | None) -> str | None:
+    """Escaped text, as a link when the URL is a plain http(s) URL (anything else could
+    break out of the link syntax, so it is left out)."""
+    if not text:
+        return None
+    if url and _SAFE_URL.match(url):
+        return f"[{md(text, limit=200)}]({url})"
+    return md(text, limit=200)
 
 
 def _shown_rows(rows: list[MetricRow], detail: Detail, omitted: list[str]) -> list[MetricRow]:

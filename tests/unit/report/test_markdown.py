@@ -164,3 +164,19 @@ def test_verbose_custom_template_is_truncated_safely(tmp_path: Path, passing: Ve
 def test_no_chart_option(passing: Verdict) -> None:
     assert "```mermaid" in render_markdown(passing)
     assert "```mermaid" not in render_markdown(passing, chart=False)
+
+
+def test_full_report_link_only_for_plain_http_urls() -> None:
+    verdict = many_rows_verdict(failing=500, passing=0, name_length=120)
+    linked = render_markdown(
+        verdict,
+        max_chars=5000,
+        full_report="the job summary",
+        full_report_url="https://ci.example/runs/1",
+    )
+    assert "Full details: [the job summary](https://ci.example/runs/1)." in linked
+    for url in ("javascript:alert(1)", "https://x/a)(b", "https://x/ space"):
+        text = render_markdown(
+            verdict, max_chars=5000, full_report="the job summary", full_report_url=url
+        )
+        assert "Full details: the job summary." in text

@@ -1,0 +1,165 @@
+"""GitHub through PyGithub: the sticky report comment and the commit status.
+
+The only module that imports ``github``. Objects are lazy, so finding and updating the
+report on a PR with 250 comments costs five requests: who am I, three pages, one edit.
+PyGithub's GithubRetry retries 5xx, 429 and secondary rate limits (honouring retry-after
+and x-ratelimit-reset) within the bounds set here; what still fails becomes a ServiceError,
+and a read-only token (a fork's PR) a ReadOnlyToken the caller can explain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from mlgate.core.comments import (
+    Action,
+    CommentMode,
+    ExistingComment,
+    find_ours,
+    plan_comment,
+)
+from mlgate.errors import MlgateError, ServiceError
+
+ACTIONS_BOT = "github-actions[bot]"
+MAX_COMMENT_CHARS = 65_536
+_READ_ONLY = "Resource not accessible by integration"
+
+
+class ReadOnlyToken(MlgateError):
+    """The token may read but not write (a fork's pull_request run)."""
+
+    exit_code = ServiceError.exit_code
+
+
+@dataclass(frozen=True, kw_only=True)
+class Published:
+    action: Action
+    url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GitHubTarget:
+    api_url: str
+    repository: str  # owner/name
+    token: str
+
+
+class GitHub:
+    def __init__(
+        self,
+        target: GitHubTarget,
+        *,
+        retries: int = 4,
+        secondary_rate_wait: float = 60,
+        min_interval: float | None = None,
+    ) -> None:
+        from github import Auth, Github, GithubRetry
+
+        self._target = target
+        kwargs: dict[str, Any] = {}
+        if min_interval is not None:
+            kwargs = {
+                "seconds_between_requests": min_interval,
+                "seconds_between_writes": min_interval,
+            }
+        self._gh = Github(
+            auth=Auth.Token(target.token),
+            base_url=target.api_url.rstrip("/"),
+            per_page=100,
+            timeout=30,
+            lazy=True,
+            retry=GithubRetry(
+                total=retries, backoff_factor=1, secondary_rate_wait=secondary_rate_wait
+            ),
+            **kwargs,
+        )
+        self._repo = self._gh.get_repo(target.repository)
+
+    def own_login(self) -> str:
+        """Who our comments are written by. A GITHUB_TOKEN cannot read /user: it is the
+        Actions bot."""
+        from github import GithubException
+
+        try:
+            return str(self._gh.get_user().login)
+        except GithubException as exc:
+            if exc.status in (401, 403):
+                return ACTIONS_BOT
+            raise ServiceError(self._describe("reading the token's user", exc)) from None
+
+    def publish_comment(
+        self, *, number: int, marker: str, body: str, mode: CommentMode, author: str | None = None
+    ) -> Published:
+        if mode is CommentMode.OFF:
+            return Published(action=Action.SKIP, url=None)
+        login = author or self.own_login()
+        issue = self._repo.get_issue(number)
+        existing = None
+        raw: dict[int, Any] = {}
+        if mode is not CommentMode.NEW:
+            with self._guard(f"listing the comments of #{number}"):
+                for comment in issue.get_comments():
+                    raw[comment.id] = comment
+            listed = [
+                ExistingComment(
+                    id=c.id,
+                    author=c.user.login if c.user else "",
+                    body=c.body or "",
+                    url=c.html_url,
+                )
+                for c in raw.values()
+            ]
+            existing = find_ours(listed, marker=marker, author=login)
+        plan = plan_comment(existing, body=body, mode=mode)
+        target = raw.get(plan.target.id) if plan.target is not None else None
+        if plan.action is Action.UNCHANGED:
+            return Published(action=plan.action, url=plan.target.url if plan.target else None)
+        with self._guard(f"writing the report on #{number}"):
+            if plan.action is Action.UPDATE and target is not None:
+                target.edit(body)
+                return Published(action=plan.action, url=str(target.html_url))
+            if plan.action is Action.RECREATE and target is not None:
+                target.delete()
+            created = issue.create_comment(body)
+            return Published(action=plan.action, url=str(created.html_url))
+
+    def set_status(
+        self, *, sha: str, state: str, context: str, description: str, target_url: str | None
+    ) -> None:
+        commit = self._repo.get_commit(sha)
+        with self._guard(f"setting the commit status {context} on {sha[:12]}"):
+            commit.create_status(
+                state=state,
+                context=context,
+                description=description[:140],
+                **({"target_url": target_url} if target_url else {}),
+            )
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        from github import GithubException
+        from requests.exceptions import RequestException
+
+        try:
+            yield
+        except GithubException as exc:
+            message = str((exc.data or {}).get("message", "")) if isinstance(exc.data, dict) else ""
+            if exc.status == 403 and _READ_ONLY in message:
+                raise ReadOnlyToken(
+                    f"GitHub: {what}: the token is read-only ({_READ_ONLY})"
+                ) from None
+            raise ServiceError(self._describe(what, exc)) from None
+        except RequestException as exc:
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise ServiceError(
+                f"GitHub {self._target.api_url}: {what} failed after retries: {detail}"
+            ) from None
+
+    def _describe(self, what: str, exc: Any) -> str:
+        data = exc.data if isinstance(exc.data, dict) else {}
+        message = str(data.get("message", "")).splitlines()[0][:200] if data else ""
+        where = f"GitHub {self._target.api_url}"
+        return f"{where}: {what} failed after retries: HTTP {exc.status} {message}".rstrip()

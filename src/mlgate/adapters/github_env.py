@@ -1,0 +1,74 @@
+"""What a GitHub Actions job tells mlgate through its environment and event payload."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlgate.errors import InputError, UsageError
+
+DEFAULT_API = "https://api.github.com"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GitHubContext:
+    api_url: str
+    repository: str
+    token: str | None = field(repr=False)
+    number: int | None
+    head_sha: str | None
+    run_url: str | None
+    step_summary: Path | None
+    output: Path | None
+
+
+def from_environment(
+    env: Mapping[str, str] | None = None, *, number: int | None = None
+) -> GitHubContext:
+    env = os.environ if env is None else env
+    repository = env.get("GITHUB_REPOSITORY", "")
+    if "/" not in repository:
+        raise UsageError("GITHUB_REPOSITORY is not set (owner/name); are we in GitHub Actions?")
+    event = _event(env.get("GITHUB_EVENT_PATH"))
+    pull = event.get("pull_request") or {}
+    issue = event.get("issue") or {}
+    found = pull.get("number") or (issue.get("number") if issue.get("pull_request") else None)
+    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    run_id = env.get("GITHUB_RUN_ID")
+    return GitHubContext(
+        api_url=env.get("GITHUB_API_URL", DEFAULT_API).rstrip("/"),
+        repository=repository,
+        token=env.get("MLGATE_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None,
+        number=number if number is not None else (int(found) if found else None),
+        head_sha=(pull.get("head") or {}).get("sha") or env.get("GITHUB_SHA") or None,
+        run_url=f"{server}/{repository}/actions/runs/{run_id}" if run_id else None,
+        step_summary=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
+        output=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
+    )
+
+
+def _event(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: GITHUB_EVENT_PATH points at a missing file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the event payload: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: the event payload is not a JSON object")
+    return data
+
+
+def append(path: Path, text: str) -> None:
+    """Append to a file GitHub gave us ($GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot append: {exc.strerror or exc}") from None

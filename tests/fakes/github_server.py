@@ -1,0 +1,227 @@
+"""A stateful fake of the GitHub REST endpoints mlgate calls, served over real HTTP on
+loopback, answering with GitHub's documented shapes: objects, `Link` pagination,
+rate-limit headers and error bodies. PyGithub talks to it exactly as to github.com or a
+GitHub Enterprise Server (`/api/v3`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+READ_ONLY = {
+    "message": "Resource not accessible by integration",
+    "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+    "status": "403",
+}
+
+
+@dataclass
+class Fault:
+    """Answer the next request matching ``method`` and ``path_part`` with this, once."""
+
+    method: str
+    path_part: str
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class State:
+    users: dict[str, str | None] = field(default_factory=dict)  # token → login (None: app token)
+    read_only: set[str] = field(default_factory=set)
+    comments: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    log: list[tuple[str, str]] = field(default_factory=list)
+    next_id: int = 1000
+
+
+class FakeGitHub:
+    def __init__(self, *, prefix: str = "/api/v3") -> None:
+        self.state = State()
+        self.prefix = prefix
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.host = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.api_url = self.host + prefix
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- seeding -----------------------------------------------------------------------
+
+    def add_comment(self, repo: str, number: int, *, login: str, body: str) -> dict[str, Any]:
+        with self.lock:
+            return self._new_comment(repo, number, login, body)
+
+    def comments(self, repo: str, number: int) -> list[dict[str, Any]]:
+        return list(self.state.comments.get((repo, number), []))
+
+    def requests(self) -> list[tuple[str, str]]:
+        return list(self.state.log)
+
+    # -- model -------------------------------------------------------------------------
+
+    def _new_comment(self, repo: str, number: int, login: str, body: str) -> dict[str, Any]:
+        self.state.next_id += 1
+        cid = self.state.next_id
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        comment = {
+            "id": cid,
+            "node_id": f"IC_{cid}",
+            "url": f"{self.api_url}/repos/{repo}/issues/comments/{cid}",
+            "html_url": f"{self.host}/{repo}/pull/{number}#issuecomment-{cid}",
+            "issue_url": f"{self.api_url}/repos/{repo}/issues/{number}",
+            "body": body,
+            "user": _user(login, self.api_url),
+            "created_at": now,
+            "updated_at": now,
+            "author_association": "NONE" if login.endswith("[bot]") else "MEMBER",
+        }
+        self.state.comments.setdefault((repo, number), []).append(comment)
+        return comment
+
+
+def _user(login: str, api: str) -> dict[str, Any]:
+    return {
+        "login": login,
+        "id": abs(hash(login)) % 10**8,
+        "node_id": f"U_{login}",
+        "type": "Bot" if login.endswith("[bot]") else "User",
+        "url": f"{api}/users/{login}",
+        "html_url": f"https://github.com/{login}",
+        "site_admin": False,
+    }
+
+
+def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._route()
+
+        def do_POST(self) -> None:
+            self._route()
+
+        def do_PATCH(self) -> None:
+            self._route()
+
+        def do_DELETE(self) -> None:
+            self._route()
+
+        def _route(self) -> None:
+            url = urlparse(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            payload = json.loads(self.rfile.read(length) or b"{}") if length else {}
+            with fake.lock:
+                fake.state.log.append((self.command, url.path))
+                for fault in fake.state.faults:
+                    if fault.method == self.command and fault.path_part in url.path:
+                        fake.state.faults.remove(fault)
+                        return self._send(fault.status, fault.body, fault.headers)
+                token = (self.headers.get("Authorization") or "").split(" ")[-1]
+                if token not in fake.state.users:
+                    return self._send(
+                        401,
+                        {
+                            "message": "Bad credentials",
+                            "documentation_url": "https://docs.github.com/rest",
+                        },
+                    )
+                path = url.path.removeprefix(fake.prefix)
+                return self._dispatch(path, parse_qs(url.query), payload, token)
+
+        def _dispatch(
+            self, path: str, query: dict[str, list[str]], payload: dict[str, Any], token: str
+        ) -> None:
+            login = fake.state.users[token]
+            if self.command == "GET" and path == "/user":
+                if login is None or login.endswith("[bot]"):
+                    return self._send(403, READ_ONLY)
+                return self._send(200, _user(login, fake.api_url))
+            writing = self.command != "GET"
+            if writing and token in fake.state.read_only:
+                return self._send(403, READ_ONLY)
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)/comments", path):
+                repo, number = match.group(1), int(match.group(2))
+                if not writing:
+                    return self._page(path, fake.comments(repo, number), query)
+                author = login or "github-actions[bot]"
+                return self._send(201, fake._new_comment(repo, number, author, payload["body"]))
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/comments/(\d+)", path):
+                return self._comment(int(match.group(2)), payload)
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/statuses/([0-9a-f]{7,40})", path):
+                return self._status(match.group(2), payload, login)
+            return self._send(404, NOT_FOUND)
+
+        def _comment(self, cid: int, payload: dict[str, Any]) -> None:
+            for comments in fake.state.comments.values():
+                for comment in comments:
+                    if comment["id"] != cid:
+                        continue
+                    if self.command == "PATCH":
+                        comment["body"] = payload["body"]
+                        comment["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                        return self._send(200, comment)
+                    if self.command == "DELETE":
+                        comments.remove(comment)
+                        return self._send(204, None)
+            return self._send(404, NOT_FOUND)
+
+        def _status(self, sha: str, payload: dict[str, Any], login: str | None) -> None:
+            status = {
+                "id": len(fake.state.statuses) + 1,
+                "sha": sha,
+                "state": payload["state"],
+                "context": payload.get("context", "default"),
+                "description": payload.get("description"),
+                "target_url": payload.get("target_url"),
+                "creator": _user(login or "github-actions[bot]", fake.api_url),
+            }
+            fake.state.statuses.append(status)
+            return self._send(201, status)
+
+        def _page(
+            self, path: str, items: list[dict[str, Any]], query: dict[str, list[str]]
+        ) -> None:
+            per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+            page = int(query.get("page", ["1"])[0])
+            last = max(1, -(-len(items) // per_page))
+            chunk = items[(page - 1) * per_page : page * per_page]
+            base = f"{fake.api_url}{path}?per_page={per_page}&page="
+            links = []
+            if page < last:
+                links += [f'<{base}{page + 1}>; rel="next"', f'<{base}{last}>; rel="last"']
+            if page > 1:
+                links += [f'<{base}1>; rel="first"', f'<{base}{page - 1}>; rel="prev"']
+            self._send(200, chunk, {"Link": ", ".join(links)} if links else {})
+
+        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+            data = b"" if body is None else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("X-RateLimit-Limit", "5000")
+            self.send_header("X-RateLimit-Remaining", "4999")
+            self.send_header("X-RateLimit-Reset", str(int(time.time()) + 3600))
+            self.send_header("X-RateLimit-Used", "1")
+            self.send_header("X-RateLimit-Resource", "core")
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
