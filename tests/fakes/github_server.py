@@ -39,6 +39,7 @@ class State:
     read_only: set[str] = field(default_factory=set)
     comments: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
+    pulls: dict[int, str] = field(default_factory=dict)  # number → head sha
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
@@ -152,6 +153,8 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 if login is None or login.endswith("[bot]"):
                     return self._send(403, READ_ONLY)
                 return self._send(200, _user(login, fake.api_url))
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
+                return self._pull(match.group(1), int(match.group(2)))
             writing = self.command != "GET"
             if writing and token in fake.state.read_only:
                 return self._send(403, READ_ONLY)
@@ -166,6 +169,32 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/statuses/([0-9a-f]{7,40})", path):
                 return self._status(match.group(2), payload, login)
             return self._send(404, NOT_FOUND)
+
+        def _pull(self, repo: str, number: int) -> None:
+            sha = fake.state.pulls.get(number)
+            if sha is None:
+                return self._send(404, NOT_FOUND)
+            owner = repo.split("/", maxsplit=1)[0]
+            ref = {
+                "sha": sha,
+                "ref": "feature",
+                "label": f"{owner}:feature",
+                "user": _user(owner, fake.api_url),
+            }
+            return self._send(
+                200,
+                {
+                    "id": number * 7,
+                    "number": number,
+                    "state": "open",
+                    "title": "a PR",
+                    "url": f"{fake.api_url}/repos/{repo}/pulls/{number}",
+                    "html_url": f"{fake.host}/{repo}/pull/{number}",
+                    "head": ref,
+                    "base": {**ref, "sha": "b" * 40, "ref": "main"},
+                    "user": _user(owner, fake.api_url),
+                },
+            )
 
         def _comment(self, cid: int, payload: dict[str, Any]) -> None:
             for comments in fake.state.comments.values():

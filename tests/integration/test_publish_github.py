@@ -188,3 +188,100 @@ def test_local_platform_previews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 1
     assert result.stdout.startswith("mlgate · churn-classifier: FAILED")
     assert (tmp_path / "mlgate-comment.md").exists()
+
+
+def test_fork_two_phase_publish_checks_the_pr_against_the_built_commit(
+    job: dict[str, str], fake: FakeGitHub, tmp_path: Path
+) -> None:
+    # Phase 1: the fork's pull_request run, read-only token, no API calls.
+    job["GITHUB_TOKEN"] = "fork"
+    path = verdict(tmp_path, "candidate.json")
+    before = len(fake.requests())
+    phase1 = publish(job, path, "--to-artifact", str(tmp_path / "artifact"))
+    assert phase1.exit_code == 0, phase1.output
+    assert len(fake.requests()) == before
+    assert json.loads((tmp_path / "artifact" / "pr.json").read_text()) == {
+        "number": 42,
+        "head_sha": SHA,
+    }
+
+    # Phase 2: workflow_run, write token, the artifact is untrusted.
+    event = tmp_path / "workflow_run.json"
+    event.write_text(
+        json.dumps({"action": "completed", "workflow_run": {"head_sha": SHA, "pull_requests": []}})
+    )
+    trusted = {**job, "GITHUB_TOKEN": TOKEN, "GITHUB_EVENT_PATH": str(event)}
+    fake.state.pulls[42] = SHA
+    phase2 = publish(trusted, "--from-artifact", str(tmp_path / "artifact"))
+    assert phase2.exit_code == 0, phase2.output
+    assert len(fake.comments(REPO, 42)) == 1
+    assert fake.state.statuses[-1]["sha"] == SHA
+
+    # A forged PR number (its head is another commit) is refused.
+    (tmp_path / "artifact" / "pr.json").write_text(json.dumps({"number": 43, "head_sha": SHA}))
+    fake.state.pulls[43] = "d" * 40
+    forged = publish(trusted, "--from-artifact", str(tmp_path / "artifact"))
+    assert forged.exit_code == 2
+    assert "PR #43's head is dddddddddddd, not the built commit" in forged.stderr
+    assert fake.comments(REPO, 43) == []
+
+    # A claim about another commit is refused before any API call.
+    (tmp_path / "artifact" / "pr.json").write_text(json.dumps({"number": 42, "head_sha": "e" * 40}))
+    claimed = publish(trusted, "--from-artifact", str(tmp_path / "artifact"))
+    assert claimed.exit_code == 2
+    assert "refusing to publish" in claimed.stderr
+
+
+@pytest.mark.parametrize("content", ["[]", '{"number": "42; rm -rf /", "head_sha": "x"}', "{"])
+def test_malformed_artifact_is_an_input_error(
+    job: dict[str, str], tmp_path: Path, content: str
+) -> None:
+    folder = tmp_path / "artifact"
+    folder.mkdir()
+    (folder / "pr.json").write_text(content)
+    result = publish(job, "--from-artifact", str(folder))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"mlgate: error: {folder / 'pr.json'}")
+
+
+def test_github_dot_com_style_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = FakeGitHub(prefix="")
+    server.state.users = {TOKEN: None}
+    try:
+        monkeypatch.chdir(tmp_path)
+        event = tmp_path / "event.json"
+        event.write_text(json.dumps({"pull_request": {"number": 3, "head": {"sha": SHA}}}))
+        env = {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_API_URL": server.api_url,
+            "GITHUB_TOKEN": TOKEN,
+            "GITHUB_EVENT_PATH": str(event),
+        }
+        assert publish(env, verdict(tmp_path, "candidate.json")).exit_code == 0
+        assert len(server.comments(REPO, 3)) == 1
+    finally:
+        server.close()
+
+
+def test_gate_evaluates_against_the_registry_and_publishes(
+    job: dict[str, str], fake: FakeGitHub, tmp_path: Path
+) -> None:
+    from registry_helpers import log_run, register
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    register(uri, log_run(uri, metrics={"accuracy": 0.9}), "churn", alias="champion")
+    candidate = log_run(uri, metrics={"accuracy": 0.8})
+    (tmp_path / "mlgate.yml").write_text("model: churn\nmetrics:\n  accuracy: {max_drop: 0.05}\n")
+    result = CliRunner().invoke(
+        cli,
+        ["gate", "--tracking-uri", uri, "--candidate", candidate.model_uri, "--register"],
+        env=job,
+        prog_name="mlgate",
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1, result.output
+    (comment,) = fake.comments(REPO, 42)
+    assert comment["body"].startswith("<!-- mlgate:report model=churn -->\n❌")
+    assert fake.state.statuses[0]["context"] == "mlgate/churn"
+    assert (tmp_path / "verdict.json").exists()

@@ -126,6 +126,10 @@ class GitHub:
             created = issue.create_comment(body)
             return Published(action=plan.action, url=str(created.html_url))
 
+    def pull_head_sha(self, number: int) -> str:
+        with self._guard(f"reading pull request #{number}"):
+            return str(self._repo.get_pull(number).head.sha)
+
     def set_status(
         self, *, sha: str, state: str, context: str, description: str, target_url: str | None
     ) -> None:

@@ -33,7 +33,7 @@ def from_environment(
     repository = env.get("GITHUB_REPOSITORY", "")
     if "/" not in repository:
         raise UsageError("GITHUB_REPOSITORY is not set (owner/name); are we in GitHub Actions?")
-    event = _event(env.get("GITHUB_EVENT_PATH"))
+    event = read_event(env)
     pull = event.get("pull_request") or {}
     issue = event.get("issue") or {}
     found = pull.get("number") or (issue.get("number") if issue.get("pull_request") else None)
@@ -51,7 +51,10 @@ def from_environment(
     )
 
 
-def _event(path: str | None) -> dict[str, Any]:
+def read_event(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The event payload GitHub wrote for this run ({} when there is none)."""
+    env = os.environ if env is None else env
+    path = env.get("GITHUB_EVENT_PATH")
     if not path:
         return {}
     try:

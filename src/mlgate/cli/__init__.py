@@ -14,6 +14,7 @@ from mlgate.cli.config import config_group
 from mlgate.cli.demo import demo_command
 from mlgate.cli.errors import MlgateGroup
 from mlgate.cli.evaluate import evaluate_command
+from mlgate.cli.gate import gate_command
 from mlgate.cli.publish import publish_command
 from mlgate.cli.report import report_command
 
@@ -45,6 +46,7 @@ cli.add_command(compare_command)
 cli.add_command(evaluate_command)
 cli.add_command(demo_command)
 cli.add_command(publish_command)
+cli.add_command(gate_command)
 cli.add_command(report_command)
 cli.add_command(config_group)
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mlgate.cli.options import config_option, output_options, report_options
 from mlgate.cli.output import print_verdict, report_options_for
+
+if TYPE_CHECKING:
+    from mlgate.flows import Evaluation
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EPILOG = """\b
 Examples:
@@ -26,65 +33,77 @@ mlgate.report, mlgate.config_hash and more.
 """
 
 
+def registry_options(func: F) -> F:
+    """Which model, which candidate, which registry (evaluate, gate)."""
+    options = [
+        click.option(
+            "--candidate",
+            required=True,
+            envvar="MLGATE_CANDIDATE",
+            show_envvar=True,
+            help="A run id, runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS.",
+        ),
+        click.option(
+            "--model",
+            envvar="MLGATE_MODEL",
+            show_envvar=True,
+            help="Registered model name (default: model in mlgate.yml).",
+        ),
+        click.option(
+            "--register/--no-register",
+            default=False,
+            envvar="MLGATE_REGISTER",
+            show_envvar=True,
+            help="Register a run's model as a new version of --model before evaluating it.",
+        ),
+        click.option(
+            "--tracking-uri",
+            envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
+            show_envvar=True,
+            help="MLflow tracking server or store: http(s)://…, sqlite:///…, databricks, a folder.",
+        ),
+        click.option(
+            "--registry-uri",
+            envvar=["MLGATE_REGISTRY_URI", "MLFLOW_REGISTRY_URI"],
+            show_envvar=True,
+            help="Model registry, when not the tracking URI (e.g. databricks-uc).",
+        ),
+        click.option(
+            "--baseline-alias",
+            envvar="MLGATE_BASELINE_ALIAS",
+            show_envvar=True,
+            help="Alias of the production version "
+            "(default: baseline in mlgate.yml, else champion).",
+        ),
+        click.option(
+            "--metric-prefix",
+            envvar="MLGATE_METRIC_PREFIX",
+            show_envvar=True,
+            help="Gate only metrics named PREFIX… (e.g. eval_), compared without the prefix "
+            "(default: metric_prefix in mlgate.yml).",
+        ),
+        click.option(
+            "--commit",
+            envvar=["MLGATE_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"],
+            show_envvar=True,
+            help="Commit SHA the verdict is for "
+            "(default: the CI's, else the run's git commit tag).",
+        ),
+        click.option(
+            "--record/--no-record",
+            default=True,
+            envvar="MLGATE_RECORD",
+            show_envvar=True,
+            help="Record the verdict in the registry (tags and run artifacts).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @click.command("evaluate", epilog=EPILOG)
-@click.option(
-    "--candidate",
-    required=True,
-    envvar="MLGATE_CANDIDATE",
-    show_envvar=True,
-    help="A run id, runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS.",
-)
-@click.option(
-    "--model",
-    envvar="MLGATE_MODEL",
-    show_envvar=True,
-    help="Registered model name (default: model in mlgate.yml).",
-)
-@click.option(
-    "--register/--no-register",
-    default=False,
-    envvar="MLGATE_REGISTER",
-    show_envvar=True,
-    help="Register a run's model as a new version of --model before evaluating it.",
-)
-@click.option(
-    "--tracking-uri",
-    envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
-    show_envvar=True,
-    help="MLflow tracking server or store: http(s)://…, sqlite:///…, databricks, a folder.",
-)
-@click.option(
-    "--registry-uri",
-    envvar=["MLGATE_REGISTRY_URI", "MLFLOW_REGISTRY_URI"],
-    show_envvar=True,
-    help="Model registry, when not the tracking URI (e.g. databricks-uc).",
-)
-@click.option(
-    "--baseline-alias",
-    envvar="MLGATE_BASELINE_ALIAS",
-    show_envvar=True,
-    help="Alias of the production version (default: baseline in mlgate.yml, else champion).",
-)
-@click.option(
-    "--metric-prefix",
-    envvar="MLGATE_METRIC_PREFIX",
-    show_envvar=True,
-    help="Gate only metrics named PREFIX… (e.g. eval_), compared without the prefix "
-    "(default: metric_prefix in mlgate.yml).",
-)
-@click.option(
-    "--commit",
-    envvar=["MLGATE_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"],
-    show_envvar=True,
-    help="Commit SHA the verdict is for (default: the CI's, else the run's git commit tag).",
-)
-@click.option(
-    "--record/--no-record",
-    default=True,
-    envvar="MLGATE_RECORD",
-    show_envvar=True,
-    help="Record the verdict in the registry (tags and run artifacts).",
-)
+@registry_options
 @config_option
 @output_options
 @report_options
@@ -114,6 +133,48 @@ def evaluate_command(
     Exits 1 when the gate rejects the candidate, 3 when the registry cannot be reached
     (after bounded retries; files already computed are still written).
     """
+    result = run_evaluate(
+        candidate=candidate,
+        model=model,
+        register=register,
+        tracking_uri=tracking_uri,
+        registry_uri=registry_uri,
+        baseline_alias=baseline_alias,
+        metric_prefix=metric_prefix,
+        commit=commit,
+        record=record,
+        config_path=config_path,
+        verdict_path=verdict_path,
+        report_path=report_path,
+        template=template,
+        max_chars=max_chars,
+        chart=chart,
+    )
+    print_verdict(
+        result.verdict, markdown=result.markdown, fmt=print_format, color=sys.stdout.isatty()
+    )
+    ctx.exit(0 if result.verdict.passed else 1)
+
+
+def run_evaluate(
+    *,
+    candidate: str,
+    model: str | None,
+    register: bool,
+    tracking_uri: str | None,
+    registry_uri: str | None,
+    baseline_alias: str | None,
+    metric_prefix: str | None,
+    commit: str | None,
+    record: bool,
+    config_path: Path | None,
+    verdict_path: Path,
+    report_path: Path,
+    template: Path | None,
+    max_chars: int | None,
+    chart: bool | None,
+) -> Evaluation:
+    """Options → EvaluateRequest → flows.evaluate (shared by evaluate and gate)."""
     from mlgate.config import find_config, load_config
     from mlgate.flows import EvaluateRequest, evaluate
 
@@ -138,7 +199,4 @@ def evaluate_command(
     result = evaluate(
         request, config=config, verdict_path=verdict_path, report_path=report_path, options=options
     )
-    print_verdict(
-        result.verdict, markdown=result.markdown, fmt=print_format, color=sys.stdout.isatty()
-    )
-    ctx.exit(0 if result.verdict.passed else 1)
+    return result

@@ -1,30 +1,20 @@
-"""``mlgate publish``: a verdict to where reviewers look — the PR comment, the job summary,
-the commit status, annotations and step outputs — or, locally, the terminal and files."""
+"""Publishing on GitHub: the PR comment, the job summary, the commit status, annotations
+and step outputs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
 from mlgate.core.workflow import annotation_commands, mask, output_block
-from mlgate.errors import MlgateError, UsageError
+from mlgate.errors import MlgateError
+from mlgate.publishing import PublishOutcome, status_name, status_text
 from mlgate.report.markdown import marker, render_markdown
-from mlgate.report.text import clean
 from mlgate.verdict_file import write_text_atomic
 
 GITHUB_COMMENT_CHARS = 65_536
 SUMMARY_CHARS = 1_000_000
-
-
-@dataclass(frozen=True, kw_only=True)
-class PublishOutcome:
-    comment_url: str | None = None
-    comment_action: str | None = None
-    comment_file: Path | None = None
-    problems: list[str] = field(default_factory=list)
-    workflow_commands: list[str] = field(default_factory=list)
 
 
 def publish_github(
@@ -34,6 +24,7 @@ def publish_github(
     status: bool,
     out_dir: Path,
     number: int | None = None,
+    head_sha: str | None = None,
     min_interval: float | None = None,
 ) -> PublishOutcome:
     from mlgate.adapters.github import GitHub, GitHubTarget, ReadOnlyToken
@@ -76,12 +67,13 @@ def publish_github(
                     number=context.number, marker=marker(verdict.model), body=body, mode=mode
                 )
                 url, action = published.url, published.action.value
-            if status and context.head_sha:
+            sha = head_sha or context.head_sha
+            if status and sha:
                 github.set_status(
-                    sha=context.head_sha,
+                    sha=sha,
                     state="failure" if not verdict.passed else "success",
-                    context=f"mlgate/{clean(verdict.model or 'model', limit=80)}",
-                    description=_status_text(verdict),
+                    context=status_name(verdict),
+                    description=status_text(verdict),
                     target_url=context.run_url,
                 )
         except ReadOnlyToken as exc:
@@ -110,21 +102,3 @@ def publish_github(
         problems=problems,
         workflow_commands=commands,
     )
-
-
-def _status_text(verdict: Verdict) -> str:
-    failed = [row.name for row in verdict.metrics if row.gated and row.status.value == "fail"]
-    if verdict.passed:
-        return "passed" if verdict.baseline else "no production model yet; bounds passed"
-    names = ", ".join(clean(n, limit=30) for n in failed[:3])
-    return f"failed: {names}" if names else "failed"
-
-
-def platform_from_environment(explicit: str | None, env: dict[str, str]) -> str:
-    if explicit:
-        return explicit
-    if env.get("GITHUB_ACTIONS") == "true":
-        return "github"
-    if env.get("GITLAB_CI") == "true":
-        raise UsageError("GitLab publishing is not available yet; use --platform local")
-    return "local"

@@ -1,0 +1,212 @@
+"""A stateful fake of the GitLab REST (v4) endpoints mlgate calls, over real HTTP on
+loopback, answering with GitLab's documented shapes and pagination headers (X-Page,
+X-Total-Pages, X-Next-Page, Link). python-gitlab talks to it as to gitlab.com or a
+self-managed instance; ``prefix`` puts it under a sub-path like a relative-URL install."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+FORBIDDEN = {"message": "403 Forbidden"}
+UNAUTHORIZED = {"message": "401 Unauthorized"}
+NOT_FOUND = {"message": "404 Not Found"}
+
+
+@dataclass
+class Fault:
+    method: str
+    path_part: str
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class State:
+    users: dict[str, str] = field(default_factory=dict)  # private token → username
+    job_tokens: set[str] = field(default_factory=set)
+    notes: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    log: list[tuple[str, str]] = field(default_factory=list)
+    next_id: int = 5000
+
+
+class FakeGitLab:
+    def __init__(self, *, prefix: str = "") -> None:
+        self.state = State()
+        self.lock = threading.Lock()
+        self.prefix = prefix
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}"
+        self.api_url = f"{self.url}/api/v4"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def add_note(
+        self, project: str, iid: int, *, username: str, body: str, system: bool = False
+    ) -> dict[str, Any]:
+        with self.lock:
+            return self._new_note(project, iid, username, body, system=system)
+
+    def notes(self, project: str, iid: int) -> list[dict[str, Any]]:
+        return list(self.state.notes.get((project, iid), []))
+
+    def _new_note(
+        self, project: str, iid: int, username: str, body: str, *, system: bool = False
+    ) -> dict[str, Any]:
+        self.state.next_id += 1
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        note = {
+            "id": self.state.next_id,
+            "type": None,
+            "body": body,
+            "attachment": None,
+            "author": {
+                "id": abs(hash(username)) % 10**6,
+                "username": username,
+                "name": username,
+                "state": "active",
+                "avatar_url": None,
+                "web_url": f"{self.url}/{username}",
+            },
+            "created_at": now,
+            "updated_at": now,
+            "system": system,
+            "noteable_id": iid * 10,
+            "noteable_type": "MergeRequest",
+            "noteable_iid": iid,
+            "resolvable": False,
+            "confidential": False,
+            "internal": False,
+            "project_id": int(project) if project.isdigit() else 1,
+        }
+        self.state.notes.setdefault((project, iid), []).append(note)
+        return note
+
+
+def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._route()
+
+        do_POST = do_PUT = do_DELETE = do_GET
+
+        def _route(self) -> None:
+            url = urlparse(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            payload = _payload(raw, self.headers.get("Content-Type", ""))
+            with fake.lock:
+                fake.state.log.append((self.command, url.path))
+                for fault in fake.state.faults:
+                    if fault.method == self.command and fault.path_part in url.path:
+                        fake.state.faults.remove(fault)
+                        return self._send(fault.status, fault.body, fault.headers)
+                path = url.path.removeprefix(fake.prefix).removeprefix("/api/v4")
+                private = self.headers.get("PRIVATE-TOKEN")
+                job = self.headers.get("JOB-TOKEN")
+                if private in fake.state.users:
+                    return self._dispatch(
+                        path, parse_qs(url.query), payload, fake.state.users[private]
+                    )
+                if job in fake.state.job_tokens:
+                    return self._send(403, FORBIDDEN)  # a job token may not touch notes or /user
+                return self._send(401, UNAUTHORIZED)
+
+        def _dispatch(
+            self, path: str, query: dict[str, list[str]], payload: dict[str, Any], user: str
+        ) -> None:
+            if self.command == "GET" and path == "/user":
+                return self._send(200, {"id": 1, "username": user, "name": user, "state": "active"})
+            if match := re.fullmatch(r"/projects/([^/]+)/merge_requests/(\d+)/notes", path):
+                project, iid = unquote(match.group(1)), int(match.group(2))
+                if self.command == "GET":
+                    return self._page(path, fake.notes(project, iid), query)
+                return self._send(201, fake._new_note(project, iid, user, payload["body"]))
+            if match := re.fullmatch(r"/projects/([^/]+)/merge_requests/(\d+)/notes/(\d+)", path):
+                return self._note(
+                    unquote(match.group(1)), int(match.group(2)), int(match.group(3)), payload
+                )
+            if match := re.fullmatch(r"/projects/([^/]+)/statuses/([0-9a-f]{7,40})", path):
+                status = {
+                    "id": len(fake.state.statuses) + 1,
+                    "sha": match.group(2),
+                    **payload,
+                    "author": {"username": user},
+                }
+                fake.state.statuses.append(status)
+                return self._send(201, status)
+            return self._send(404, NOT_FOUND)
+
+        def _note(self, project: str, iid: int, nid: int, payload: dict[str, Any]) -> None:
+            notes = fake.state.notes.get((project, iid), [])
+            for note in notes:
+                if note["id"] == nid:
+                    if self.command == "PUT":
+                        note["body"] = payload["body"]
+                        return self._send(200, note)
+                    if self.command == "DELETE":
+                        notes.remove(note)
+                        return self._send(204, None)
+                    return self._send(200, note)
+            return self._send(404, NOT_FOUND)
+
+        def _page(
+            self, path: str, items: list[dict[str, Any]], query: dict[str, list[str]]
+        ) -> None:
+            per_page = min(int(query.get("per_page", ["20"])[0]), 100)
+            page = int(query.get("page", ["1"])[0])
+            pages = max(1, -(-len(items) // per_page))
+            chunk = items[(page - 1) * per_page : page * per_page]
+            base = f"http://127.0.0.1:{fake.server.server_address[1]}{fake.prefix}/api/v4{path}?per_page={per_page}&page="
+            links = [f'<{base}1>; rel="first"', f'<{base}{pages}>; rel="last"']
+            headers = {
+                "X-Page": str(page),
+                "X-Per-Page": str(per_page),
+                "X-Total": str(len(items)),
+                "X-Total-Pages": str(pages),
+                "X-Next-Page": str(page + 1) if page < pages else "",
+                "X-Prev-Page": str(page - 1) if page > 1 else "",
+            }
+            if page < pages:
+                links.insert(0, f'<{base}{page + 1}>; rel="next"')
+            if page > 1:
+                links.insert(0, f'<{base}{page - 1}>; rel="prev"')
+            headers["Link"] = ", ".join(links)
+            self._send(200, chunk, headers)
+
+        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+            data = b"" if body is None else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("RateLimit-Limit", "2000")
+            self.send_header("RateLimit-Remaining", "1999")
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def _payload(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        return dict(json.loads(raw))
+    return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
