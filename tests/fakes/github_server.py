@@ -31,6 +31,8 @@ class Fault:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    apply: bool = False  # do the work, then answer with the fault anyway (a lost reply)
+    delay: float = 0.0  # seconds to wait before answering (a slow or hung server)
 
 
 @dataclass
@@ -132,6 +134,16 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 for fault in fake.state.faults:
                     if fault.method == self.command and fault.path_part in url.path:
                         fake.state.faults.remove(fault)
+                        if fault.delay:
+                            fake.lock.release()
+                            try:
+                                time.sleep(fault.delay)
+                            finally:
+                                fake.lock.acquire()
+                        if fault.apply:
+                            token = (self.headers.get("Authorization") or "").split(" ")[-1]
+                            path = url.path.removeprefix(fake.prefix)
+                            self._dispatch(path, parse_qs(url.query), payload, token, reply=False)
                         return self._send(fault.status, fault.body, fault.headers)
                 token = (self.headers.get("Authorization") or "").split(" ")[-1]
                 if token not in fake.state.users:
@@ -146,8 +158,20 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return self._dispatch(path, parse_qs(url.query), payload, token)
 
         def _dispatch(
-            self, path: str, query: dict[str, list[str]], payload: dict[str, Any], token: str
+            self,
+            path: str,
+            query: dict[str, list[str]],
+            payload: dict[str, Any],
+            token: str,
+            *,
+            reply: bool = True,
         ) -> None:
+            if not reply:  # apply the change, swallow the answer
+                send, self._send = self._send, lambda *args, **kwargs: None  # type: ignore[method-assign]
+                try:
+                    return self._dispatch(path, query, payload, token)
+                finally:
+                    self._send = send  # type: ignore[method-assign]
             login = fake.state.users[token]
             if self.command == "GET" and path == "/user":
                 if login is None or login.endswith("[bot]"):
@@ -240,14 +264,20 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
             data = b"" if body is None else json.dumps(body).encode()
+            reply = {
+                "Content-Type": "application/json; charset=utf-8",
+                "X-RateLimit-Limit": "5000",
+                "X-RateLimit-Remaining": "4999",
+                "X-RateLimit-Reset": str(int(time.time()) + 3600),
+                "X-RateLimit-Used": "1",
+                "X-RateLimit-Resource": "core",
+            }
+            for key, value in (headers or {}).items():  # a fault's headers replace the defaults
+                for existing in [k for k in reply if k.lower() == key.lower()]:
+                    del reply[existing]
+                reply[key] = value
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("X-RateLimit-Limit", "5000")
-            self.send_header("X-RateLimit-Remaining", "4999")
-            self.send_header("X-RateLimit-Reset", str(int(time.time()) + 3600))
-            self.send_header("X-RateLimit-Used", "1")
-            self.send_header("X-RateLimit-Resource", "core")
-            for key, value in (headers or {}).items():
+            for key, value in reply.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

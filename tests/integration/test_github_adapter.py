@@ -176,3 +176,61 @@ def test_commit_status(fake: FakeGitHub) -> None:
     )
     assert fake.state.statuses[0]["state"] == "failure"
     assert fake.state.statuses[0]["context"] == "mlgate/churn"
+
+
+def test_primary_rate_limit_waits_for_the_reset(fake: FakeGitHub) -> None:
+    reset = int(time.time()) + 2
+    fake.state.faults.append(
+        Fault(
+            "GET",
+            "/issues/12/comments",
+            403,
+            {
+                "message": "API rate limit exceeded for installation ID 1.",
+                "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+            },
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+        )
+    )
+    started = time.monotonic()
+    client(fake).publish_comment(number=12, marker=MARKER, body=BODY, mode=CommentMode.UPDATE)
+    assert time.monotonic() - started >= 1
+    assert len(fake.comments(REPO, 12)) == 1
+
+
+def test_a_create_whose_reply_was_lost_is_not_posted_twice(fake: FakeGitHub) -> None:
+    fake.state.faults.append(
+        Fault("POST", "/issues/13/comments", 502, {"message": "Bad Gateway"}, apply=True)
+    )
+    result = client(fake).publish_comment(
+        number=13, marker=MARKER, body=BODY, mode=CommentMode.UPDATE
+    )
+    assert result.action is Action.CREATE
+    assert len(fake.comments(REPO, 13)) == 1
+    assert result.url == fake.comments(REPO, 13)[0]["html_url"]
+
+
+def test_a_create_that_failed_outright_is_retried_once_it_is_clear_nothing_landed(
+    fake: FakeGitHub,
+) -> None:
+    fake.state.faults.append(Fault("POST", "/issues/14/comments", 503, {"message": "unavailable"}))
+    result = client(fake).publish_comment(
+        number=14, marker=MARKER, body=BODY, mode=CommentMode.UPDATE
+    )
+    assert result.action is Action.CREATE
+    assert len(fake.comments(REPO, 14)) == 1
+
+
+def test_timeouts_are_retried_and_a_timed_out_create_is_not_duplicated(fake: FakeGitHub) -> None:
+    fake.state.faults += [
+        Fault("GET", "/issues/15/comments", 200, [], delay=3),  # type: ignore[arg-type]
+        Fault("POST", "/issues/15/comments", 201, {}, apply=True, delay=3),
+    ]
+    gh = GitHub(
+        GitHubTarget(api_url=fake.api_url, repository=REPO, token="user-token"),
+        min_interval=0,
+        timeout=1,
+    )
+    result = gh.publish_comment(number=15, marker=MARKER, body=BODY, mode=CommentMode.UPDATE)
+    assert result.action is Action.CREATE
+    assert len(fake.comments(REPO, 15)) == 1

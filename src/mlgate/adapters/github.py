@@ -9,6 +9,7 @@ and a read-only token (a fork's PR) a ReadOnlyToken the caller can explain.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class GitHub:
         retries: int = 4,
         secondary_rate_wait: float = 60,
         min_interval: float | None = None,
+        timeout: int = 30,
     ) -> None:
         from github import Auth, Github, GithubRetry
 
@@ -69,7 +71,7 @@ class GitHub:
             auth=Auth.Token(target.token),
             base_url=target.api_url.rstrip("/"),
             per_page=100,
-            timeout=30,
+            timeout=timeout,
             lazy=True,
             retry=GithubRetry(
                 total=retries, backoff_factor=1, secondary_rate_wait=secondary_rate_wait
@@ -77,6 +79,25 @@ class GitHub:
             **kwargs,
         )
         self._repo = self._gh.get_repo(target.repository)
+        # Creating a comment is not idempotent: a 5xx or a timeout may come after GitHub
+        # stored it. This client retries only answers that certainly stored nothing (rate
+        # limits); the ambiguous cases are resolved in _create by looking before retrying.
+        self._retries = retries
+        self._create_client = Github(
+            auth=Auth.Token(target.token),
+            base_url=target.api_url.rstrip("/"),
+            timeout=timeout,
+            lazy=True,
+            retry=GithubRetry(
+                total=retries,
+                connect=0,
+                read=0,
+                status_forcelist=[429],
+                allowed_methods=frozenset({"POST"}),
+                secondary_rate_wait=secondary_rate_wait,
+            ),
+            **kwargs,
+        )
 
     def own_login(self) -> str:
         """Who our comments are written by. A GITHUB_TOKEN cannot read /user: it is the
@@ -123,8 +144,39 @@ class GitHub:
                 return Published(action=plan.action, url=str(target.html_url))
             if plan.action is Action.RECREATE and target is not None:
                 target.delete()
-            created = issue.create_comment(body)
-            return Published(action=plan.action, url=str(created.html_url))
+            url = self._create(number, marker=marker, login=login, body=body)
+            return Published(action=plan.action, url=url)
+
+    def _create(self, number: int, *, marker: str, login: str, body: str) -> str:
+        """Post once; after an ambiguous failure, post again only if nothing landed."""
+        from github import GithubException
+        from requests.exceptions import RequestException
+
+        issue = self._create_client.get_repo(self._target.repository).get_issue(number)
+        for attempt in range(self._retries + 1):
+            try:
+                return str(issue.create_comment(body).html_url)
+            except GithubException as exc:
+                if exc.status < 500 or attempt == self._retries:
+                    raise
+            except RequestException:
+                if attempt == self._retries:
+                    raise
+            landed = self._landed(number, marker=marker, login=login, body=body)
+            if landed is not None:
+                return landed
+            time.sleep(min(2.0**attempt, 8.0))
+        raise AssertionError("unreachable")
+
+    def _landed(self, number: int, *, marker: str, login: str, body: str) -> str | None:
+        comments = [
+            ExistingComment(
+                id=c.id, author=c.user.login if c.user else "", body=c.body or "", url=c.html_url
+            )
+            for c in self._repo.get_issue(number).get_comments()
+        ]
+        ours = find_ours(comments, marker=marker, author=login)
+        return ours.url if ours is not None and ours.body.strip() == body.strip() else None
 
     def pull_head_sha(self, number: int) -> str:
         with self._guard(f"reading pull request #{number}"):
