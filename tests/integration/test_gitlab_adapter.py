@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from gitlab_server import FakeGitLab, Fault
+from quickstart_verdicts import quickstart_verdict
 
 from mlgate.adapters.gitlab import GitLab, GitLabTarget
 from mlgate.cli import cli
 from mlgate.core.comments import Action, CommentMode
 
-QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 MARKER = "<!-- mlgate:report model=churn -->"
 BODY = MARKER + "\n✅ passed"
 
@@ -90,28 +90,6 @@ def gitlab_env(fake: FakeGitLab, tmp_path: Path, **extra: str) -> dict[str, str]
     }
 
 
-def make_verdict(tmp_path: Path, candidate: str) -> str:
-    CliRunner().invoke(
-        cli,
-        [
-            "compare",
-            "-c",
-            str(QUICKSTART / "mlgate.yml"),
-            "--candidate",
-            str(QUICKSTART / candidate),
-            "--baseline",
-            str(QUICKSTART / "production.json"),
-            "--out",
-            str(tmp_path / "verdict.json"),
-            "--report",
-            str(tmp_path / "report.md"),
-            "--print",
-            "none",
-        ],
-    )
-    return str(tmp_path / "verdict.json")
-
-
 def test_publish_on_gitlab_ci(
     fake: FakeGitLab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -119,7 +97,7 @@ def test_publish_on_gitlab_ci(
     env = gitlab_env(fake, tmp_path, GITLAB_TOKEN="glpat-token")
     result = CliRunner().invoke(
         cli,
-        ["publish", make_verdict(tmp_path, "candidate-regressed.json")],
+        ["publish", quickstart_verdict(tmp_path, "candidate-regressed.json")],
         env=env,
         prog_name="mlgate",
     )
@@ -147,7 +125,7 @@ def test_only_ci_job_token_says_which_token_to_create(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
         cli,
-        ["publish", make_verdict(tmp_path, "candidate.json")],
+        ["publish", quickstart_verdict(tmp_path, "candidate.json")],
         env=gitlab_env(fake, tmp_path),
         prog_name="mlgate",
     )

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from github_server import FakeGitHub
+from quickstart_verdicts import quickstart_verdict
 
 from mlgate.cli import cli
 
-QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 REPO = "acme/churn"
 TOKEN = "ghs_s3cretvalue"
 SHA = "f0e1d2c3b4a5968778695a4b3c2d1e0f98765432"
@@ -58,30 +58,6 @@ def job(tmp_path: Path, fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> di
     }
 
 
-def verdict(tmp_path: Path, candidate: str) -> str:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "compare",
-            "-c",
-            str(QUICKSTART / "mlgate.yml"),
-            "--candidate",
-            str(QUICKSTART / candidate),
-            "--baseline",
-            str(QUICKSTART / "production.json"),
-            "--out",
-            str(tmp_path / "verdict.json"),
-            "--report",
-            str(tmp_path / "report.md"),
-            "--print",
-            "none",
-        ],
-        prog_name="mlgate",
-    )
-    assert result.exit_code in (0, 1)
-    return str(tmp_path / "verdict.json")
-
-
 def publish(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(
         cli, ["publish", *args], env=env, prog_name="mlgate", catch_exceptions=False
@@ -91,7 +67,7 @@ def publish(env: dict[str, str], *args: str) -> Result:
 def test_passing_verdict_comments_sets_status_summary_and_outputs(
     job: dict[str, str], fake: FakeGitHub, tmp_path: Path
 ) -> None:
-    result = publish(job, verdict(tmp_path, "candidate.json"))
+    result = publish(job, quickstart_verdict(tmp_path, "candidate.json"))
     assert result.exit_code == 0, result.output
     (comment,) = fake.comments(REPO, 42)
     assert comment["body"].startswith("<!-- mlgate:report model=churn-classifier -->\n✅")
@@ -117,7 +93,7 @@ def test_passing_verdict_comments_sets_status_summary_and_outputs(
 def test_failing_verdict_exits_1_with_annotations_and_failure_status(
     job: dict[str, str], fake: FakeGitHub, tmp_path: Path
 ) -> None:
-    result = publish(job, verdict(tmp_path, "candidate-regressed.json"))
+    result = publish(job, quickstart_verdict(tmp_path, "candidate-regressed.json"))
     assert result.exit_code == 1
     errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert (
@@ -137,14 +113,14 @@ def test_fork_read_only_token_keeps_the_verdicts_exit_code(
     job: dict[str, str], fake: FakeGitHub, tmp_path: Path
 ) -> None:
     job["GITHUB_TOKEN"] = "fork"
-    path = verdict(tmp_path, "candidate.json")
+    path = quickstart_verdict(tmp_path, "candidate.json")
     result = publish(job, path)
     assert result.exit_code == 0
     assert "read-only" in result.stderr and "workflow_run" in result.stderr
     assert (tmp_path / "mlgate-comment.md").read_text().startswith("<!-- mlgate:report")
     assert fake.comments(REPO, 42) == []
     assert publish(job, path, "--require-comment").exit_code == 3
-    failing = verdict(tmp_path, "candidate-regressed.json")
+    failing = quickstart_verdict(tmp_path, "candidate-regressed.json")
     assert publish(job, failing).exit_code == 1  # a failed comment never turns a fail into a pass
 
 
@@ -167,7 +143,7 @@ def test_oversized_report_is_shortened_in_the_comment_but_whole_in_the_summary(
 
 
 def test_pr_option_and_no_token(job: dict[str, str], fake: FakeGitHub, tmp_path: Path) -> None:
-    path = verdict(tmp_path, "candidate.json")
+    path = quickstart_verdict(tmp_path, "candidate.json")
     assert publish(job, path, "--pr", "5", "--no-status").exit_code == 0
     assert len(fake.comments(REPO, 5)) == 1 and fake.state.statuses == []
     del job["GITHUB_TOKEN"]
@@ -178,7 +154,7 @@ def test_pr_option_and_no_token(job: dict[str, str], fake: FakeGitHub, tmp_path:
 
 def test_local_platform_previews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    path = verdict(tmp_path, "candidate-regressed.json")
+    path = quickstart_verdict(tmp_path, "candidate-regressed.json")
     result = CliRunner().invoke(
         cli,
         ["publish", path, "--platform", "local"],
@@ -195,7 +171,7 @@ def test_fork_two_phase_publish_checks_the_pr_against_the_built_commit(
 ) -> None:
     # Phase 1: the fork's pull_request run, read-only token, no API calls.
     job["GITHUB_TOKEN"] = "fork"
-    path = verdict(tmp_path, "candidate.json")
+    path = quickstart_verdict(tmp_path, "candidate.json")
     before = len(fake.requests())
     phase1 = publish(job, path, "--to-artifact", str(tmp_path / "artifact"))
     assert phase1.exit_code == 0, phase1.output
@@ -258,7 +234,7 @@ def test_github_dot_com_style_base_url(tmp_path: Path, monkeypatch: pytest.Monke
             "GITHUB_TOKEN": TOKEN,
             "GITHUB_EVENT_PATH": str(event),
         }
-        assert publish(env, verdict(tmp_path, "candidate.json")).exit_code == 0
+        assert publish(env, quickstart_verdict(tmp_path, "candidate.json")).exit_code == 0
         assert len(server.comments(REPO, 3)) == 1
     finally:
         server.close()

@@ -108,48 +108,13 @@ def registry_options(func: F) -> F:
 @output_options
 @report_options
 @click.pass_context
-def evaluate_command(
-    ctx: click.Context,
-    *,
-    candidate: str,
-    model: str | None,
-    register: bool,
-    tracking_uri: str | None,
-    registry_uri: str | None,
-    baseline_alias: str | None,
-    metric_prefix: str | None,
-    commit: str | None,
-    record: bool,
-    config_path: Path | None,
-    verdict_path: Path,
-    report_path: Path,
-    print_format: str,
-    template: Path | None,
-    max_chars: int | None,
-    chart: bool | None,
-) -> None:
+def evaluate_command(ctx: click.Context, /, *, print_format: str, **options: Any) -> None:
     """Evaluate a candidate against the production model in the MLflow registry.
 
     Exits 1 when the gate rejects the candidate, 3 when the registry cannot be reached
     (after bounded retries; files already computed are still written).
     """
-    result = run_evaluate(
-        candidate=candidate,
-        model=model,
-        register=register,
-        tracking_uri=tracking_uri,
-        registry_uri=registry_uri,
-        baseline_alias=baseline_alias,
-        metric_prefix=metric_prefix,
-        commit=commit,
-        record=record,
-        config_path=config_path,
-        verdict_path=verdict_path,
-        report_path=report_path,
-        template=template,
-        max_chars=max_chars,
-        chart=chart,
-    )
+    result = run_evaluate(**options)
     print_verdict(
         result.verdict, markdown=result.markdown, fmt=print_format, color=sys.stdout.isatty()
     )
