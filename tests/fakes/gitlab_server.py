@@ -26,6 +26,7 @@ class Fault:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    apply: bool = False  # do the work, then answer with the fault anyway (a lost reply)
 
 
 @dataclass
@@ -115,6 +116,14 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                 for fault in fake.state.faults:
                     if fault.method == self.command and fault.path_part in url.path:
                         fake.state.faults.remove(fault)
+                        if fault.apply:
+                            user = fake.state.users.get(self.headers.get("PRIVATE-TOKEN", ""), "")
+                            path = url.path.removeprefix(fake.prefix).removeprefix("/api/v4")
+                            send, self._send = self._send, lambda *a, **k: None  # type: ignore[method-assign]
+                            try:
+                                self._dispatch(path, parse_qs(url.query), payload, user)
+                            finally:
+                                self._send = send  # type: ignore[method-assign]
                         return self._send(fault.status, fault.body, fault.headers)
                 path = url.path.removeprefix(fake.prefix).removeprefix("/api/v4")
                 private = self.headers.get("PRIVATE-TOKEN")

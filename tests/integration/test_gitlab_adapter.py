@@ -171,3 +171,12 @@ def test_dotenv_and_metrics_are_safe() -> None:
     assert env.splitlines()[1] == "MLGATE_MODEL=m_EVIL_1"
     assert "MLGATE_COMMIT=__rm_-rf_/_" in env
     assert json.dumps(env)  # plain text
+
+
+def test_a_note_whose_reply_was_lost_is_not_posted_twice(fake: FakeGitLab) -> None:
+    fake.state.faults.append(
+        Fault("POST", "/notes", 502, {"message": "502 Bad Gateway"}, apply=True)
+    )
+    result = client(fake).publish_note(iid=4, marker=MARKER, body=BODY, mode=CommentMode.UPDATE)
+    assert result.action is Action.CREATE
+    assert len(fake.notes("42", 4)) == 1

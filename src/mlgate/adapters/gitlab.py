@@ -7,6 +7,7 @@ what still fails becomes a ServiceError, and a token that may not write a Cannot
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,29 +42,55 @@ class Posted:
 
 
 class GitLab:
-    def __init__(self, target: GitLabTarget, *, retries: int = 4) -> None:
+    def __init__(self, target: GitLabTarget, *, retries: int = 4, timeout: int = 30) -> None:
         import gitlab
         import requests
         from requests.adapters import HTTPAdapter
         from urllib3.util.retry import Retry
 
         self._target = target
+
         # Bounded retries on the session (python-gitlab's own allow ten per request, with
         # waits growing to minutes): 429 and 5xx, honouring Retry-After, 1 + 2 + 4 + 8 s.
-        session = requests.Session()
-        retry = Retry(
-            total=retries,
-            backoff_factor=1,
-            status_forcelist=(429, 500, 502, 503, 504),
-            allowed_methods=None,
-            respect_retry_after_header=True,
-            raise_on_status=False,
+        def client(retry: Retry) -> Any:
+            session = requests.Session()
+            session.mount("http://", HTTPAdapter(max_retries=retry))
+            session.mount("https://", HTTPAdapter(max_retries=retry))
+            return gitlab.Gitlab(
+                target.url,
+                private_token=target.token,
+                per_page=100,
+                timeout=timeout,
+                session=session,
+            )
+
+        common: dict[str, Any] = {
+            "backoff_factor": 1,
+            "respect_retry_after_header": True,
+            "raise_on_status": False,
+        }
+        # Everything but POST may be retried on 429 and 5xx. A POST (a new note) is retried
+        # by the session only on 429, which certainly stored nothing; after a 5xx or a
+        # timeout _create looks before it posts again.
+        self._gl = client(
+            Retry(
+                total=retries,
+                status_forcelist=(429, 500, 502, 503, 504),
+                allowed_methods=frozenset({"GET", "PUT", "DELETE", "HEAD"}),
+                **common,
+            )
         )
-        session.mount("http://", HTTPAdapter(max_retries=retry))
-        session.mount("https://", HTTPAdapter(max_retries=retry))
-        self._gl = gitlab.Gitlab(
-            target.url, private_token=target.token, per_page=100, timeout=30, session=session
+        self._poster = client(
+            Retry(
+                total=retries,
+                connect=0,
+                read=0,
+                status_forcelist=(429,),
+                allowed_methods=frozenset({"POST"}),
+                **common,
+            )
         )
+        self._retries = retries
         self._project = self._gl.projects.get(target.project, lazy=True)
 
     def own_username(self) -> str:
@@ -106,8 +133,42 @@ class GitLab:
                 return Posted(action=plan.action, url=_note_url(web_url, target.id))
             if plan.action is Action.RECREATE and target is not None:
                 target.delete()
-            created = mr.notes.create({"body": body})
-            return Posted(action=plan.action, url=_note_url(web_url, created.id))
+            note_id = self._create(iid, marker=marker, author=author, body=body)
+            return Posted(action=plan.action, url=_note_url(web_url, note_id))
+
+    def _create(self, iid: int, *, marker: str, author: str, body: str) -> int:
+        """Post once; after an ambiguous failure, post again only if nothing landed."""
+        import gitlab
+        from requests.exceptions import RequestException
+
+        notes = (
+            self._poster.projects.get(self._target.project, lazy=True)
+            .mergerequests.get(iid, lazy=True)
+            .notes
+        )
+        for attempt in range(self._retries + 1):
+            try:
+                return int(notes.create({"body": body}).id)
+            except gitlab.exceptions.GitlabError as exc:
+                if (getattr(exc, "response_code", None) or 0) < 500 or attempt == self._retries:
+                    raise
+            except RequestException:
+                if attempt == self._retries:
+                    raise
+            landed = self._landed(iid, marker=marker, author=author, body=body)
+            if landed is not None:
+                return landed
+            time.sleep(min(2.0**attempt, 8.0))
+        raise AssertionError("unreachable")
+
+    def _landed(self, iid: int, *, marker: str, author: str, body: str) -> int | None:
+        mr = self._project.mergerequests.get(iid, lazy=True)
+        listed = [
+            ExistingComment(id=n.id, author=(n.author or {}).get("username", ""), body=n.body or "")
+            for n in mr.notes.list(iterator=True, per_page=100)
+        ]
+        ours = find_ours(listed, marker=marker, author=author)
+        return ours.id if ours is not None and ours.body.strip() == body.strip() else None
 
     def set_status(
         self, *, sha: str, state: str, name: str, description: str, target_url: str | None
