@@ -1,0 +1,252 @@
+"""The approval policy, adversarially: each way to sneak a promotion through is refused
+with a reason that names the reviewer, the commit or the rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlgate.core.approval import (
+    CommentCommand,
+    GitLabApprovals,
+    Policy,
+    RecordedVerdict,
+    Review,
+    check_verdict,
+    decide_command,
+    decide_gitlab,
+    decide_reviews,
+)
+
+HEAD = "a" * 40
+OLD = "b" * 40
+AUTHOR = "alice"
+PERMS = {
+    "bob": "write",
+    "carol": "admin",
+    "dave": "read",
+    "erin": "triage",
+    "alice": "admin",
+    "deploy-bot[bot]": "write",
+    "mallory": "none",
+}
+
+
+def review(user: str, state: str = "APPROVED", commit: str = HEAD, bot: bool = False) -> Review:
+    return Review(user=user, state=state, commit_id=commit, is_bot=bot)
+
+
+@pytest.mark.parametrize(
+    ("reviews", "policy", "approved", "reason"),
+    [
+        ([review("bob")], Policy(), True, None),
+        ([review("carol")], Policy(), True, None),
+        (
+            [review("alice")],
+            Policy(),
+            False,
+            "alice's approval does not count: they are the pull request's author",
+        ),
+        ([review("alice")], Policy(allow_author=True), True, None),
+        (
+            [review("bob", commit=OLD)],
+            Policy(),
+            False,
+            f"bob approved commit {OLD[:12]}, not the head {HEAD[:12]}",
+        ),
+        (
+            [review("bob"), review("bob", "CHANGES_REQUESTED")],
+            Policy(),
+            False,
+            "bob requested changes",
+        ),
+        (
+            [review("bob"), review("bob", "DISMISSED")],
+            Policy(),
+            False,
+            "bob's review was dismissed",
+        ),
+        (
+            [review("bob", "CHANGES_REQUESTED"), review("bob")],
+            Policy(),
+            True,
+            None,
+        ),  # latest counts
+        (
+            [review("bob"), review("bob", "COMMENTED")],
+            Policy(),
+            True,
+            None,
+        ),  # a comment withdraws nothing
+        (
+            [review("dave")],
+            Policy(),
+            False,
+            "dave's approval does not count: their permission is read, not write or admin",
+        ),
+        (
+            [review("erin")],
+            Policy(),
+            False,
+            "erin's approval does not count: their permission is triage, not write or admin",
+        ),
+        ([review("mallory")], Policy(), False, "their permission is none"),
+        ([review("stranger")], Policy(), False, "their permission is none"),
+        (
+            [review("deploy-bot[bot]", bot=True)],
+            Policy(),
+            False,
+            "bots may not approve a promotion",
+        ),
+        ([review("deploy-bot[bot]", bot=True)], Policy(allow_bots=True), True, None),
+        (
+            [review("bob")],
+            Policy(required=2),
+            False,
+            "1 more approval(s) on the head commit needed (have 1 of 2)",
+        ),
+        ([review("bob"), review("carol")], Policy(required=2), True, None),
+        (
+            [review("bob"), review("BOB")],
+            Policy(required=2),
+            False,
+            "have 1 of 2",
+        ),  # one person, one vote
+        ([], Policy(), False, "1 more approval(s) on the head commit needed (have 0 of 1)"),
+    ],
+)
+def test_reviews(reviews: list[Review], policy: Policy, approved: bool, reason: str | None) -> None:
+    decision = decide_reviews(
+        reviews, head_sha=HEAD, author=AUTHOR, permissions=PERMS, policy=policy
+    )
+    assert decision.approved is approved, decision
+    if reason is not None:
+        assert any(reason in r for r in decision.reasons), decision.reasons
+
+
+@pytest.mark.parametrize(
+    ("command", "approved", "reason"),
+    [
+        (CommentCommand(user="bob", body="/mlgate promote", action="created"), True, None),
+        (
+            CommentCommand(user="bob", body="/mlgate promote\nlooks good", action="created"),
+            True,
+            None,
+        ),
+        (
+            CommentCommand(user="bob", body="/mlgate promote", action="edited"),
+            False,
+            "the command comment was edited, not newly created",
+        ),
+        (
+            CommentCommand(user="dave", body="/mlgate promote", action="created"),
+            False,
+            "dave may not promote: their permission is read",
+        ),
+        (
+            CommentCommand(user="alice", body="/mlgate promote", action="created"),
+            False,
+            "alice may not promote: they are the pull request's author",
+        ),
+        (
+            CommentCommand(
+                user="deploy-bot[bot]", body="/mlgate promote", action="created", is_bot=True
+            ),
+            False,
+            "bots may not approve",
+        ),
+        (
+            CommentCommand(user="bob", body="please /mlgate promote", action="created"),
+            False,
+            "the comment is not '/mlgate promote'",
+        ),
+        (
+            CommentCommand(user="bob", body="/mlgate promoted", action="created"),
+            False,
+            "the comment is not",
+        ),
+    ],
+)
+def test_comment_command(command: CommentCommand, approved: bool, reason: str | None) -> None:
+    decision = decide_command(command, author=AUTHOR, permissions=PERMS, policy=Policy())
+    assert decision.approved is approved, decision
+    if reason is not None:
+        assert any(reason in r for r in decision.reasons), decision.reasons
+
+
+@pytest.mark.parametrize(
+    ("approvals", "approved", "reason"),
+    [
+        (
+            GitLabApprovals(approvals_left=0, approved_by=("bob",), head_sha=HEAD, author=AUTHOR),
+            True,
+            None,
+        ),
+        (
+            GitLabApprovals(approvals_left=1, approved_by=(), head_sha=HEAD, author=AUTHOR),
+            False,
+            "1 more approval(s) required",
+        ),
+        (
+            GitLabApprovals(approvals_left=0, approved_by=("alice",), head_sha=HEAD, author=AUTHOR),
+            False,
+            "the author alice's own approval does not count",
+        ),
+        (
+            GitLabApprovals(
+                approvals_left=0, approved_by=("alice", "bob"), head_sha=HEAD, author=AUTHOR
+            ),
+            False,
+            "1 more approval(s) required",
+        ),
+        (
+            GitLabApprovals(approvals_left=0, approved_by=("bob",), head_sha=OLD, author=AUTHOR),
+            False,
+            f"the merge request head is {OLD[:12]}",
+        ),
+    ],
+)
+def test_gitlab(approvals: GitLabApprovals, approved: bool, reason: str | None) -> None:
+    decision = decide_gitlab(approvals, verdict_sha=HEAD, policy=Policy())
+    assert decision.approved is approved, decision
+    if reason is not None:
+        assert any(reason in r for r in decision.reasons), decision.reasons
+
+
+@pytest.mark.parametrize(
+    ("recorded", "policy", "reason"),
+    [
+        (RecordedVerdict(status="pass", commit=HEAD), Policy(), None),
+        (RecordedVerdict(status="no_baseline", commit=HEAD), Policy(), None),
+        (
+            RecordedVerdict(status="no_baseline", commit=HEAD),
+            Policy(allow_no_baseline=False),
+            "the recorded verdict is 'no_baseline', not pass",
+        ),
+        (
+            RecordedVerdict(status="fail", commit=HEAD),
+            Policy(),
+            "the recorded verdict is 'fail', not pass",
+        ),
+        (
+            RecordedVerdict(status="pass", commit=OLD),
+            Policy(),
+            f"the verdict was computed for commit {OLD[:12]}, but the head is {HEAD[:12]}",
+        ),
+        (
+            RecordedVerdict(status="pass", commit=None),
+            Policy(),
+            "the recorded verdict names no commit",
+        ),
+        (
+            RecordedVerdict(status=None, commit=None),
+            Policy(),
+            "no mlgate verdict is recorded on this version",
+        ),
+    ],
+)
+def test_recorded_verdict(recorded: RecordedVerdict, policy: Policy, reason: str | None) -> None:
+    reasons = check_verdict(recorded, head_sha=HEAD, policy=policy)
+    if reason is None:
+        assert reasons == []
+    else:
+        assert any(reason in r for r in reasons), reasons
