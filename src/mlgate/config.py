@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.approval import Policy
 from mlgate.core.compare import GatePolicy
 from mlgate.core.rules import MetricRule
 from mlgate.core.verdict import Status
@@ -44,7 +45,14 @@ class Config:
     rules: tuple[MetricRule, ...] = ()
     breaking_signature: Status = Status.FAIL
     report: ReportSettings = field(default_factory=ReportSettings)
+    approval: Policy = field(default_factory=Policy)
+    promote_alias: str | None = None
+    previous_alias: str = "previous"
     digest: str | None = None
+
+    @property
+    def production_alias(self) -> str:
+        return self.promote_alias or self.baseline_alias
 
     def policy(self) -> GatePolicy:
         return GatePolicy(
@@ -106,6 +114,9 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
             template=(base_dir / template) if template else None,
             chart=report.get("chart", True),
         ),
+        approval=Policy(**data.get("approval", {})),
+        promote_alias=data.get("promote", {}).get("alias"),
+        previous_alias=data.get("promote", {}).get("previous_alias", "previous"),
         digest=digest(data),
     )
 

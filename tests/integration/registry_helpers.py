@@ -73,7 +73,7 @@ class FailingWritesProxy:
     """A loopback HTTP proxy in front of the real server that answers 503 to every write
     whose path contains ``fail_on`` — a registry that goes down mid-run, for real clients."""
 
-    def __init__(self, upstream: str, fail_on: str) -> None:
+    def __init__(self, upstream: str, fail_on: str, *, allow_first: int = 0) -> None:
         import http.server
         import threading
         import urllib.error
@@ -87,7 +87,9 @@ class FailingWritesProxy:
 
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if proxy.fail_on in self.path and self.command != "GET":
+                if proxy.fail_on in self.path and self.command != "GET" and proxy.allowed > 0:
+                    proxy.allowed -= 1
+                elif proxy.fail_on in self.path and self.command != "GET":
                     proxy.refused += 1
                     self._answer(
                         503, b'{"error_code": "TEMPORARILY_UNAVAILABLE", "message": "down"}', {}
@@ -128,6 +130,7 @@ class FailingWritesProxy:
 
         self.fail_on = fail_on
         self.refused = 0
+        self.allowed = allow_first
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -276,6 +276,14 @@ class Registry:
 
     # -- errors ------------------------------------------------------------------------
 
+    @property
+    def client(self) -> Any:
+        """The MlflowClient, for the sibling adapter that moves aliases (promotion.py)."""
+        return self._client
+
+    def guard(self, what: str) -> Any:
+        return self._guard(what)
+
     @contextmanager
     def _guard(self, what: str) -> Iterator[None]:
         from mlflow.exceptions import MlflowException

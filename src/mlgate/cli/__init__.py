@@ -15,6 +15,7 @@ from mlgate.cli.demo import demo_command
 from mlgate.cli.errors import MlgateGroup
 from mlgate.cli.evaluate import evaluate_command
 from mlgate.cli.gate import gate_command
+from mlgate.cli.promote import history_command, promote_command, rollback_command
 from mlgate.cli.publish import publish_command
 from mlgate.cli.report import report_command
 
@@ -47,6 +48,9 @@ cli.add_command(evaluate_command)
 cli.add_command(demo_command)
 cli.add_command(publish_command)
 cli.add_command(gate_command)
+cli.add_command(promote_command)
+cli.add_command(rollback_command)
+cli.add_command(history_command)
 cli.add_command(report_command)
 cli.add_command(config_group)
 

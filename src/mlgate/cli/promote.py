@@ -1,0 +1,192 @@
+"""``mlgate promote``, ``mlgate rollback`` and ``mlgate history``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mlgate.cli.options import config_option
+
+PROMOTE_EPILOG = """\b
+Example:
+  mlgate promote --model churn-classifier --version 7 --approved-by alice --commit "$SHA"
+
+\b
+Refused (exit 1, every reason listed) unless the version's verdict recorded in the registry
+(mlgate.status, mlgate.commit tags, never a file) is pass — or no_baseline when
+approval.allow_no_baseline — for exactly --commit, and an approver is named. Then the
+production alias (promote.alias, default the baseline alias) moves to the version, the old
+holder gets promote.previous_alias, and the version is tagged with who/when/why; the
+registered model keeps a history. Promoting the version that already holds the alias is a
+no-op (exit 0); a rerun after an interrupted promotion completes it.
+"""
+
+
+def _model_and_store(func: Any) -> Any:
+    func = click.option(
+        "--tracking-uri",
+        envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
+        show_envvar=True,
+        help="MLflow tracking server or store.",
+    )(func)
+    func = click.option(
+        "--model",
+        envvar="MLGATE_MODEL",
+        show_envvar=True,
+        help="Registered model name (default: model in mlgate.yml).",
+    )(func)
+    return config_option(func)
+
+
+def _setup(
+    config_path: Path | None, model: str | None, tracking_uri: str | None
+) -> tuple[Any, str, str]:
+    from mlgate.config import find_config, load_config
+
+    config = load_config(find_config(config_path, cwd=Path()))
+    name = model or config.model
+    if not name:
+        raise click.UsageError("name the registered model with --model or `model:` in mlgate.yml")
+    if not tracking_uri:
+        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    return config, name, tracking_uri
+
+
+@click.command("promote", epilog=PROMOTE_EPILOG)
+@_model_and_store
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    envvar="MLGATE_VERSION",
+    show_envvar=True,
+    help="The model version to promote.",
+)
+@click.option(
+    "--approved-by",
+    envvar="MLGATE_APPROVED_BY",
+    show_envvar=True,
+    help="Who approves (recorded as such).",
+)
+@click.option(
+    "--commit",
+    envvar=["MLGATE_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"],
+    show_envvar=True,
+    help="The commit being promoted; the recorded verdict must be for it.",
+)
+@click.option(
+    "--reason", envvar="MLGATE_REASON", show_envvar=True, help="Why, for the audit trail."
+)
+@click.pass_context
+def promote_command(
+    ctx: click.Context,
+    /,
+    *,
+    config_path: Path | None,
+    model: str | None,
+    tracking_uri: str | None,
+    version: str,
+    approved_by: str | None,
+    commit: str | None,
+    reason: str | None,
+) -> None:
+    """Promote a model version to production after its verdict and approval are checked."""
+    from mlgate.promotion import promote_local
+
+    config, name, uri = _setup(config_path, model, tracking_uri)
+    result = promote_local(
+        tracking_uri=uri,
+        model=name,
+        version=version,
+        approved_by=approved_by,
+        commit=commit,
+        config=config,
+        reason=reason,
+    )
+    alias = config.production_alias
+    if not result.promoted:
+        click.echo(f"mlgate: promotion of {name} version {version} refused:", err=True)
+        for why in result.reasons:
+            click.echo(f"  - {why}", err=True)
+        ctx.exit(1)
+    if result.action == "already":
+        click.echo(f"{name} version {version} already holds @{alias}; nothing to do")
+    else:
+        replaced = (
+            f" (replacing version {result.replaced}, now @{config.previous_alias})"
+            if result.replaced
+            else ""
+        )
+        click.echo(f"{name} version {version} is now @{alias}{replaced}")
+
+
+@click.command(
+    "rollback",
+    epilog="\b\nExample:\n  mlgate rollback --model churn-classifier --by alice --reason 'slow'",
+)
+@_model_and_store
+@click.option(
+    "--by", envvar="MLGATE_APPROVED_BY", show_envvar=True, help="Who rolls back (recorded)."
+)
+@click.option(
+    "--reason", envvar="MLGATE_REASON", show_envvar=True, help="Why, for the audit trail."
+)
+def rollback_command(
+    *,
+    config_path: Path | None,
+    model: str | None,
+    tracking_uri: str | None,
+    by: str | None,
+    reason: str | None,
+) -> None:
+    """Move the production alias back to the previous version, in one step."""
+    from mlgate.promotion import rollback
+
+    config, name, uri = _setup(config_path, model, tracking_uri)
+    result = rollback(tracking_uri=uri, model=name, config=config, by=by, reason=reason)
+    alias = config.production_alias
+    if result.action == "already":
+        click.echo(f"{name} version {result.version} already holds @{alias}; nothing to do")
+    else:
+        back = f"rolled back to version {result.version} (from version {result.replaced})"
+        click.echo(f"{name} @{alias} {back}")
+
+
+@click.command(
+    "history", epilog="\b\nExample:\n  mlgate history --model churn-classifier --format json"
+)
+@_model_and_store
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+def history_command(
+    *, config_path: Path | None, model: str | None, tracking_uri: str | None, fmt: str
+) -> None:
+    """Print the promotion history kept in the registry, oldest first."""
+    from mlgate.promotion import history
+    from mlgate.report.text import clean
+
+    _, name, uri = _setup(config_path, model, tracking_uri)
+    entries = history(tracking_uri=uri, model=name)
+    if fmt == "json":
+        click.echo(json.dumps(entries, indent=2))
+        return
+    if not entries:
+        click.echo(f"{name}: no promotions recorded")
+    for entry in entries:
+        who = entry.get("approved_by") or entry.get("rolled_back_by") or "?"
+        line = (
+            f"{entry.get('at', '?')}  {entry.get('event', '?'):<9} version {entry.get('version')}"
+            f"  replaced {entry.get('replaced') or '-'}  by {who}"
+        )
+        if entry.get("commit"):
+            line += f"  commit {str(entry['commit'])[:12]}"
+        click.echo(clean(line))
