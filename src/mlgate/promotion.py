@@ -3,11 +3,14 @@ the registry (adapters/promotion.py). A refusal is a result with reasons, not an
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from mlgate.config import Config
 from mlgate.core.approval import check_verdict
+from mlgate.errors import UsageError
 from mlgate.flows import now_utc
 
 
@@ -18,6 +21,7 @@ class PromotionResult:
     version: str | None = None
     replaced: str | None = None
     reasons: list[str] = field(default_factory=list)
+    approvers: list[str] = field(default_factory=list)
 
 
 def promote_local(
@@ -90,3 +94,217 @@ def _promotions(tracking_uri: str) -> Any:
     from mlgate.adapters.registry import Registry
 
     return Promotions(Registry(tracking_uri=tracking_uri))
+
+
+def promote_github(
+    *,
+    tracking_uri: str,
+    model: str,
+    version: str | None,
+    config: Config,
+    number: int | None,
+    reason: str | None = None,
+) -> PromotionResult:
+    """Approval by reviews (latest per reviewer, on the head) or by a `/mlgate promote`
+    comment (issue_comment event); the version is the one evaluated for the PR's head."""
+    from mlgate.adapters.github import GitHub, GitHubTarget
+    from mlgate.adapters.github_env import from_environment, read_event
+    from mlgate.core.approval import CommentCommand, decide_command, decide_reviews
+    from mlgate.report.markdown import marker
+
+    context = from_environment(number=number)
+    if context.token is None or context.number is None:
+        raise UsageError(
+            "promotion on GitHub needs GITHUB_TOKEN and a pull request (event or --pr)"
+        )
+    github = GitHub(
+        GitHubTarget(api_url=context.api_url, repository=context.repository, token=context.token)
+    )
+    pr = github.pull(context.number)
+    event = read_event()
+    comment = event.get("comment") if isinstance(event.get("comment"), dict) else None
+    if comment is not None:
+        user = comment.get("user") or {}
+        login = str(user.get("login", ""))
+        command = CommentCommand(
+            user=login,
+            body=str(comment.get("body", "")),
+            action=str(event.get("action", "")),
+            is_bot=user.get("type") == "Bot",
+        )
+        decision = decide_command(
+            command,
+            author=pr.author,
+            permissions={login.lower(): github.permission(login)},
+            policy=config.approval,
+        )
+        approval_url = str(comment.get("html_url") or pr.url)
+    else:
+        reviews = github.reviews(pr.number)
+        people = {r.user for r in reviews if r.state == "APPROVED"}
+        permissions = {p.lower(): github.permission(p) for p in people}
+        decision = decide_reviews(
+            reviews,
+            head_sha=pr.head_sha,
+            author=pr.author,
+            permissions=permissions,
+            policy=config.approval,
+        )
+        approval_url = pr.url
+    result = _decide_and_promote(
+        tracking_uri=tracking_uri,
+        model=model,
+        version=version,
+        config=config,
+        head_sha=pr.head_sha,
+        approvers=decision.approvers if decision.approved else (),
+        refusals=() if decision.approved else decision.reasons,
+        approval_url=approval_url,
+        run_url=context.run_url,
+        reason=reason,
+        head_now=lambda: github.pull(pr.number).head_sha,
+    )
+    github.append_to_report(
+        number=pr.number, marker=marker(model), block=outcome_block(result, model, config)
+    )
+    return result
+
+
+def promote_gitlab(
+    *,
+    tracking_uri: str,
+    model: str,
+    version: str | None,
+    config: Config,
+    number: int | None,
+    reason: str | None = None,
+) -> PromotionResult:
+    """Approval by the MR's approval rules (the author's own approval never counts), or — in
+    a manual job on a protected environment — by the user who ran the job."""
+    from mlgate.adapters.gitlab import GitLab, GitLabTarget
+    from mlgate.adapters.gitlab_env import from_environment
+    from mlgate.core.approval import Decision, decide_gitlab
+    from mlgate.report.markdown import marker
+
+    context = from_environment(iid=number)
+    if context.token is None or context.iid is None:
+        raise UsageError(
+            "promotion on GitLab needs GITLAB_TOKEN (api scope) and a merge request "
+            "(CI_MERGE_REQUEST_IID or --pr)"
+        )
+    gitlab = GitLab(GitLabTarget(url=context.url, project=context.project, token=context.token))
+    approvals = gitlab.approvals(context.iid)
+    head = approvals.head_sha or ""
+    environment = os.environ.get("CI_ENVIRONMENT_NAME")
+    if environment and gitlab.protected_environment(environment):
+        user = os.environ.get("GITLAB_USER_LOGIN", "")
+        decision = Decision(
+            approved=bool(user),
+            approvers=(user,) if user else (),
+            reasons=() if user else ("GITLAB_USER_LOGIN is not set",),
+        )
+        approval_url = f"protected environment {environment}"
+    else:
+        decision = decide_gitlab(approvals, verdict_sha=head, policy=config.approval)
+        approval_url = context.mr_url
+    result = _decide_and_promote(
+        tracking_uri=tracking_uri,
+        model=model,
+        version=version,
+        config=config,
+        head_sha=head,
+        approvers=decision.approvers if decision.approved else (),
+        refusals=() if decision.approved else decision.reasons,
+        approval_url=approval_url,
+        run_url=context.pipeline_url,
+        reason=reason,
+        head_now=lambda: gitlab.head_sha(context.iid or 0) or "",
+    )
+    gitlab.append_to_report(
+        iid=context.iid, marker=marker(model), block=outcome_block(result, model, config)
+    )
+    return result
+
+
+def _decide_and_promote(
+    *,
+    tracking_uri: str,
+    model: str,
+    version: str | None,
+    config: Config,
+    head_sha: str,
+    approvers: Sequence[str],
+    refusals: Sequence[str],
+    approval_url: str,
+    run_url: str | None,
+    reason: str | None,
+    head_now: Callable[[], str],
+) -> PromotionResult:
+    promotions = _promotions(tracking_uri)
+    reasons = list(refusals)
+    chosen = version or promotions.version_for_commit(model, head_sha)
+    if chosen is None:
+        reasons.append(f"no version of {model} was evaluated for the head commit {head_sha[:12]}")
+    else:
+        reasons += check_verdict(
+            promotions.recorded_verdict(model, chosen), head_sha=head_sha, policy=config.approval
+        )
+    if reasons:
+        return PromotionResult(
+            promoted=False, action="refused", version=chosen, reasons=_unique(reasons)
+        )
+    assert chosen is not None
+    moved_on = head_now()  # a push between the checks and the write aborts the promotion
+    if moved_on != head_sha:
+        return PromotionResult(
+            promoted=False,
+            action="refused",
+            version=chosen,
+            reasons=[
+                f"the head moved from {head_sha[:12]} to {moved_on[:12]} while promoting; "
+                "evaluate and approve it again"
+            ],
+        )
+    audit = {
+        "approved_by": ",".join(approvers),
+        "approval": approval_url,
+        "commit": head_sha,
+        "run_url": run_url or "",
+        "reason": reason or "",
+    }
+    moved = promotions.promote(
+        model=model,
+        version=chosen,
+        alias=config.production_alias,
+        previous_alias=config.previous_alias,
+        audit=audit,
+        now=now_utc(),
+    )
+    return PromotionResult(
+        promoted=True,
+        action=moved.action,
+        version=moved.version,
+        replaced=moved.replaced,
+        approvers=list(approvers),
+    )
+
+
+def outcome_block(result: PromotionResult, model: str, config: Config) -> str:
+    """The promotion outcome, as Markdown for the report comment (user text escaped)."""
+    from mlgate.report.text import md
+
+    alias = md(config.production_alias)
+    if result.promoted:
+        who = ", ".join(md(a) for a in result.approvers) or "—"
+        replaced = f", replacing version {md(result.replaced)}" if result.replaced else ""
+        if result.action == "already":
+            return f"🚀 **Promotion:** version {md(result.version or '?')} already holds @{alias}."
+        version = md(result.version or "?")
+        return f"🚀 **Promoted** version {version} to @{alias}{replaced} — approved by {who}."
+    lines = [f"⛔ **Promotion refused** for {md(model)}:"]
+    lines += [f"- {md(r, limit=300)}" for r in result.reasons]
+    return "\n".join(lines)
+
+
+def _unique(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(items))

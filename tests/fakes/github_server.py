@@ -42,6 +42,12 @@ class State:
     comments: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     pulls: dict[int, str] = field(default_factory=dict)  # number → head sha
+    pull_authors: dict[int, str] = field(default_factory=dict)
+    head_moves: dict[int, list[str]] = field(
+        default_factory=dict
+    )  # heads served after the first read
+    reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    permissions: dict[str, str] = field(default_factory=dict)  # login → admin/write/read/none
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
@@ -67,6 +73,29 @@ class FakeGitHub:
     def add_comment(self, repo: str, number: int, *, login: str, body: str) -> dict[str, Any]:
         with self.lock:
             return self._new_comment(repo, number, login, body)
+
+    def add_review(
+        self, number: int, *, login: str, state: str, commit_id: str, bot: bool = False
+    ) -> None:
+        with self.lock:
+            self.state.next_id += 1
+            user = _user(login, self.api_url)
+            if bot:
+                user["type"] = "Bot"
+            self.state.reviews.setdefault(number, []).append(
+                {
+                    "id": self.state.next_id,
+                    "node_id": f"PRR_{self.state.next_id}",
+                    "user": user,
+                    "body": "",
+                    "state": state,
+                    "commit_id": commit_id,
+                    "author_association": "MEMBER",
+                    "submitted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "html_url": f"{self.host}/pull/{number}#pullrequestreview-{self.state.next_id}",
+                    "pull_request_url": f"{self.api_url}/pulls/{number}",
+                }
+            )
 
     def comments(self, repo: str, number: int) -> list[dict[str, Any]]:
         return list(self.state.comments.get((repo, number), []))
@@ -177,8 +206,8 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 if login is None or login.endswith("[bot]"):
                     return self._send(403, READ_ONLY)
                 return self._send(200, _user(login, fake.api_url))
-            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
-                return self._pull(match.group(1), int(match.group(2)))
+            if self.command == "GET" and self._read_only_route(path, query):
+                return None
             writing = self.command != "GET"
             if writing and token in fake.state.read_only:
                 return self._send(403, READ_ONLY)
@@ -194,11 +223,41 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return self._status(match.group(2), payload, login)
             return self._send(404, NOT_FOUND)
 
+        def _read_only_route(self, path: str, query: dict[str, list[str]]) -> bool:
+            """Pull requests, their reviews and collaborator permissions (GET only)."""
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
+                self._pull(match.group(1), int(match.group(2)))
+            elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/reviews", path):
+                self._page(path, fake.state.reviews.get(int(match.group(2)), []), query)
+            elif match := re.fullmatch(
+                r"/repos/([^/]+/[^/]+)/collaborators/([^/]+)/permission", path
+            ):
+                user = match.group(2)
+                permission = fake.state.permissions.get(user)
+                if permission is None:
+                    self._send(404, NOT_FOUND)
+                else:
+                    self._send(
+                        200,
+                        {
+                            "permission": permission,
+                            "role_name": permission,
+                            "user": _user(user, fake.api_url),
+                        },
+                    )
+            else:
+                return False
+            return True
+
         def _pull(self, repo: str, number: int) -> None:
             sha = fake.state.pulls.get(number)
             if sha is None:
                 return self._send(404, NOT_FOUND)
+            moves = fake.state.head_moves.get(number)
+            if moves:  # the next read sees the pushed commit
+                fake.state.pulls[number] = moves.pop(0)
             owner = repo.split("/", maxsplit=1)[0]
+            author = fake.state.pull_authors.get(number, owner)
             ref = {
                 "sha": sha,
                 "ref": "feature",
@@ -216,7 +275,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     "html_url": f"{fake.host}/{repo}/pull/{number}",
                     "head": ref,
                     "base": {**ref, "sha": "b" * 40, "ref": "main"},
-                    "user": _user(owner, fake.api_url),
+                    "user": _user(author, fake.api_url),
                 },
             )
 

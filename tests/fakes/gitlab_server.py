@@ -35,6 +35,9 @@ class State:
     job_tokens: set[str] = field(default_factory=set)
     notes: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
+    mrs: dict[int, dict[str, Any]] = field(default_factory=dict)  # iid → {sha, author}
+    approvals: dict[int, dict[str, Any]] = field(default_factory=dict)  # iid → {left, by}
+    protected_environments: set[str] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 5000
@@ -150,6 +153,33 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                 return self._note(
                     unquote(match.group(1)), int(match.group(2)), int(match.group(3)), payload
                 )
+            if match := re.fullmatch(r"/projects/([^/]+)/merge_requests/(\d+)", path):
+                return self._mr(int(match.group(2)))
+            if match := re.fullmatch(r"/projects/([^/]+)/merge_requests/(\d+)/approvals", path):
+                iid = int(match.group(2))
+                state = fake.state.approvals.get(iid, {"left": 1, "by": []})
+                return self._send(
+                    200,
+                    {
+                        "id": iid * 10,
+                        "iid": iid,
+                        "project_id": 42,
+                        "approved": state["left"] == 0,
+                        "approvals_required": state["left"] + len(state["by"]),
+                        "approvals_left": state["left"],
+                        "approved_by": [
+                            {"user": {"id": i, "username": u, "name": u, "state": "active"}}
+                            for i, u in enumerate(state["by"])
+                        ],
+                    },
+                )
+            if match := re.fullmatch(r"/projects/([^/]+)/protected_environments/([^/]+)", path):
+                name = unquote(match.group(2))
+                if name not in fake.state.protected_environments:
+                    return self._send(404, NOT_FOUND)
+                return self._send(
+                    200, {"name": name, "deploy_access_levels": [{"access_level": 40}]}
+                )
             if match := re.fullmatch(r"/projects/([^/]+)/statuses/([0-9a-f]{7,40})", path):
                 status = {
                     "id": len(fake.state.statuses) + 1,
@@ -160,6 +190,26 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                 fake.state.statuses.append(status)
                 return self._send(201, status)
             return self._send(404, NOT_FOUND)
+
+        def _mr(self, iid: int) -> None:
+            mr = fake.state.mrs.get(iid)
+            if mr is None:
+                return self._send(404, NOT_FOUND)
+            return self._send(
+                200,
+                {
+                    "id": iid * 10,
+                    "iid": iid,
+                    "project_id": 42,
+                    "state": "opened",
+                    "title": "an MR",
+                    "sha": mr["sha"],
+                    "author": {"id": 7, "username": mr["author"], "name": mr["author"]},
+                    "web_url": f"{fake.url}/acme/churn/-/merge_requests/{iid}",
+                    "source_branch": "feature",
+                    "target_branch": "main",
+                },
+            )
 
         def _note(self, project: str, iid: int, nid: int, payload: dict[str, Any]) -> None:
             notes = fake.state.notes.get((project, iid), [])

@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from mlgate.core.approval import Review
 from mlgate.core.comments import (
     Action,
     CommentMode,
     ExistingComment,
     find_ours,
     plan_comment,
+    with_block,
 )
 from mlgate.errors import MlgateError, ServiceError
 
@@ -39,6 +41,14 @@ class ReadOnlyToken(MlgateError):
 class Published:
     action: Action
     url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullRequest:
+    number: int
+    head_sha: str
+    author: str
+    url: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,8 +189,64 @@ class GitHub:
         return ours.url if ours is not None and ours.body.strip() == body.strip() else None
 
     def pull_head_sha(self, number: int) -> str:
+        return self.pull(number).head_sha
+
+    def pull(self, number: int) -> PullRequest:
+        """Fetched fresh every time: the head can move while mlgate runs."""
         with self._guard(f"reading pull request #{number}"):
-            return str(self._repo.get_pull(number).head.sha)
+            pr = self._repo.get_pull(number)
+            return PullRequest(
+                number=number,
+                head_sha=str(pr.head.sha),
+                author=str(pr.user.login),
+                url=str(pr.html_url),
+            )
+
+    def reviews(self, number: int) -> list[Review]:
+        with self._guard(f"listing the reviews of #{number}"):
+            return [
+                Review(
+                    user=r.user.login if r.user else "",
+                    state=str(r.state),
+                    commit_id=r.commit_id,
+                    is_bot=bool(r.user and r.user.type == "Bot"),
+                )
+                for r in self._repo.get_pull(number).get_reviews()
+            ]
+
+    def permission(self, user: str) -> str:
+        """``admin``, ``write``, ``read`` or ``none`` — from the collaborator API, which (unlike
+        author_association) is right for private organisation members."""
+        from github import GithubException
+
+        try:
+            return str(self._repo.get_collaborator_permission(user))
+        except GithubException as exc:
+            if exc.status == 404:
+                return "none"
+            raise ServiceError(self._describe(f"reading {user}'s permission", exc)) from None
+
+    def append_to_report(
+        self, *, number: int, marker: str, block: str, author: str | None = None
+    ) -> str | None:
+        """Put ``block`` (the promotion outcome) at the end of mlgate's report comment,
+        replacing an earlier outcome; None when there is no report to update."""
+        login = author or self.own_login()
+        with self._guard(f"listing the comments of #{number}"):
+            raw = {c.id: c for c in self._repo.get_issue(number).get_comments()}
+        listed = [
+            ExistingComment(
+                id=c.id, author=c.user.login if c.user else "", body=c.body or "", url=c.html_url
+            )
+            for c in raw.values()
+        ]
+        ours = find_ours(listed, marker=marker, author=login)
+        if ours is None:
+            return None
+        body = with_block(ours.body, block, limit=MAX_COMMENT_CHARS)
+        with self._guard(f"updating the report on #{number}"):
+            raw[ours.id].edit(body)
+        return ours.url
 
     def set_status(
         self, *, sha: str, state: str, context: str, description: str, target_url: str | None

@@ -13,7 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlgate.core.comments import Action, CommentMode, ExistingComment, find_ours, plan_comment
+from mlgate.core.approval import GitLabApprovals
+from mlgate.core.comments import (
+    Action,
+    CommentMode,
+    ExistingComment,
+    find_ours,
+    plan_comment,
+    with_block,
+)
 from mlgate.errors import MlgateError, ServiceError
 
 MAX_NOTE_CHARS = 1_000_000
@@ -169,6 +177,62 @@ class GitLab:
         ]
         ours = find_ours(listed, marker=marker, author=author)
         return ours.id if ours is not None and ours.body.strip() == body.strip() else None
+
+    def approvals(self, iid: int) -> GitLabApprovals:
+        """The MR's approval state and its current head, both fetched fresh."""
+        with self._guard(f"reading merge request !{iid}"):
+            mr = self._project.mergerequests.get(iid)
+            state = mr.approvals.get()
+        approved_by = tuple(
+            str((entry.get("user") or {}).get("username", ""))
+            for entry in (state.approved_by or ())
+        )
+        return GitLabApprovals(
+            approvals_left=int(state.approvals_left or 0),
+            approved_by=approved_by,
+            head_sha=str(mr.sha) if mr.sha else None,
+            author=str((mr.author or {}).get("username", "")),
+        )
+
+    def protected_environment(self, name: str) -> bool:
+        """Whether deployments to ``name`` are restricted (GitLab then decides who may run
+        the manual job, and that user is the approver)."""
+        import gitlab
+
+        try:
+            with self._guard(f"reading protected environment {name}"):
+                self._project.protected_environments.get(name)
+        except (gitlab.exceptions.GitlabGetError, CannotPost):
+            return False
+        except ServiceError as exc:
+            if "HTTP 404" in str(exc):
+                return False
+            raise
+        return True
+
+    def head_sha(self, iid: int) -> str | None:
+        with self._guard(f"reading merge request !{iid}"):
+            sha = self._project.mergerequests.get(iid).sha
+        return str(sha) if sha else None
+
+    def append_to_report(self, *, iid: int, marker: str, block: str) -> bool:
+        """Put ``block`` at the end of mlgate's report note; False when there is none."""
+        author = self.own_username()
+        mr = self._project.mergerequests.get(iid, lazy=True)
+        with self._guard(f"listing the notes of !{iid}"):
+            raw = {n.id: n for n in mr.notes.list(iterator=True, per_page=100)}
+        listed = [
+            ExistingComment(id=n.id, author=(n.author or {}).get("username", ""), body=n.body or "")
+            for n in raw.values()
+        ]
+        ours = find_ours(listed, marker=marker, author=author)
+        if ours is None:
+            return False
+        note = raw[ours.id]
+        note.body = with_block(ours.body, block, limit=MAX_NOTE_CHARS)
+        with self._guard(f"updating the report on !{iid}"):
+            note.save()
+        return True
 
     def set_status(
         self, *, sha: str, state: str, name: str, description: str, target_url: str | None

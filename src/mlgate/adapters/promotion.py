@@ -38,6 +38,17 @@ class Promotions:
         tags = self._version(model, version).tags or {}
         return RecordedVerdict(status=tags.get("mlgate.status"), commit=tags.get("mlgate.commit"))
 
+    def version_for_commit(self, model: str, commit: str) -> str | None:
+        """The newest version whose recorded verdict is for ``commit``."""
+        with self._registry.guard(f"searching the versions of {model}"):
+            versions = self._client.search_model_versions(
+                f"name='{_quote(model)}'", max_results=1000
+            )
+        matching = [
+            int(v.version) for v in versions if (v.tags or {}).get("mlgate.commit") == commit
+        ]
+        return str(max(matching)) if matching else None
+
     def holder(self, model: str, alias: str) -> str | None:
         value = (self._registered(model).aliases or {}).get(alias)
         return None if value is None else str(value)
@@ -155,3 +166,7 @@ class Promotions:
                 return self._client.get_model_version(model, version)
         except NotFound:
             raise InputError(f"models:/{model}/{version}: not found in the registry") from None
+
+
+def _quote(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("'", "\\'")

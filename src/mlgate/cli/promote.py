@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,17 @@ import click
 from mlgate.cli.options import config_option
 
 PROMOTE_EPILOG = """\b
-Example:
+Examples:
   mlgate promote --model churn-classifier --version 7 --approved-by alice --commit "$SHA"
+  mlgate promote            # in a GitHub pull_request_review / issue_comment job, or GitLab CI
+
+\b
+On GitHub the approval is the PR's reviews (each reviewer's latest, on the head commit, by
+someone with write or admin permission who is not the author) or a newly created
+`/mlgate promote` comment by such a person; on GitLab the MR's approval rules without the
+author's own approval, or a manual job on a protected environment (GITLAB_USER_LOGIN
+approves). The head is read again just before the registry write; the report comment
+gets the outcome.
 
 \b
 Refused (exit 1, every reason listed) unless the version's verdict recorded in the registry
@@ -60,22 +70,37 @@ def _setup(
 @click.option(
     "--version",
     "version",
-    required=True,
     envvar="MLGATE_VERSION",
     show_envvar=True,
-    help="The model version to promote.",
+    help="The model version to promote (default on GitHub/GitLab: the version evaluated for "
+    "the PR's head commit).",
+)
+@click.option(
+    "--platform",
+    type=click.Choice(["github", "gitlab", "local"]),
+    envvar="MLGATE_PLATFORM",
+    show_envvar=True,
+    help="Where the approval lives (default: from the CI environment, else local).",
+)
+@click.option(
+    "--pr",
+    "number",
+    type=click.IntRange(min=1),
+    envvar="MLGATE_PR",
+    show_envvar=True,
+    help="Pull/merge request number (default: from the event or CI_MERGE_REQUEST_IID).",
 )
 @click.option(
     "--approved-by",
     envvar="MLGATE_APPROVED_BY",
     show_envvar=True,
-    help="Who approves (recorded as such).",
+    help="Locally: who approves (recorded as such).",
 )
 @click.option(
     "--commit",
     envvar=["MLGATE_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"],
     show_envvar=True,
-    help="The commit being promoted; the recorded verdict must be for it.",
+    help="Locally: the commit being promoted; the recorded verdict must be for it.",
 )
 @click.option(
     "--reason", envvar="MLGATE_REASON", show_envvar=True, help="Why, for the audit trail."
@@ -88,39 +113,58 @@ def promote_command(
     config_path: Path | None,
     model: str | None,
     tracking_uri: str | None,
-    version: str,
+    version: str | None,
+    platform: str | None,
+    number: int | None,
     approved_by: str | None,
     commit: str | None,
     reason: str | None,
 ) -> None:
     """Promote a model version to production after its verdict and approval are checked."""
-    from mlgate.promotion import promote_local
+    from mlgate.promotion import promote_github, promote_gitlab, promote_local
+    from mlgate.publishing import platform_from_environment
 
     config, name, uri = _setup(config_path, model, tracking_uri)
-    result = promote_local(
-        tracking_uri=uri,
-        model=name,
-        version=version,
-        approved_by=approved_by,
-        commit=commit,
-        config=config,
-        reason=reason,
-    )
+    where = platform_from_environment(platform, dict(os.environ))
+    if where == "local":
+        if not version:
+            raise click.UsageError("name the version to promote with --version")
+        result = promote_local(
+            tracking_uri=uri,
+            model=name,
+            version=version,
+            approved_by=approved_by,
+            commit=commit,
+            config=config,
+            reason=reason,
+        )
+    else:
+        promote = promote_github if where == "github" else promote_gitlab
+        result = promote(
+            tracking_uri=uri,
+            model=name,
+            version=version,
+            config=config,
+            number=number,
+            reason=reason,
+        )
     alias = config.production_alias
     if not result.promoted:
-        click.echo(f"mlgate: promotion of {name} version {version} refused:", err=True)
+        click.echo(
+            f"mlgate: promotion of {name} version {result.version or '?'} refused:", err=True
+        )
         for why in result.reasons:
             click.echo(f"  - {why}", err=True)
         ctx.exit(1)
     if result.action == "already":
-        click.echo(f"{name} version {version} already holds @{alias}; nothing to do")
+        click.echo(f"{name} version {result.version} already holds @{alias}; nothing to do")
     else:
         replaced = (
             f" (replacing version {result.replaced}, now @{config.previous_alias})"
             if result.replaced
             else ""
         )
-        click.echo(f"{name} version {version} is now @{alias}{replaced}")
+        click.echo(f"{name} version {result.version} is now @{alias}{replaced}")
 
 
 @click.command(

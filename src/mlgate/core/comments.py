@@ -64,3 +64,18 @@ def plan_comment(existing: ExistingComment | None, *, body: str, mode: CommentMo
     if mode is CommentMode.RECREATE:
         return CommentPlan(action=Action.RECREATE, target=existing)
     return CommentPlan(action=Action.UPDATE, target=existing)
+
+
+OUTCOME_START = "<!-- mlgate:outcome -->"
+OUTCOME_END = "<!-- /mlgate:outcome -->"
+
+
+def with_block(body: str, block: str, *, limit: int) -> str:
+    """``body`` with its outcome block (between the outcome markers) replaced by ``block``,
+    kept within ``limit`` characters by shortening the block, never the report."""
+    start = body.find(OUTCOME_START)
+    end = body.find(OUTCOME_END)
+    base = body[:start].rstrip() if start != -1 and end > start else body.rstrip()
+    room = limit - len(base) - len(OUTCOME_START) - len(OUTCOME_END) - 6
+    text = block if len(block) <= room else block[: max(room - 1, 0)] + "…"
+    return f"{base}\n\n{OUTCOME_START}\n{text}\n{OUTCOME_END}\n"
