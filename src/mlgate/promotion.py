@@ -22,6 +22,7 @@ class PromotionResult:
     replaced: str | None = None
     reasons: list[str] = field(default_factory=list)
     approvers: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def promote_local(
@@ -164,10 +165,10 @@ def promote_github(
         reason=reason,
         head_now=lambda: github.pull(pr.number).head_sha,
     )
-    github.append_to_report(
-        number=pr.number, marker=marker(model), block=outcome_block(result, model, config)
+    block = outcome_block(result, model, config)
+    return _reported(
+        result, lambda: github.append_to_report(number=pr.number, marker=marker(model), block=block)
     )
-    return result
 
 
 def promote_gitlab(
@@ -220,10 +221,11 @@ def promote_gitlab(
         reason=reason,
         head_now=lambda: gitlab.head_sha(context.iid or 0) or "",
     )
-    gitlab.append_to_report(
-        iid=context.iid, marker=marker(model), block=outcome_block(result, model, config)
+    block = outcome_block(result, model, config)
+    iid = context.iid
+    return _reported(
+        result, lambda: gitlab.append_to_report(iid=iid, marker=marker(model), block=block)
     )
-    return result
 
 
 def _decide_and_promote(
@@ -304,6 +306,21 @@ def outcome_block(result: PromotionResult, model: str, config: Config) -> str:
     lines = [f"⛔ **Promotion refused** for {md(model)}:"]
     lines += [f"- {md(r, limit=300)}" for r in result.reasons]
     return "\n".join(lines)
+
+
+def _reported(result: PromotionResult, update: Callable[[], object]) -> PromotionResult:
+    """Put the outcome on the report; a report that cannot be updated never undoes or
+    fails a promotion that happened (nor turns a refusal into anything else)."""
+    from mlgate.errors import MlgateError
+
+    try:
+        if not update():
+            result.warnings.append(
+                "no mlgate report on the pull/merge request to add the outcome to"
+            )
+    except MlgateError as exc:
+        result.warnings.append(f"the report was not updated with the outcome: {exc}")
+    return result
 
 
 def _unique(items: Sequence[str]) -> list[str]:

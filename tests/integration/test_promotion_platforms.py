@@ -291,3 +291,15 @@ def test_gitlab_protected_environment_job(
         "carol",
         "protected environment production",
     )
+
+
+def test_a_missing_report_does_not_block_a_promotion(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    github.state.comments.clear()
+    github.add_review(42, login="bob", state="APPROVED", commit_id=HEAD)
+    result = promote(uri, github_env(github, tmp_path, review_event()))
+    assert result.exit_code == 0, result.output
+    assert "no mlgate report on the pull/merge request to add the outcome to" in result.stderr
+    assert champion(uri, model_name) == candidate

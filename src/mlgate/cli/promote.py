@@ -149,6 +149,8 @@ def promote_command(
             reason=reason,
         )
     alias = config.production_alias
+    for warning in result.warnings:
+        click.echo(f"mlgate: warning: {warning}", err=True)
     if not result.promoted:
         click.echo(
             f"mlgate: promotion of {name} version {result.version or '?'} refused:", err=True
