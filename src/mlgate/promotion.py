@@ -38,35 +38,31 @@ def promote_local(
 ) -> PromotionResult:
     """The embedded default: a named approver (a person at a laptop, or a protected manual
     job), and a verdict recorded for the commit being promoted."""
-    promotions = _promotions(tracking_uri)
-    reasons: list[str] = []
+    refusals = []
     if not approved_by:
-        reasons.append("a local promotion needs --approved-by NAME (the person approving)")
+        refusals.append("a local promotion needs --approved-by NAME (the person approving)")
     if not commit:
-        reasons.append("name the commit being promoted with --commit (the verdict must be for it)")
-    recorded = promotions.recorded_verdict(model, version)
-    if commit:
-        reasons += check_verdict(recorded, head_sha=commit, policy=config.approval)
-    if reasons:
-        return PromotionResult(promoted=False, action="refused", version=version, reasons=reasons)
-    assert approved_by is not None and commit is not None
-    audit = {
-        "approved_by": approved_by,
-        "approval": "local (--approved-by)",
-        "commit": commit,
-        "run_url": run_url or "",
-        "reason": reason or "",
-    }
-    moved = promotions.promote(
+        return PromotionResult(
+            promoted=False,
+            action="refused",
+            version=version,
+            reasons=[
+                *refusals,
+                "name the commit being promoted with --commit (the verdict must be for it)",
+            ],
+        )
+    return _decide_and_promote(
+        tracking_uri=tracking_uri,
         model=model,
         version=version,
-        alias=config.production_alias,
-        previous_alias=config.previous_alias,
-        audit=audit,
-        now=now_utc(),
-    )
-    return PromotionResult(
-        promoted=True, action=moved.action, version=moved.version, replaced=moved.replaced
+        config=config,
+        head_sha=commit,
+        approvers=(approved_by,) if approved_by else (),
+        refusals=refusals,
+        approval_url="local (--approved-by)",
+        run_url=run_url,
+        reason=reason,
+        head_now=lambda: commit,
     )
 
 

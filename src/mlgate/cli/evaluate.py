@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mlgate.cli.options import config_option, output_options, report_options
+from mlgate.cli.options import config_option, model_settings, output_options, report_options
 from mlgate.cli.output import print_verdict, report_options_for
 
 if TYPE_CHECKING:
@@ -140,17 +140,11 @@ def run_evaluate(
     chart: bool | None,
 ) -> Evaluation:
     """Options → EvaluateRequest → flows.evaluate (shared by evaluate and gate)."""
-    from mlgate.config import find_config, load_config
     from mlgate.flows import EvaluateRequest, evaluate
 
-    config = load_config(find_config(config_path, cwd=Path()))
-    name = model or config.model
-    if not name:
-        raise click.UsageError("name the registered model with --model or `model:` in mlgate.yml")
-    if not tracking_uri:
-        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    config, name, uri = model_settings(config_path, model, tracking_uri)
     request = EvaluateRequest(
-        tracking_uri=tracking_uri,
+        tracking_uri=uri,
         registry_uri=registry_uri,
         model=name,
         candidate=candidate,

@@ -90,3 +90,18 @@ def output_options(func: F) -> F:
         help="Where to write the verdict.",
     )(func)
     return func
+
+
+def model_settings(
+    config_path: Path | None, model: str | None, tracking_uri: str | None
+) -> tuple[Any, str, str]:
+    """The config, the registered model's name and the tracking URI, or a usage error."""
+    from mlgate.config import find_config, load_config
+
+    config = load_config(find_config(config_path, cwd=Path()))
+    name = model or config.model
+    if not name:
+        raise click.UsageError("name the registered model with --model or `model:` in mlgate.yml")
+    if not tracking_uri:
+        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    return config, name, tracking_uri

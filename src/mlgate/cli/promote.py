@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from mlgate.cli.options import config_option
+from mlgate.cli.options import config_option, model_settings
 
 PROMOTE_EPILOG = """\b
 Examples:
@@ -49,20 +49,6 @@ def _model_and_store(func: Any) -> Any:
         help="Registered model name (default: model in mlgate.yml).",
     )(func)
     return config_option(func)
-
-
-def _setup(
-    config_path: Path | None, model: str | None, tracking_uri: str | None
-) -> tuple[Any, str, str]:
-    from mlgate.config import find_config, load_config
-
-    config = load_config(find_config(config_path, cwd=Path()))
-    name = model or config.model
-    if not name:
-        raise click.UsageError("name the registered model with --model or `model:` in mlgate.yml")
-    if not tracking_uri:
-        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
-    return config, name, tracking_uri
 
 
 @click.command("promote", epilog=PROMOTE_EPILOG)
@@ -124,7 +110,7 @@ def promote_command(
     from mlgate.promotion import promote_github, promote_gitlab, promote_local
     from mlgate.publishing import platform_from_environment
 
-    config, name, uri = _setup(config_path, model, tracking_uri)
+    config, name, uri = model_settings(config_path, model, tracking_uri)
     where = platform_from_environment(platform, dict(os.environ))
     if where == "local":
         if not version:
@@ -191,7 +177,7 @@ def rollback_command(
     """Move the production alias back to the previous version, in one step."""
     from mlgate.promotion import rollback
 
-    config, name, uri = _setup(config_path, model, tracking_uri)
+    config, name, uri = model_settings(config_path, model, tracking_uri)
     result = rollback(tracking_uri=uri, model=name, config=config, by=by, reason=reason)
     alias = config.production_alias
     if result.action == "already":
@@ -220,7 +206,7 @@ def history_command(
     from mlgate.promotion import history
     from mlgate.report.text import clean
 
-    _, name, uri = _setup(config_path, model, tracking_uri)
+    _, name, uri = model_settings(config_path, model, tracking_uri)
     entries = history(tracking_uri=uri, model=name)
     if fmt == "json":
         click.echo(json.dumps(entries, indent=2))
