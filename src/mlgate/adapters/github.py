@@ -9,12 +9,12 @@ and a read-only token (a fork's PR) a ReadOnlyToken the caller can explain.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from mlgate.adapters.posting import post_once
 from mlgate.core.approval import Review
 from mlgate.core.comments import (
     Action,
@@ -162,21 +162,18 @@ class GitHub:
         from github import GithubException
         from requests.exceptions import RequestException
 
+        def ambiguous(exc: Exception) -> bool:
+            if isinstance(exc, GithubException):
+                return exc.status >= 500
+            return isinstance(exc, RequestException)
+
         issue = self._create_client.get_repo(self._target.repository).get_issue(number)
-        for attempt in range(self._retries + 1):
-            try:
-                return str(issue.create_comment(body).html_url)
-            except GithubException as exc:
-                if exc.status < 500 or attempt == self._retries:
-                    raise
-            except RequestException:
-                if attempt == self._retries:
-                    raise
-            landed = self._landed(number, marker=marker, login=login, body=body)
-            if landed is not None:
-                return landed
-            time.sleep(min(2.0**attempt, 8.0))
-        raise AssertionError("unreachable")
+        return post_once(
+            lambda: str(issue.create_comment(body).html_url),
+            landed=lambda: self._landed(number, marker=marker, login=login, body=body),
+            ambiguous=ambiguous,
+            retries=self._retries,
+        )
 
     def _landed(self, number: int, *, marker: str, login: str, body: str) -> str | None:
         comments = [

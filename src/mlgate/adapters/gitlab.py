@@ -7,12 +7,12 @@ what still fails becomes a ServiceError, and a token that may not write a Cannot
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlgate.adapters.posting import post_once
 from mlgate.core.approval import GitLabApprovals
 from mlgate.core.comments import (
     Action,
@@ -154,20 +154,18 @@ class GitLab:
             .mergerequests.get(iid, lazy=True)
             .notes
         )
-        for attempt in range(self._retries + 1):
-            try:
-                return int(notes.create({"body": body}).id)
-            except gitlab.exceptions.GitlabError as exc:
-                if (getattr(exc, "response_code", None) or 0) < 500 or attempt == self._retries:
-                    raise
-            except RequestException:
-                if attempt == self._retries:
-                    raise
-            landed = self._landed(iid, marker=marker, author=author, body=body)
-            if landed is not None:
-                return landed
-            time.sleep(min(2.0**attempt, 8.0))
-        raise AssertionError("unreachable")
+
+        def ambiguous(exc: Exception) -> bool:
+            if isinstance(exc, gitlab.exceptions.GitlabError):
+                return (getattr(exc, "response_code", None) or 0) >= 500
+            return isinstance(exc, RequestException)
+
+        return post_once(
+            lambda: int(notes.create({"body": body}).id),
+            landed=lambda: self._landed(iid, marker=marker, author=author, body=body),
+            ambiguous=ambiguous,
+            retries=self._retries,
+        )
 
     def _landed(self, iid: int, *, marker: str, author: str, body: str) -> int | None:
         mr = self._project.mergerequests.get(iid, lazy=True)
