@@ -9,6 +9,7 @@ and a read-only token (a fork's PR) a ReadOnlyToken the caller can explain.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ class GitHub:
     ) -> None:
         from github import Auth, Github, GithubRetry
 
+        # PyGithub logs each refused request ("GET /user failed with 403" for a
+        # GITHUB_TOKEN, which is expected); mlgate reports what matters itself.
+        logging.getLogger("github").setLevel(logging.WARNING)
         self._target = target
         kwargs: dict[str, Any] = {}
         if min_interval is not None:

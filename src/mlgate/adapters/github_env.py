@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.workflow import output_block
 from mlgate.errors import InputError, UsageError
 
 DEFAULT_API = "https://api.github.com"
@@ -66,6 +67,13 @@ def read_event(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(f"{path}: the event payload is not a JSON object")
     return data
+
+
+def write_step_outputs(values: Mapping[str, str], env: Mapping[str, str] | None = None) -> None:
+    """Set step outputs when running in GitHub Actions ($GITHUB_OUTPUT); else do nothing."""
+    env = os.environ if env is None else env
+    if env.get("GITHUB_OUTPUT"):
+        append(Path(env["GITHUB_OUTPUT"]), output_block(values))
 
 
 def append(path: Path, text: str) -> None:

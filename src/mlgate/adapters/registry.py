@@ -214,12 +214,16 @@ class Registry:
             raise InputError(f"run {run_id}: not found at {redact(self.tracking_uri)}") from None
 
     def _signature(self, artifact_uri: str | None) -> dict[str, Any] | None:
-        """The signature in the model's MLmodel file; None when there is none to read."""
+        """The signature in the model's MLmodel file; None when there is none to read.
+
+        The file is read as YAML rather than with ``mlflow.models.Model``: that class needs
+        numpy, which the runtime install (mlflow-skinny) does not have. The ``signature``
+        mapping in the file is what ``ModelSignature.to_dict()`` wrote."""
         if not artifact_uri:
             return None
+        import yaml
         from mlflow.artifacts import download_artifacts
         from mlflow.exceptions import MlflowException
-        from mlflow.models import Model
 
         try:
             with tempfile.TemporaryDirectory() as folder:
@@ -228,10 +232,13 @@ class Registry:
                     dst_path=folder,
                     tracking_uri=self.tracking_uri,
                 )
-                signature = Model.load(path).signature
-        except (MlflowException, OSError, ValueError):
+                document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (MlflowException, OSError, ValueError, yaml.YAMLError):
             return None
-        return dict(signature.to_dict()) if signature is not None else None
+        signature = document.get("signature") if isinstance(document, dict) else None
+        if not isinstance(signature, dict):
+            return None
+        return {key: signature.get(key) for key in ("inputs", "outputs", "params")}
 
     def _model_location(self, *, model_id: str | None, source: str | None) -> str | None:
         """Where a model's files are: a LoggedModel's artifact location (MLflow 3), else

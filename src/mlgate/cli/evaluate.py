@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ Examples:
   mlgate evaluate --model churn-classifier --candidate runs:/9d8e…/model --register
   mlgate evaluate --model churn-classifier --candidate models:/churn-classifier/7
   MLFLOW_TRACKING_URI=http://127.0.0.1:5000 mlgate evaluate --candidate 9d8e7f6a… \\
-      --metric-prefix eval_ --commit "$GITHUB_SHA"
+      --metric-prefix eval_ --commit "$(git rev-parse HEAD)"
 
 \b
 The baseline is the version holding the production alias (mlgate.yml `baseline`,
@@ -84,10 +85,12 @@ def registry_options(func: F) -> F:
         ),
         click.option(
             "--commit",
-            envvar=["MLGATE_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"],
+            envvar="MLGATE_COMMIT",
             show_envvar=True,
-            help="Commit SHA the verdict is for "
-            "(default: the CI's, else the run's git commit tag).",
+            help="Commit SHA the verdict is for (default: the pull/merge request's head "
+            "commit in CI — pull_request.head.sha, not the merge commit GITHUB_SHA; "
+            "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA or CI_COMMIT_SHA — else the run's git "
+            "commit tag).",
         ),
         click.option(
             "--record/--no-record",
@@ -114,9 +117,18 @@ def evaluate_command(ctx: click.Context, /, *, print_format: str, **options: Any
     Exits 1 when the gate rejects the candidate, 3 when the registry cannot be reached
     (after bounded retries; files already computed are still written).
     """
+    from mlgate.adapters.github_env import write_step_outputs
+
     result = run_evaluate(**options)
     print_verdict(
         result.verdict, markdown=result.markdown, fmt=print_format, color=sys.stdout.isatty()
+    )
+    write_step_outputs(
+        {
+            "verdict": result.verdict.status.value,
+            "report-path": str(options["report_path"]),
+            "model-version": result.verdict.candidate.model_version or "",
+        }
     )
     ctx.exit(0 if result.verdict.passed else 1)
 
@@ -141,6 +153,7 @@ def run_evaluate(
 ) -> Evaluation:
     """Options → EvaluateRequest → flows.evaluate (shared by evaluate and gate)."""
     from mlgate.flows import EvaluateRequest, evaluate
+    from mlgate.publishing import head_commit_from_environment
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
     request = EvaluateRequest(
@@ -151,7 +164,7 @@ def run_evaluate(
         register=register,
         baseline_alias=baseline_alias or config.baseline_alias,
         metric_prefix=metric_prefix or config.metric_prefix,
-        commit=commit,
+        commit=commit or head_commit_from_environment(os.environ),
         record=record,
     )
     options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)

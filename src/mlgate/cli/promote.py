@@ -107,6 +107,7 @@ def promote_command(
     reason: str | None,
 ) -> None:
     """Promote a model version to production after its verdict and approval are checked."""
+    from mlgate.adapters.github_env import write_step_outputs
     from mlgate.promotion import promote_github, promote_gitlab, promote_local
     from mlgate.publishing import platform_from_environment
 
@@ -135,6 +136,7 @@ def promote_command(
             reason=reason,
         )
     alias = config.production_alias
+    write_step_outputs({"model-version": (result.version or "") if result.promoted else ""})
     for warning in result.warnings:
         click.echo(f"mlgate: warning: {warning}", err=True)
     if not result.promoted:
@@ -175,10 +177,12 @@ def rollback_command(
     reason: str | None,
 ) -> None:
     """Move the production alias back to the previous version, in one step."""
+    from mlgate.adapters.github_env import write_step_outputs
     from mlgate.promotion import rollback
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
     result = rollback(tracking_uri=uri, model=name, config=config, by=by, reason=reason)
+    write_step_outputs({"model-version": result.version or ""})
     alias = config.production_alias
     if result.action == "already":
         click.echo(f"{name} version {result.version} already holds @{alias}; nothing to do")

@@ -31,6 +31,22 @@ def platform_from_environment(explicit: str | None, env: Mapping[str, str]) -> s
     return "local"
 
 
+def head_commit_from_environment(env: Mapping[str, str]) -> str | None:
+    """The commit a CI job evaluates for its pull/merge request: the PR's head, never a
+    merge commit — promotion later compares the recorded commit with the PR's head."""
+    where = platform_from_environment(None, env)
+    if where == "github":
+        from mlgate.adapters.github_env import read_event
+
+        pull = read_event(env).get("pull_request")
+        head = pull.get("head") if isinstance(pull, dict) else None
+        sha = head.get("sha") if isinstance(head, dict) else None
+        return str(sha) if sha else env.get("GITHUB_SHA") or None
+    if where == "gitlab":
+        return env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or env.get("CI_COMMIT_SHA") or None
+    return None
+
+
 def status_name(verdict: Verdict) -> str:
     return f"mlgate/{clean(verdict.model or 'model', limit=80)}"
 

@@ -92,6 +92,7 @@ def publish_github(
                     "verdict": verdict.status.value,
                     "report-path": str(comment_file),
                     "comment-url": url or "",
+                    "model-version": verdict.candidate.model_version or "",
                 }
             ),
         )

@@ -1,5 +1,6 @@
 """Publishing on GitLab: the MR note, the commit status, and the files GitLab CI reads
-(`artifacts:reports:metrics` and a dotenv report for downstream jobs)."""
+(`artifacts:reports:metrics`, a JUnit report for the test widget and a dotenv report for
+downstream jobs)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
 from mlgate.errors import MlgateError
 from mlgate.publishing import PublishOutcome, status_name, status_text
+from mlgate.report.junit import junit_report
 from mlgate.report.markdown import marker, render_markdown
 from mlgate.verdict_file import write_text_atomic
 
@@ -34,6 +36,7 @@ def publish_gitlab(
     write_text_atomic(comment_file, body)
     write_text_atomic(out_dir / "metrics.txt", metrics_report(verdict))
     write_text_atomic(out_dir / "mlgate.env", dotenv_report(verdict))
+    write_text_atomic(out_dir / "mlgate-junit.xml", junit_report(verdict))
     problems: list[str] = []
     url = action = None
     if context.token is None:

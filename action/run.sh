@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Step 3 of the mlgate action: run the CLI. Options reach mlgate as MLGATE_* variables (set
+# by action.yml's env:), so no input is ever interpolated into a command line; only the
+# command name (checked against a fixed list) and file paths (after `--`) are arguments.
+set -uo pipefail
+
+command="${MLGATE_ACTION_COMMAND:-gate}"
+args=()
+case "$command" in
+  gate | evaluate)
+    args=("$command" --out "${MLGATE_ACTION_VERDICT:-verdict.json}")
+    ;;
+  publish)
+    if [[ -n "${MLGATE_ACTION_FROM_ARTIFACT:-}" ]]; then
+      args=(publish --from-artifact "$MLGATE_ACTION_FROM_ARTIFACT")
+    elif [[ -n "${MLGATE_ACTION_TO_ARTIFACT:-}" ]]; then
+      args=(publish --to-artifact "$MLGATE_ACTION_TO_ARTIFACT" -- "${MLGATE_ACTION_VERDICT:-verdict.json}")
+    else
+      args=(publish -- "${MLGATE_ACTION_VERDICT:-verdict.json}")
+    fi
+    ;;
+  promote | test)
+    args=("$command")
+    ;;
+  rollback)
+    args=(rollback)
+    if [[ -n "${MLGATE_ROLLED_BACK_BY:-}" ]]; then
+      args+=(--by "$MLGATE_ROLLED_BACK_BY")
+    fi
+    ;;
+  *)
+    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test"
+    echo "exit-code=2" >>"$GITHUB_OUTPUT"
+    exit 2
+    ;;
+esac
+
+"$MLGATE_BIN" "${args[@]}"
+code=$?
+echo "exit-code=$code" >>"$GITHUB_OUTPUT"
+
+if [[ "$code" == 1 && "${MLGATE_FAIL_ON_REGRESSION:-true}" == "false" ]]; then
+  echo "::warning title=mlgate::the gate rejected the candidate; fail-on-regression is false, so the step passes"
+  exit 0
+fi
+exit "$code"

@@ -1,0 +1,219 @@
+"""The composite action end to end: act runs consumer workflows that say
+`uses: mlgate/mlgate@v1` (mapped to this checkout) on the host, against the session's real
+MLflow server and the fake GitHub API. The action installs mlgate from its own checkout
+into a fresh virtual environment, exactly as on a GitHub-hosted runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_helpers import ROOT, git_init, run_act, set_model
+from github_server import FakeGitHub
+from registry_helpers import log_run, register
+
+pytestmark = pytest.mark.e2e
+
+REPO = "acme/churn"
+TOKEN = "ghs-e2e-token"
+BOT = "github-actions[bot]"
+NUMBER = 7
+
+
+@pytest.fixture(scope="session")
+def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """act's action cache, shared by the session: the runner's temp folder lives in it, so
+    the action's pip/uv download cache is reused from one run to the next."""
+    return tmp_path_factory.mktemp("act-cache")
+
+
+@pytest.fixture
+def github() -> Any:
+    fake = FakeGitHub()
+    fake.state.users[TOKEN] = BOT
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, model_name: str) -> tuple[Path, str]:
+    """A consumer repository: mlgate.yml, the test gate workflow and the example's promote
+    workflow, committed; returns (repo, head SHA)."""
+    repo = tmp_path / "repo"
+    workflows = repo / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "github" / "mlgate.yml", repo / "mlgate.yml")
+    set_model(repo, model_name)
+    shutil.copy(ROOT / "tests" / "e2e" / "github" / "workflows" / "gate.yml", workflows)
+    # The example's promote workflow, as is but for one line: it checks out the default
+    # branch (so a PR cannot relax its own rules), and act can only emulate a checkout of
+    # the event's own ref offline.
+    promote = (
+        ROOT / "examples" / "github" / ".github" / "workflows" / "mlgate-promote.yml"
+    ).read_text()
+    default_branch = "          ref: ${{ github.event.repository.default_branch }}\n"
+    assert promote.count(default_branch) == 1
+    (workflows / "mlgate-promote.yml").write_text(promote.replace(default_branch, ""))
+    return repo, git_init(repo, f"https://github.com/{REPO}.git")
+
+
+def pull_request_event(sha: str) -> dict[str, Any]:
+    return {
+        "action": "synchronize",
+        "number": NUMBER,
+        "pull_request": {
+            "number": NUMBER,
+            "head": {"sha": sha, "ref": "feature"},
+            "base": {"ref": "main"},
+            "user": {"login": "dev"},
+        },
+        "repository": {"full_name": REPO, "default_branch": "main"},
+    }
+
+
+def metrics(accuracy: float) -> dict[str, float]:
+    return {"eval_accuracy": accuracy, "eval_f1": 0.80, "eval_auc": 0.90, "eval_log_loss": 0.30}
+
+
+def test_gate_comments_once_sets_outputs_and_fails_on_regression(
+    mlflow_server: str,
+    model_name: str,
+    github: FakeGitHub,
+    project: tuple[Path, str],
+    tmp_path: Path,
+    act_cache: Path,
+) -> None:
+    repo, sha = project
+    github.state.pulls[NUMBER] = sha
+    github.state.pull_authors[NUMBER] = "dev"
+    register(
+        mlflow_server, log_run(mlflow_server, metrics=metrics(0.90)), model_name, alias="champion"
+    )
+    env = {"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server}
+
+    improved = log_run(mlflow_server, metrics=metrics(0.92))
+    run = run_act(
+        repo,
+        "pull_request",
+        pull_request_event(sha),
+        workflow="gate.yml",
+        logs=tmp_path,
+        cache=act_cache,
+        env=env,
+        variables={"MLGATE_E2E_CANDIDATE": improved.model_uri},
+        token=TOKEN,
+    )
+    assert run.returncode == 0, run.text()[-4000:]
+    outputs = run.printed_outputs()
+    assert outputs["verdict"] == "pass"
+    assert outputs["model-version"] == "2"
+    assert outputs["exit-code"] == "0"
+    assert outputs["report-path"] == "mlgate-comment.md"
+    comments = github.comments(REPO, NUMBER)
+    assert len(comments) == 1
+    assert comments[0]["body"].startswith(f"<!-- mlgate:report model={model_name} -->")
+    assert "passed" in comments[0]["body"]
+    assert outputs["comment-url"] == comments[0]["html_url"]
+    assert "passed" in run.summary() and "| accuracy |" in run.summary()
+    assert TOKEN not in run.text() + run.stderr
+    assert [s["state"] for s in github.state.statuses] == ["success"]
+    assert github.state.statuses[0]["sha"] == sha
+
+    regressed = log_run(mlflow_server, metrics=metrics(0.85))
+    run = run_act(
+        repo,
+        "pull_request",
+        pull_request_event(sha),
+        workflow="gate.yml",
+        logs=tmp_path,
+        cache=act_cache,
+        env=env,
+        variables={"MLGATE_E2E_CANDIDATE": regressed.model_uri},
+        token=TOKEN,
+    )
+    assert run.returncode != 0, "the job must fail on a regressed candidate"
+    outputs = run.printed_outputs()
+    assert outputs["verdict"] == "fail"
+    assert outputs["exit-code"] == "1"
+    assert outputs["model-version"] == "3"
+    comments = github.comments(REPO, NUMBER)
+    assert len(comments) == 1, "a re-run edits the report instead of adding one"
+    assert "failed" in comments[0]["body"] and "accuracy" in comments[0]["body"]
+    assert "::error title=mlgate" in run.text() or "accuracy" in run.text()
+    assert [s["state"] for s in github.state.statuses] == ["success", "failure"]
+
+
+def test_promote_workflow_needs_an_approving_review_on_the_head(
+    mlflow_server: str,
+    model_name: str,
+    github: FakeGitHub,
+    project: tuple[Path, str],
+    tmp_path: Path,
+    act_cache: Path,
+) -> None:
+    from mlflow import MlflowClient
+
+    repo, sha = project
+    github.state.pulls[NUMBER] = sha
+    github.state.pull_authors[NUMBER] = "dev"
+    github.state.permissions.update({"mallory": "read", "alice": "write"})
+    register(
+        mlflow_server, log_run(mlflow_server, metrics=metrics(0.90)), model_name, alias="champion"
+    )
+    env = {"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server}
+    candidate = log_run(mlflow_server, metrics=metrics(0.92))
+    gate = run_act(
+        repo,
+        "pull_request",
+        pull_request_event(sha),
+        workflow="gate.yml",
+        logs=tmp_path,
+        cache=act_cache,
+        env=env,
+        variables={"MLGATE_E2E_CANDIDATE": candidate.model_uri},
+        token=TOKEN,
+    )
+    assert gate.returncode == 0, gate.text()[-4000:]
+
+    def review_event(login: str) -> dict[str, Any]:
+        event = pull_request_event(sha)
+        event["action"] = "submitted"
+        event["review"] = {"state": "approved", "user": {"login": login}, "commit_id": sha}
+        return event
+
+    # The payload claims an approval, but the API shows only a reader's review: refused.
+    github.add_review(NUMBER, login="mallory", state="APPROVED", commit_id=sha)
+    refused = run_act(
+        repo,
+        "pull_request_review",
+        review_event("mallory"),
+        workflow="mlgate-promote.yml",
+        logs=tmp_path,
+        cache=act_cache,
+        env=env,
+        token=TOKEN,
+    )
+    assert refused.returncode != 0
+    assert "refused" in refused.text()
+    client = MlflowClient(mlflow_server)
+    assert client.get_registered_model(model_name).aliases == {"champion": "1"}
+
+    github.add_review(NUMBER, login="alice", state="APPROVED", commit_id=sha)
+    promoted = run_act(
+        repo,
+        "pull_request_review",
+        review_event("alice"),
+        workflow="mlgate-promote.yml",
+        logs=tmp_path,
+        cache=act_cache,
+        env=env,
+        token=TOKEN,
+    )
+    assert promoted.returncode == 0, promoted.text()[-4000:]
+    assert client.get_registered_model(model_name).aliases == {"champion": "2", "previous": "1"}
+    tags = client.get_model_version(model_name, "2").tags
+    assert tags["mlgate.approved_by"] == "alice"
+    body = github.comments(REPO, NUMBER)[0]["body"]
+    assert "Promoted" in body and "alice" in body
