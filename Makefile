@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed-dev
 DEMO   := .mlgate-demo
+NODE   := tests/e2e/node_modules/.installed
 
 .PHONY: demo test lint typecheck unit docs bench clean
 
@@ -14,6 +15,11 @@ $(UV):
 
 $(STAMP): pyproject.toml | $(UV)
 	$(UV) pip install --python $(BIN)/python --quiet -e '.[dev]'
+	touch $@
+
+# gitlab-ci-local for the GitLab e2e tests, pinned in tests/e2e/package-lock.json.
+$(NODE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	touch $@
 
 demo: $(STAMP)
@@ -26,7 +32,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE)
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
@@ -39,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/install_size.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules

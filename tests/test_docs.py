@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+import yaml
 
 from mlgate.cli import cli
 from mlgate.config import schema
@@ -110,3 +111,55 @@ def test_every_option_the_readme_shows_exists() -> None:
             )
             checked += 1
     assert checked >= 10
+
+
+def _readme_section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, flags=re.S | re.M)
+    assert match, f"README has no section {title!r}"
+    return match.group(1)
+
+
+def _table_names(section: str) -> set[str]:
+    return set(re.findall(r"^\| `([\w-]+)` \|", section, flags=re.M))
+
+
+def test_every_action_input_and_output_is_documented() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    documented = _table_names(_readme_section("In GitHub Actions"))
+    for kind in ("inputs", "outputs"):
+        for name, spec in action[kind].items():
+            assert name in documented, f"action {kind[:-1]} {name} is not in the README's table"
+            assert spec.get("description"), f"action {kind[:-1]} {name} has no description"
+    assert documented == set(action["inputs"]) | set(action["outputs"]), "README lists extras"
+
+
+def test_every_template_input_is_documented() -> None:
+    header = (ROOT / "ci_templates" / "mlgate.yml").read_text(encoding="utf-8").split("\n---\n")[0]
+    inputs = yaml.safe_load(header)["spec"]["inputs"]
+    documented = _table_names(_readme_section("In GitLab CI"))
+    assert documented == set(inputs)
+    assert all(spec.get("description") for spec in inputs.values())
+
+
+def test_the_template_installs_this_release() -> None:
+    from mlgate import __version__
+
+    header = (ROOT / "ci_templates" / "mlgate.yml").read_text(encoding="utf-8").split("\n---\n")[0]
+    default = yaml.safe_load(header)["spec"]["inputs"]["mlgate_package"]["default"]
+    assert default == f"mlgate=={__version__}"
+
+
+def test_the_two_example_projects_share_their_files() -> None:
+    """examples/github and examples/gitlab are each complete to copy; what is not about the
+    CI platform is the same file in both."""
+    github, gitlab = ROOT / "examples" / "github", ROOT / "examples" / "gitlab"
+    shared = ["train.py", "params.yaml", "requirements.txt", "mlgate.yml", "tests/test_model.py"]
+    for name in shared:
+        assert (github / name).read_bytes() == (gitlab / name).read_bytes(), name
+
+
+def test_the_example_config_is_valid() -> None:
+    from mlgate.config import load_config
+
+    config = load_config(ROOT / "examples" / "github" / "mlgate.yml")
+    assert config.model == "churn-classifier"

@@ -27,9 +27,10 @@ On GitHub Actions (GITHUB_ACTIONS=true) it needs GITHUB_TOKEN (or MLGATE_GITHUB_
 pull-requests: write and statuses: write, reads the PR from GITHUB_EVENT_PATH, and honours
 GITHUB_API_URL (GitHub Enterprise Server). On GitLab CI (GITLAB_CI=true) it needs
 GITLAB_TOKEN (or MLGATE_GITLAB_TOKEN; CI_JOB_TOKEN cannot post notes), reads
-CI_MERGE_REQUEST_IID and CI_API_V4_URL (self-managed GitLab), and also writes metrics.txt
-and mlgate.env for artifacts:reports. The exit code is the verdict's (0 pass, 1 fail): a
-comment that could not be posted never changes it, unless --require-comment (then 3).
+CI_MERGE_REQUEST_IID and CI_API_V4_URL (self-managed GitLab), and also writes metrics.txt,
+mlgate-junit.xml and mlgate.env for artifacts:reports. The exit code is the verdict's
+(0 pass, 1 fail): a comment that could not be posted never changes it, unless
+--require-comment (then 3).
 """
 
 
@@ -83,8 +84,8 @@ def publish_options(func: F) -> F:
             show_default=True,
             envvar="MLGATE_OUT_DIR",
             show_envvar=True,
-            help="Where mlgate-comment.md (the exact comment body) and, on GitLab, metrics.txt "
-            "and mlgate.env are written.",
+            help="Where mlgate-comment.md (the exact comment body) and, on GitLab, metrics.txt, "
+            "mlgate-junit.xml and mlgate.env are written.",
         ),
     ]
     for option in reversed(options):

@@ -1,0 +1,129 @@
+"""The GitLab templates end to end: gitlab-ci-local runs examples/gitlab/.gitlab-ci.yml —
+which includes ci_templates/mlgate.yml with `inputs:` — with the shell executor, against
+the session's real MLflow server and the fake GitLab API. The train job runs the example's
+own train.py and model tests; the template's jobs install mlgate from this checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_helpers import ROOT, gitlab_project, run_gitlab_ci_local
+from gitlab_server import FakeGitLab
+
+pytestmark = pytest.mark.e2e
+
+PROJECT_ID = "42"
+IID = 3
+TOKEN = "glpat-e2e-token"
+
+
+@pytest.fixture
+def gitlab() -> Iterator[FakeGitLab]:
+    fake = FakeGitLab()
+    fake.state.users[TOKEN] = "mlgate-bot"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def production(mlflow_server: str, model_name: str, tmp_path: Path) -> str:
+    """The model in production: the example trained with its default parameters, registered
+    and given the champion alias with MLflow's own API. Returns its run id."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    run_id_file = tmp_path / "production.env"
+    subprocess.run(
+        [sys.executable, "train.py", "--params", "params.yaml", "--run-id-file", str(run_id_file)],
+        cwd=ROOT / "examples" / "gitlab",
+        env={**os.environ, "MLFLOW_TRACKING_URI": mlflow_server},
+        check=True,
+        capture_output=True,
+    )
+    run_id = run_id_file.read_text().strip().split("=", 1)[1]
+    mlflow.set_tracking_uri(mlflow_server)
+    version = mlflow.register_model(f"runs:/{run_id}/model", model_name).version
+    MlflowClient(mlflow_server).set_registered_model_alias(model_name, "champion", str(version))
+    return run_id
+
+
+def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, model: str) -> dict[str, str]:
+    """What GitLab gives a merge request pipeline, plus the project's CI/CD variables."""
+    return {
+        "GITLAB_CI": "true",
+        "CI_PIPELINE_SOURCE": "merge_request_event",
+        "CI_API_V4_URL": gitlab.api_url,
+        "CI_PROJECT_ID": PROJECT_ID,
+        "CI_PROJECT_URL": f"{gitlab.url}/acme/churn",
+        "CI_PIPELINE_URL": f"{gitlab.url}/acme/churn/-/pipelines/1",
+        "CI_MERGE_REQUEST_IID": str(IID),
+        "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": sha,
+        "GITLAB_USER_LOGIN": "carol",
+        # Project CI/CD variables a user sets:
+        "GITLAB_TOKEN": TOKEN,
+        "MLFLOW_TRACKING_URI": mlflow_server,
+        # Install mlgate from this checkout (the template's input default is the release).
+        "MLGATE_PACKAGE": str(ROOT),
+    }
+
+
+def test_merge_request_gets_one_note_and_the_manual_job_promotes(
+    mlflow_server: str, model_name: str, production: str, gitlab: FakeGitLab, tmp_path: Path
+) -> None:
+    from mlflow import MlflowClient
+
+    repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
+    gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
+    gitlab.state.protected_environments.add("production")
+    values = variables(gitlab, mlflow_server, sha, model_name)
+
+    pipeline = run_gitlab_ci_local(repo, variables=values)
+    log = pipeline.stdout + pipeline.stderr
+    assert pipeline.returncode == 0, log[-5000:]
+    assert "PASS  train" in log and "PASS  mlgate-evaluate" in log
+    notes = gitlab.notes(PROJECT_ID, IID)
+    assert len(notes) == 1
+    assert notes[0]["body"].startswith(f"<!-- mlgate:report model={model_name} -->")
+    assert "passed" in notes[0]["body"]
+    assert [(s["name"], s["state"]) for s in gitlab.state.statuses] == [
+        (f"mlgate/{model_name}", "success")
+    ]
+    artifacts = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-evaluate"
+    assert "<testsuite" in (artifacts / "mlgate-junit.xml").read_text()
+    assert "accuracy " in (artifacts / "metrics.txt").read_text()
+    dotenv = artifacts / ".gitlab-ci-reports" / "dotenv" / "mlgate.env"
+    assert "MLGATE_VERDICT=pass" in dotenv.read_text()
+
+    client = MlflowClient(mlflow_server)
+    assert client.get_registered_model(model_name).aliases == {"champion": "1"}
+    promote = run_gitlab_ci_local(repo, "mlgate-promote", variables=values)
+    log = promote.stdout + promote.stderr
+    assert promote.returncode == 0, log[-5000:]
+    assert client.get_registered_model(model_name).aliases == {"champion": "2", "previous": "1"}
+    assert client.get_model_version(model_name, "2").tags["mlgate.approved_by"] == "carol"
+    notes = gitlab.notes(PROJECT_ID, IID)
+    assert len(notes) == 1 and "Promoted" in notes[0]["body"]
+
+
+def test_a_regression_fails_the_pipeline(
+    mlflow_server: str, model_name: str, production: str, gitlab: FakeGitLab, tmp_path: Path
+) -> None:
+    # Heavy regularisation: the candidate predicts the majority class, accuracy drops.
+    repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.00001\n")
+    gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
+    values = variables(gitlab, mlflow_server, sha, model_name)
+
+    pipeline = run_gitlab_ci_local(repo, variables=values)
+    log = pipeline.stdout + pipeline.stderr
+    assert pipeline.returncode != 0
+    assert "FAIL  mlgate-evaluate" in log, log[-5000:]
+    notes = gitlab.notes(PROJECT_ID, IID)
+    assert len(notes) == 1 and "failed" in notes[0]["body"]
+    assert [s["state"] for s in gitlab.state.statuses] == ["failed"]
+    junit = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-evaluate" / "mlgate-junit.xml"
+    assert '<failure message="candidate' in junit.read_text()
