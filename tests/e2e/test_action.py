@@ -6,11 +6,12 @@ into a fresh virtual environment, exactly as on a GitHub-hosted runner."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import ROOT, git_init, run_act, set_model
+from e2e_helpers import ROOT, ActRun, git_init, run_act, set_model
 from github_server import FakeGitHub
 from registry_helpers import log_run, register
 
@@ -77,34 +78,77 @@ def metrics(accuracy: float) -> dict[str, float]:
     return {"eval_accuracy": accuracy, "eval_f1": 0.80, "eval_auc": 0.90, "eval_log_loss": 0.30}
 
 
-def test_gate_comments_once_sets_outputs_and_fails_on_regression(
+@dataclass
+class PullRequest:
+    """PR 7 of acme/churn on the fake GitHub, whose production model (version 1) is in the
+    real registry; runs the repository's workflows on it with act."""
+
+    repo: Path
+    sha: str
+    github: FakeGitHub
+    mlflow: str
+    logs: Path
+    cache: Path
+
+    def gate(self, candidate_accuracy: float) -> ActRun:
+        candidate = log_run(self.mlflow, metrics=metrics(candidate_accuracy))
+        return self._act(
+            "pull_request",
+            pull_request_event(self.sha),
+            workflow="gate.yml",
+            variables={"MLGATE_E2E_CANDIDATE": candidate.model_uri},
+        )
+
+    def review(self, login: str) -> ActRun:
+        """``login`` submits an approving review (the event); the promote workflow runs."""
+        self.github.add_review(NUMBER, login=login, state="APPROVED", commit_id=self.sha)
+        event = pull_request_event(self.sha)
+        event["action"] = "submitted"
+        event["review"] = {"state": "approved", "user": {"login": login}, "commit_id": self.sha}
+        return self._act("pull_request_review", event, workflow="mlgate-promote.yml")
+
+    def _act(
+        self,
+        event_name: str,
+        event: dict[str, Any],
+        *,
+        workflow: str,
+        variables: dict[str, str] | None = None,
+    ) -> ActRun:
+        return run_act(
+            self.repo,
+            event_name,
+            event,
+            workflow=workflow,
+            logs=self.logs,
+            cache=self.cache,
+            env={"GITHUB_API_URL": self.github.api_url, "MLFLOW_TRACKING_URI": self.mlflow},
+            variables=variables,
+            token=TOKEN,
+        )
+
+
+@pytest.fixture
+def pull_request(
     mlflow_server: str,
     model_name: str,
     github: FakeGitHub,
     project: tuple[Path, str],
     tmp_path: Path,
     act_cache: Path,
-) -> None:
+) -> PullRequest:
     repo, sha = project
     github.state.pulls[NUMBER] = sha
     github.state.pull_authors[NUMBER] = "dev"
-    register(
-        mlflow_server, log_run(mlflow_server, metrics=metrics(0.90)), model_name, alias="champion"
-    )
-    env = {"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server}
+    production = log_run(mlflow_server, metrics=metrics(0.90))
+    register(mlflow_server, production, model_name, alias="champion")
+    return PullRequest(repo, sha, github, mlflow_server, tmp_path, act_cache)
 
-    improved = log_run(mlflow_server, metrics=metrics(0.92))
-    run = run_act(
-        repo,
-        "pull_request",
-        pull_request_event(sha),
-        workflow="gate.yml",
-        logs=tmp_path,
-        cache=act_cache,
-        env=env,
-        variables={"MLGATE_E2E_CANDIDATE": improved.model_uri},
-        token=TOKEN,
-    )
+
+def test_gate_comments_once_sets_outputs_and_fails_on_regression(
+    pull_request: PullRequest, github: FakeGitHub, model_name: str
+) -> None:
+    run = pull_request.gate(candidate_accuracy=0.92)
     assert run.returncode == 0, run.text()[-4000:]
     outputs = run.printed_outputs()
     assert outputs["verdict"] == "pass"
@@ -119,20 +163,9 @@ def test_gate_comments_once_sets_outputs_and_fails_on_regression(
     assert "passed" in run.summary() and "| accuracy |" in run.summary()
     assert TOKEN not in run.text() + run.stderr
     assert [s["state"] for s in github.state.statuses] == ["success"]
-    assert github.state.statuses[0]["sha"] == sha
+    assert github.state.statuses[0]["sha"] == pull_request.sha
 
-    regressed = log_run(mlflow_server, metrics=metrics(0.85))
-    run = run_act(
-        repo,
-        "pull_request",
-        pull_request_event(sha),
-        workflow="gate.yml",
-        logs=tmp_path,
-        cache=act_cache,
-        env=env,
-        variables={"MLGATE_E2E_CANDIDATE": regressed.model_uri},
-        token=TOKEN,
-    )
+    run = pull_request.gate(candidate_accuracy=0.85)
     assert run.returncode != 0, "the job must fail on a regressed candidate"
     outputs = run.printed_outputs()
     assert outputs["verdict"] == "fail"
@@ -141,79 +174,30 @@ def test_gate_comments_once_sets_outputs_and_fails_on_regression(
     comments = github.comments(REPO, NUMBER)
     assert len(comments) == 1, "a re-run edits the report instead of adding one"
     assert "failed" in comments[0]["body"] and "accuracy" in comments[0]["body"]
-    assert "::error title=mlgate" in run.text() or "accuracy" in run.text()
+    annotations = [m for m in run.messages() if "::error title=mlgate" in m]
+    assert any("accuracy" in m and "max_drop" in m for m in annotations), annotations
     assert [s["state"] for s in github.state.statuses] == ["success", "failure"]
 
 
 def test_promote_workflow_needs_an_approving_review_on_the_head(
-    mlflow_server: str,
-    model_name: str,
-    github: FakeGitHub,
-    project: tuple[Path, str],
-    tmp_path: Path,
-    act_cache: Path,
+    pull_request: PullRequest, github: FakeGitHub, mlflow_server: str, model_name: str
 ) -> None:
     from mlflow import MlflowClient
 
-    repo, sha = project
-    github.state.pulls[NUMBER] = sha
-    github.state.pull_authors[NUMBER] = "dev"
     github.state.permissions.update({"mallory": "read", "alice": "write"})
-    register(
-        mlflow_server, log_run(mlflow_server, metrics=metrics(0.90)), model_name, alias="champion"
-    )
-    env = {"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server}
-    candidate = log_run(mlflow_server, metrics=metrics(0.92))
-    gate = run_act(
-        repo,
-        "pull_request",
-        pull_request_event(sha),
-        workflow="gate.yml",
-        logs=tmp_path,
-        cache=act_cache,
-        env=env,
-        variables={"MLGATE_E2E_CANDIDATE": candidate.model_uri},
-        token=TOKEN,
-    )
+    gate = pull_request.gate(candidate_accuracy=0.92)
     assert gate.returncode == 0, gate.text()[-4000:]
-
-    def review_event(login: str) -> dict[str, Any]:
-        event = pull_request_event(sha)
-        event["action"] = "submitted"
-        event["review"] = {"state": "approved", "user": {"login": login}, "commit_id": sha}
-        return event
+    client = MlflowClient(mlflow_server)
 
     # The payload claims an approval, but the API shows only a reader's review: refused.
-    github.add_review(NUMBER, login="mallory", state="APPROVED", commit_id=sha)
-    refused = run_act(
-        repo,
-        "pull_request_review",
-        review_event("mallory"),
-        workflow="mlgate-promote.yml",
-        logs=tmp_path,
-        cache=act_cache,
-        env=env,
-        token=TOKEN,
-    )
+    refused = pull_request.review("mallory")
     assert refused.returncode != 0
-    assert "refused" in refused.text()
-    client = MlflowClient(mlflow_server)
+    assert "refused" in refused.text(), refused.text()[-4000:]
     assert client.get_registered_model(model_name).aliases == {"champion": "1"}
 
-    github.add_review(NUMBER, login="alice", state="APPROVED", commit_id=sha)
-    promoted = run_act(
-        repo,
-        "pull_request_review",
-        review_event("alice"),
-        workflow="mlgate-promote.yml",
-        logs=tmp_path,
-        cache=act_cache,
-        env=env,
-        token=TOKEN,
-    )
+    promoted = pull_request.review("alice")
     assert promoted.returncode == 0, promoted.text()[-4000:]
     assert client.get_registered_model(model_name).aliases == {"champion": "2", "previous": "1"}
-    tags = client.get_model_version(model_name, "2").tags
-    assert tags["mlgate.approved_by"] == "alice"
+    assert client.get_model_version(model_name, "2").tags["mlgate.approved_by"] == "alice"
     body = github.comments(REPO, NUMBER)[0]["body"]
     assert "Promoted" in body and "alice" in body

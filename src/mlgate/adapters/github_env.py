@@ -24,7 +24,6 @@ class GitHubContext:
     head_sha: str | None
     run_url: str | None
     step_summary: Path | None
-    output: Path | None
 
 
 def from_environment(
@@ -45,11 +44,19 @@ def from_environment(
         repository=repository,
         token=env.get("MLGATE_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None,
         number=number if number is not None else (int(found) if found else None),
-        head_sha=(pull.get("head") or {}).get("sha") or env.get("GITHUB_SHA") or None,
+        head_sha=head_sha(event, env),
         run_url=f"{server}/{repository}/actions/runs/{run_id}" if run_id else None,
         step_summary=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
-        output=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
     )
+
+
+def head_sha(event: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
+    """The pull request's head commit (pull_request.head.sha) — not GITHUB_SHA, which on a
+    pull_request event is the merge commit; GITHUB_SHA only for events without a PR."""
+    pull = event.get("pull_request")
+    head = pull.get("head") if isinstance(pull, dict) else None
+    sha = head.get("sha") if isinstance(head, dict) else None
+    return str(sha) if sha else env.get("GITHUB_SHA") or None
 
 
 def read_event(env: Mapping[str, str] | None = None) -> dict[str, Any]:

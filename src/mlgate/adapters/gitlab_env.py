@@ -41,6 +41,12 @@ def from_environment(
         job_token_only=token is None and bool(env.get("CI_JOB_TOKEN")),
         iid=number,
         mr_url=f"{project_url}/-/merge_requests/{number}" if project_url and number else "",
-        head_sha=env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or env.get("CI_COMMIT_SHA") or None,
+        head_sha=head_sha(env),
         pipeline_url=env.get("CI_PIPELINE_URL") or None,
     )
+
+
+def head_sha(env: Mapping[str, str]) -> str | None:
+    """The merge request's head commit: the source branch's, also in merged-results
+    pipelines (where CI_COMMIT_SHA is the merge commit)."""
+    return env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or env.get("CI_COMMIT_SHA") or None

@@ -36,14 +36,13 @@ def head_commit_from_environment(env: Mapping[str, str]) -> str | None:
     merge commit — promotion later compares the recorded commit with the PR's head."""
     where = platform_from_environment(None, env)
     if where == "github":
-        from mlgate.adapters.github_env import read_event
+        from mlgate.adapters import github_env
 
-        pull = read_event(env).get("pull_request")
-        head = pull.get("head") if isinstance(pull, dict) else None
-        sha = head.get("sha") if isinstance(head, dict) else None
-        return str(sha) if sha else env.get("GITHUB_SHA") or None
+        return github_env.head_sha(github_env.read_event(env), env)
     if where == "gitlab":
-        return env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or env.get("CI_COMMIT_SHA") or None
+        from mlgate.adapters import gitlab_env
+
+        return gitlab_env.head_sha(env)
     return None
 
 

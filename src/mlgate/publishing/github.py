@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
-from mlgate.core.workflow import annotation_commands, mask, output_block
+from mlgate.core.workflow import annotation_commands, mask
 from mlgate.errors import MlgateError
 from mlgate.publishing import PublishOutcome, status_name, status_text
 from mlgate.report.markdown import marker, render_markdown
@@ -28,7 +28,7 @@ def publish_github(
     min_interval: float | None = None,
 ) -> PublishOutcome:
     from mlgate.adapters.github import GitHub, GitHubTarget, ReadOnlyToken
-    from mlgate.adapters.github_env import append, from_environment
+    from mlgate.adapters.github_env import append, from_environment, write_step_outputs
 
     context = from_environment(number=number)
     commands = [mask(context.token)] if context.token else []
@@ -84,18 +84,14 @@ def publish_github(
             )
         except MlgateError as exc:
             problems.append(str(exc))
-    if context.output is not None:
-        append(
-            context.output,
-            output_block(
-                {
-                    "verdict": verdict.status.value,
-                    "report-path": str(comment_file),
-                    "comment-url": url or "",
-                    "model-version": verdict.candidate.model_version or "",
-                }
-            ),
-        )
+    write_step_outputs(
+        {
+            "verdict": verdict.status.value,
+            "report-path": str(comment_file),
+            "comment-url": url or "",
+            "model-version": verdict.candidate.model_version or "",
+        }
+    )
     return PublishOutcome(
         comment_url=url,
         comment_action=action,
