@@ -11,3 +11,7 @@ QUICKSTART = ROOT / "examples" / "quickstart"
 @pytest.fixture
 def quickstart() -> Path:
     return QUICKSTART
+
+
+# pytester runs pytest sessions in-process: how mlgate's plugin is tested.
+pytest_plugins = ["pytester"]

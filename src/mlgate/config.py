@@ -36,6 +36,23 @@ class ReportSettings:
     chart: bool = True
 
 
+DEFAULT_RESULTS = "mlgate-tests.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TestSettings:
+    """The ``tests:`` section: what ``mlgate test`` runs and where the results go.
+    ``configured`` is False when mlgate.yml has no such section (model tests are optional)."""
+
+    __test__ = False  # not a pytest test class
+
+    configured: bool = False
+    paths: tuple[Path, ...] = (Path("tests"),)
+    results: Path = Path(DEFAULT_RESULTS)
+    data: Path | None = None
+    required: bool = True
+
+
 @dataclass(frozen=True, kw_only=True)
 class Config:
     source: str
@@ -48,6 +65,7 @@ class Config:
     approval: Policy = field(default_factory=Policy)
     promote_alias: str | None = None
     previous_alias: str = "previous"
+    tests: TestSettings = field(default_factory=TestSettings)
     digest: str | None = None
 
     @property
@@ -59,6 +77,7 @@ class Config:
             model=self.model,
             rules=self.rules,
             breaking_signature=self.breaking_signature,
+            tests_required=self.tests.required,
             config_hash=self.digest,
         )
 
@@ -117,7 +136,21 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         approval=Policy(**data.get("approval", {})),
         promote_alias=data.get("promote", {}).get("alias"),
         previous_alias=data.get("promote", {}).get("previous_alias", "previous"),
+        tests=_tests(data.get("tests"), base_dir=base_dir),
         digest=digest(data),
+    )
+
+
+def _tests(section: dict[str, Any] | None, *, base_dir: Path) -> TestSettings:
+    if section is None:
+        return TestSettings()
+    data = section.get("data")
+    return TestSettings(
+        configured=True,
+        paths=tuple(base_dir / p for p in section.get("paths", ["tests"])),
+        results=base_dir / section.get("results", DEFAULT_RESULTS),
+        data=base_dir / data if data else None,
+        required=section.get("required", True),
     )
 
 

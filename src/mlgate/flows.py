@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from mlgate import __version__
 from mlgate.config import Config
 from mlgate.core.compare import compare
+from mlgate.core.model_tests import ModelTests, missing_results
 from mlgate.core.refs import RefError, parse_model_ref
 from mlgate.core.verdict import Verdict
 from mlgate.errors import ServiceError, UsageError
@@ -21,13 +22,19 @@ if TYPE_CHECKING:
 
 
 def compare_files(
-    *, candidate: Path, baseline: Path | None, config: Config, model: str | None = None
+    *,
+    candidate: Path,
+    baseline: Path | None,
+    config: Config,
+    model: str | None = None,
+    model_tests: Path | None = None,
 ) -> Verdict:
     """Compare two metrics files under ``config``; ``baseline`` None means no production model."""
     if baseline is not None and candidate.resolve() == baseline.resolve():
         raise UsageError(f"{candidate}: the candidate and the baseline are the same file")
     candidate_set = load_metric_set(candidate, role="candidate")
     baseline_set = load_metric_set(baseline, role="baseline") if baseline is not None else None
+    tests = load_model_tests(model_tests, config=config)
     policy = config.policy()
     if model:
         policy = replace(policy, model=model)
@@ -35,9 +42,30 @@ def compare_files(
         candidate=candidate_set,
         baseline=baseline_set,
         policy=policy,
+        tests=tests,
         created_at=now_utc(),
         mlgate_version=__version__,
     )
+
+
+def load_model_tests(explicit: Path | None, *, config: Config) -> ModelTests | None:
+    """The model-test results to fold into the verdict: the file given, else the one
+    mlgate.yml's ``tests:`` names. Expected but absent results are reported by the gate
+    (they fail it unless ``tests.required`` is false); no ``tests:`` section means none."""
+    from mlgate.model_tests_file import read_results
+
+    if explicit is not None:
+        return read_results(explicit)
+    if not config.tests.configured:
+        return None
+    path = config.tests.results
+    if not path.exists():
+        return missing_results(
+            str(path),
+            hint=f"no results at {path}: run `mlgate test` before evaluating "
+            "(or set tests.required: false in mlgate.yml)",
+        )
+    return read_results(path)
 
 
 def now_utc() -> str:
@@ -57,6 +85,7 @@ class EvaluateRequest:
     metric_prefix: str | None = None
     commit: str | None = None
     record: bool = True
+    model_tests: Path | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +113,7 @@ def evaluate(
         ref = parse_model_ref(request.candidate)
     except RefError as exc:
         raise UsageError(f"--candidate: {exc}") from None
+    tests = load_model_tests(request.model_tests, config=config)
     registry = Registry(tracking_uri=request.tracking_uri, registry_uri=request.registry_uri)
     candidate = registry.candidate(
         ref, model=request.model, register=request.register, prefix=request.metric_prefix
@@ -109,6 +139,7 @@ def evaluate(
         candidate=candidate_set,
         baseline=baseline.metric_set if baseline is not None else None,
         policy=replace(config.policy(), model=request.model),
+        tests=tests,
         created_at=now_utc(),
         mlgate_version=__version__,
     )

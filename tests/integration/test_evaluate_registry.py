@@ -221,3 +221,54 @@ def test_registry_failing_while_recording_exits_3_and_keeps_the_files(
     assert proxy.refused == 4  # the first try and 3 bounded retries
     assert json.loads((tmp_path / "verdict.json").read_text())["status"] == "fail"
     assert (tmp_path / "report.md").read_text().startswith("<!-- mlgate:report")
+
+
+MODEL_TESTS = """
+import pytest
+
+@pytest.mark.model_test(critical=True, tags=["smoke"])
+def test_candidate_predicts_one_label_per_row(candidate_model, baseline_model):
+    import pandas as pd
+    rows = pd.DataFrame({"tenure": [0.5, -1.0], "charges": [0.0, 0.0], "calls": [0.0, 0.0]})
+    assert len(candidate_model.predict(rows)) == 2
+    assert baseline_model.metadata.run_id != candidate_model.metadata.run_id
+
+@pytest.mark.model_test(critical=False)
+def test_a_budget_it_misses():
+    assert False, "p95 over budget"
+"""
+
+
+def test_model_tests_run_on_the_candidate_and_fold_into_its_verdict(
+    evaluate: Evaluate, mlflow_server: str, model_name: str, tmp_path: Path
+) -> None:
+    production(mlflow_server, model_name)
+    candidate = log_run(mlflow_server, metrics=BETTER)
+    other = log_run(mlflow_server, metrics=BETTER)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_model.py").write_text(MODEL_TESTS)
+    with (tmp_path / "mlgate.yml").open("a") as config:
+        config.write("tests: {paths: [tests]}\n")
+    tested = CliRunner().invoke(
+        cli,
+        ["test", "--candidate", candidate.model_uri, "--tracking-uri", mlflow_server],
+        prog_name="mlgate",
+    )
+    assert tested.exit_code == 0, tested.output  # only a non-critical test failed
+    result = evaluate("--candidate", candidate.model_uri, "--register")
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["checks"] == [
+        {
+            "name": "model tests",
+            "status": "warn",
+            "summary": "1 non-critical model test failed: test_a_budget_it_misses (1 failed, 1 passed)",
+        }
+    ]
+    assert verdict["tests"]["candidate"]["run_id"] == candidate.run_id
+    # The same results do not vouch for another model.
+    result = evaluate("--candidate", other.model_uri, "--register")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["checks"][0]["summary"].startswith(
+        f"the results are for run {candidate.run_id}, not for the candidate's run {other.run_id}"
+    )

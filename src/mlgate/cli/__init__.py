@@ -18,6 +18,7 @@ from mlgate.cli.gate import gate_command
 from mlgate.cli.promote import history_command, promote_command, rollback_command
 from mlgate.cli.publish import publish_command
 from mlgate.cli.report import report_command
+from mlgate.cli.test import test_command
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -53,6 +54,7 @@ cli.add_command(rollback_command)
 cli.add_command(history_command)
 cli.add_command(report_command)
 cli.add_command(config_group)
+cli.add_command(test_command)
 
 
 def main() -> None:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from mlgate.cli.options import FilePath, config_option, output_options, report_options
+from mlgate.cli.options import (
+    FilePath,
+    config_option,
+    model_tests_option,
+    output_options,
+    report_options,
+)
 from mlgate.cli.output import print_verdict, report_options_for
 
 EPILOG = """\b
@@ -48,6 +54,7 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
     show_envvar=True,
     help="Model name for the report (default: model in mlgate.yml).",
 )
+@model_tests_option
 @output_options
 @report_options
 @click.pass_context
@@ -58,6 +65,7 @@ def compare_command(
     baseline: Path | None,
     config_path: Path | None,
     model: str | None,
+    model_tests: Path | None,
     verdict_path: Path,
     report_path: Path,
     template: Path | None,
@@ -68,14 +76,20 @@ def compare_command(
     """Compare a candidate's metrics with production's and decide pass or fail.
 
     Writes the verdict (JSON) and the report (Markdown), prints a summary, and exits
-    1 when a gated metric fails its rule.
+    1 when a gated metric fails its rule or a critical model test failed.
     """
     from mlgate.adapters.local import write_outputs
     from mlgate.config import find_config, load_config
     from mlgate.flows import compare_files
 
     config = load_config(find_config(config_path, cwd=Path()))
-    verdict = compare_files(candidate=candidate, baseline=baseline, config=config, model=model)
+    verdict = compare_files(
+        candidate=candidate,
+        baseline=baseline,
+        config=config,
+        model=model,
+        model_tests=model_tests,
+    )
     options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
     markdown = write_outputs(
         verdict, verdict_path=verdict_path, report_path=report_path, options=options

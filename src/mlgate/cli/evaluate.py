@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mlgate.cli.options import config_option, model_settings, output_options, report_options
+from mlgate.cli.options import (
+    config_option,
+    model_settings,
+    model_tests_option,
+    output_options,
+    report_options,
+)
 from mlgate.cli.output import print_verdict, report_options_for
 
 if TYPE_CHECKING:
@@ -108,13 +114,15 @@ def registry_options(func: F) -> F:
 @click.command("evaluate", epilog=EPILOG)
 @registry_options
 @config_option
+@model_tests_option
 @output_options
 @report_options
 @click.pass_context
 def evaluate_command(ctx: click.Context, /, *, print_format: str, **options: Any) -> None:
     """Evaluate a candidate against the production model in the MLflow registry.
 
-    Exits 1 when the gate rejects the candidate, 3 when the registry cannot be reached
+    Exits 1 when the gate rejects the candidate (a metric beyond its rule, a breaking
+    signature change, a failed critical model test), 3 when the registry cannot be reached
     (after bounded retries; files already computed are still written).
     """
     from mlgate.adapters.github_env import write_step_outputs
@@ -145,6 +153,7 @@ def run_evaluate(
     commit: str | None,
     record: bool,
     config_path: Path | None,
+    model_tests: Path | None,
     verdict_path: Path,
     report_path: Path,
     template: Path | None,
@@ -166,6 +175,7 @@ def run_evaluate(
         metric_prefix=metric_prefix or config.metric_prefix,
         commit=commit or head_commit_from_environment(os.environ),
         record=record,
+        model_tests=model_tests,
     )
     options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
     result = evaluate(

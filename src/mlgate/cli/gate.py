@@ -7,7 +7,12 @@ from typing import Any
 import click
 
 from mlgate.cli.evaluate import registry_options, run_evaluate
-from mlgate.cli.options import config_option, output_options, report_options
+from mlgate.cli.options import (
+    config_option,
+    model_tests_option,
+    output_options,
+    report_options,
+)
 from mlgate.cli.publish import publish_options, run_publish
 
 EPILOG = """\b
@@ -26,6 +31,7 @@ candidate passes, 1 when the gate rejects it, 2 on bad input, 3 when the registr
 @click.command("gate", epilog=EPILOG)
 @registry_options
 @config_option
+@model_tests_option
 @output_options
 @report_options
 @publish_options

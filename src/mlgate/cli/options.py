@@ -25,6 +25,17 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def model_tests_option(func: F) -> F:
+    return click.option(
+        "--model-tests",
+        type=FilePath,
+        envvar="MLGATE_MODEL_TESTS",
+        show_envvar=True,
+        help="Model test results to fold into the verdict (what `mlgate test` wrote). "
+        "Default: tests.results in mlgate.yml when it has a tests: section, else none.",
+    )(func)
+
+
 def report_options(func: F) -> F:
     func = click.option(
         "--chart/--no-chart",

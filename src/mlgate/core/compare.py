@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
 from mlgate.core.metricset import MetricSet
+from mlgate.core.model_test_gate import judge_model_tests
+from mlgate.core.model_tests import ModelTests
 from mlgate.core.rules import MetricRule
 from mlgate.core.verdict import (
     STATUS_ORDER,
@@ -35,6 +37,7 @@ class GatePolicy:
     model: str | None
     rules: Sequence[MetricRule]
     breaking_signature: Status = Status.FAIL
+    tests_required: bool = True
     config_hash: str | None = None
 
 
@@ -43,6 +46,7 @@ def compare(
     candidate: MetricSet,
     baseline: MetricSet | None,
     policy: GatePolicy,
+    tests: ModelTests | None = None,
     created_at: str | None = None,
     mlgate_version: str | None = None,
 ) -> Verdict:
@@ -72,6 +76,10 @@ def compare(
                 summary=f"{plural(len(breaking), 'breaking signature change')}: {names}{more}",
             )
         )
+    if tests is not None:
+        checks.append(
+            judge_model_tests(tests, candidate=candidate.identity, required=policy.tests_required)
+        )
     return Verdict(
         model=policy.model,
         status=overall_status(rows, checks, has_baseline=baseline is not None),
@@ -81,6 +89,7 @@ def compare(
         checks=tuple(checks),
         param_changes=tuple(param_changes),
         signature_changes=tuple(signature_changes),
+        tests=tests,
         config_hash=policy.config_hash,
         created_at=created_at,
         mlgate_version=mlgate_version,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from mlgate.core.model_tests import ModelTests
 from mlgate.core.rules import MetricRule
 
 SCHEMA_VERSION = 1
@@ -204,6 +205,7 @@ class Verdict:
     checks: tuple[Check, ...] = ()
     param_changes: tuple[ParamChange, ...] = ()
     signature_changes: tuple[SignatureChange, ...] = ()
+    tests: ModelTests | None = None
     config_hash: str | None = None
     created_at: str | None = None
     mlgate_version: str | None = None
@@ -229,7 +231,7 @@ class Verdict:
             "baseline": self.baseline.to_dict() if self.baseline else None,
             "metrics": [row.to_dict() for row in self.metrics],
             "slices": [],
-            "tests": None,
+            "tests": self.tests.to_dict() if self.tests is not None else None,
             "checks": [check.to_dict() for check in self.checks],
             "changes": {
                 "params": [change.to_dict() for change in self.param_changes],
@@ -245,6 +247,7 @@ class Verdict:
         """Rebuild a verdict from JSON that already passed the verdict schema."""
         baseline = data.get("baseline")
         changes = data.get("changes") or {}
+        tests = data.get("tests")
         return cls(
             model=data.get("model"),
             status=Overall(data["status"]),
@@ -256,6 +259,7 @@ class Verdict:
             signature_changes=tuple(
                 SignatureChange.from_dict(c) for c in changes.get("signature", ())
             ),
+            tests=ModelTests.from_dict(tests) if tests is not None else None,
             config_hash=data.get("config_hash"),
             created_at=data.get("created_at"),
             mlgate_version=data.get("mlgate_version"),

@@ -28,12 +28,12 @@ DEFAULT_MAX_CHARS = 65_536
 MARKER_PREFIX = "<!-- mlgate:report model="
 _MARKER_SAFE = re.compile(r"[^A-Za-z0-9._/-]")
 _SHORTER = (
-    {"ungated": False},
+    {"ungated": False, "skipped_tests": False},
     {"param_changes": False},
     {"minor_signature": False},
     {"charts": False},
     {"passing_rows": False},
-    {"warning_rows": False, "name_limit": 80},
+    {"warning_rows": False, "name_limit": 80, "test_failure_limit": 5},
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from mlgate.core.model_tests import ModelTests, ordered, summary_text
 from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
 from mlgate.report.text import clean, number_pair, signed
 
@@ -47,10 +48,27 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
             lines.append(
                 f"  {clean(row.name, limit=60)}: {clean('; '.join(row.reasons), limit=200)}"
             )
+    if verdict.tests is not None:
+        lines.append("")
+        lines.extend(_tests(verdict.tests, style))
     if verdict.param_changes or verdict.signature_changes:
         lines.append("")
         lines.extend(_changes(verdict))
     return "\n".join(lines) + "\n"
+
+
+def _tests(tests: ModelTests, style: Style) -> list[str]:
+    lines = [f"model tests: {summary_text(tests)}"]
+    if tests.problem:
+        lines.append(style(f"  {clean(tests.problem, limit=200)}", "red"))
+    for test in ordered(tests.tests):
+        if not test.outcome.broken:
+            break
+        kind = "critical" if test.critical else "non-critical"
+        color = "red" if test.critical else "yellow"
+        head = style(f"  FAIL {kind}", color)
+        lines.append(f"{head} {clean(test.nodeid, limit=100)}: {clean(test.message, limit=300)}")
+    return lines
 
 
 def _summary(verdict: Verdict) -> str:

@@ -21,6 +21,7 @@ from mlgate.core.verdict import (
     plural,
 )
 from mlgate.report.chart import build_charts
+from mlgate.report.tests_view import tests_context
 from mlgate.report.text import md, md_code, number_pair, signed
 
 ICONS = {
@@ -47,6 +48,8 @@ class Detail:
     warning_rows: bool = True
     row_limit: int | None = None
     name_limit: int = 200
+    skipped_tests: bool = True
+    test_failure_limit: int = 20
 
 
 def build_context(
@@ -83,6 +86,13 @@ def build_context(
             omitted.append(plural(len(minor), "non-breaking signature change"))
         signature = [c for c in signature if c.breaking]
     limit = detail.name_limit
+    tests, tests_omitted = tests_context(
+        verdict.tests,
+        failure_limit=detail.test_failure_limit,
+        skipped=detail.skipped_tests,
+        name_limit=limit,
+    )
+    omitted.extend(tests_omitted)
     context = {
         "model": md(verdict.model or "model", limit=limit),
         "status": verdict.status.value,
@@ -120,6 +130,7 @@ def build_context(
         "signature_change_count": len(verdict.signature_changes),
         "breaking_count": sum(1 for c in verdict.signature_changes if c.breaking),
         "changes_summary": _changes_summary(verdict),
+        "tests": tests,
         "omitted": omitted,
         "full_report": _link(full_report, full_report_url),
         "mlgate_version": md(verdict.mlgate_version or "", limit=40),

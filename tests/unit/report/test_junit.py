@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 
 from mlgate.core.rules import MetricRule
@@ -85,3 +86,32 @@ def test_hostile_names_stay_well_formed_xml() -> None:
     (case,) = suite.iter("testcase")
     assert case.get("name", "").startswith('acc"]]></testcase><x>')
     assert "\x00" not in document and "\x1b" not in document
+
+
+def test_model_tests_are_a_second_suite() -> None:
+    from conftest import model_test_results
+    from mlgate.core.model_tests import ModelTest, Outcome
+
+    results = model_test_results()
+    broken = ModelTest(nodeid="tests/test_x.py::test_setup", outcome=Outcome.ERROR, message="boom")
+    results = dataclasses.replace(results, tests=(*results.tests, broken))
+    document = junit_report(dataclasses.replace(verdict(), tests=results))
+    root = ET.fromstring(document.split("\n", 1)[1])
+    suite = root.findall("testsuite")[1]
+    assert suite.get("name") == "mlgate/churn [31m<&>/model-tests"
+    assert (
+        suite.get("tests"),
+        suite.get("failures"),
+        suite.get("errors"),
+        suite.get("skipped"),
+    ) == ("6", "2", "1", "1")
+    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    golden = cases["test_golden_set[0]"]
+    assert golden.get("classname") == "tests.test_model"
+    assert golden.find("failure").get("type") == "critical"  # type: ignore[union-attr]
+    assert (
+        cases["test_latency"].find("failure").get("message", "").startswith("non-critical: latency")
+    )  # type: ignore[union-attr]
+    assert cases["test_setup"].find("error") is not None
+    assert cases["test_gpu"].find("skipped").get("message") == "no GPU <b>here</b>"  # type: ignore[union-attr]
+    assert list(cases["test_cases"]) == []

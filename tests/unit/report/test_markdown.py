@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from mlgate.errors import InputError
 from mlgate.report.markdown import MIN_CHARS, marker, render_markdown
 
 
-@pytest.mark.parametrize("name", ["passing", "failing", "first_model"])
+@pytest.mark.parametrize("name", ["passing", "failing", "first_model", "with_tests"])
 def test_snapshots(
     name: str, request: pytest.FixtureRequest, snapshot: Callable[[str, str], None]
 ) -> None:
@@ -180,3 +181,35 @@ def test_full_report_link_only_for_plain_http_urls() -> None:
             verdict, max_chars=5000, full_report="the job summary", full_report_url=url
         )
         assert "Full details: the job summary." in text
+
+
+def test_model_tests_section_lists_critical_failures_first(with_tests: Verdict) -> None:
+    text = render_markdown(with_tests)
+    assert with_tests.status is Overall.FAIL
+    assert "1 critical model test failed\\: test\\_golden\\_set\\[0\\]" in text.splitlines()[1]
+    section = text[text.index("### Model tests") :]
+    assert section.index("test_golden_set[0]") < section.index("test_latency")
+    assert "no GPU \\<b\\>here\\</b\\>" in section  # escaped, never HTML
+
+
+def test_budget_keeps_model_test_failures_and_says_what_it_cut() -> None:
+    from conftest import QUICKSTART, model_test_results
+    from mlgate.config import load_config
+    from mlgate.core.compare import compare
+    from mlgate.metrics_file import load_metric_set
+
+    verdict = compare(
+        candidate=load_metric_set(QUICKSTART / "candidate.json", role="candidate"),
+        baseline=load_metric_set(QUICKSTART / "production.json", role="baseline"),
+        policy=load_config(QUICKSTART / "mlgate.yml").policy(),
+        tests=model_test_results(failures=300),
+    )
+    full = render_markdown(verdict, max_chars=1_000_000)
+    assert "- … and 281 more failures (see the job log)" in full  # 20 of 301 shown
+    short = render_markdown(verdict, max_chars=6_000)
+    assert len(short) <= 6_000
+    assert "`test_golden_set[0]`" in short
+    cut = int(re.search(r"(\d+) model test failures", short).group(1))  # type: ignore[union-attr]
+    shown = short.count("- ❌ **critical**") + short.count("- ⚠️ **non-critical**")
+    assert shown + cut == 301 and shown >= 5
+    assert "1 skipped model test" in short

@@ -55,3 +55,16 @@ def test_escape_sequences_in_names_are_neutralised() -> None:
         metrics=(row,),
     )
     assert "\x1b" not in render_terminal(verdict)
+
+
+def test_model_tests_are_listed_after_the_table(with_tests: Verdict) -> None:
+    text = render_terminal(with_tests)
+    lines = text.splitlines()
+    start = lines.index("model tests: 2 failed, 2 passed, 1 skipped")
+    assert lines[start + 1].startswith(
+        "  FAIL critical tests/test_model.py::test_golden_set[0]: no regression on the golden set"
+    )
+    assert lines[start + 2].startswith(
+        "  FAIL non-critical tests/test_model.py::test_latency: latency:"
+    )
+    assert "  FAIL model tests: 1 critical model test failed: test_golden_set[0]" in text

@@ -1,0 +1,70 @@
+"""How model-test results count in the gate.
+
+A failing or erroring *critical* test fails the gate; a failing non-critical one warns.
+Results that are incomplete (the session was interrupted), that were run against a
+different model than the candidate being judged, or that are missing although mlgate.yml
+asks for them, also fail it: a gate must not pass on tests that did not test this model.
+"""
+
+from __future__ import annotations
+
+from mlgate.core.model_tests import ModelTests, short_name, summary_text
+from mlgate.core.verdict import Check, Identity, Status, plural
+
+CHECK_NAME = "model tests"
+
+
+def judge_model_tests(results: ModelTests, *, candidate: Identity, required: bool = True) -> Check:
+    """The gate's "model tests" check for ``results`` run against ``candidate``."""
+    failing = Status.FAIL if required else Status.WARN
+    if results.problem is not None:
+        return Check(name=CHECK_NAME, status=failing, summary=results.problem)
+    mismatch = _candidate_mismatch(results, candidate)
+    if mismatch:
+        return Check(name=CHECK_NAME, status=Status.FAIL, summary=mismatch)
+    critical = results.broken(critical=True)
+    minor = results.broken(critical=False)
+    counts = summary_text(results)
+    if critical:
+        names = ", ".join(short_name(t.nodeid) for t in critical[:3])
+        more = f" and {len(critical) - 3} more" if len(critical) > 3 else ""
+        what = plural(len(critical), "critical model test")
+        return Check(
+            name=CHECK_NAME,
+            status=Status.FAIL,
+            summary=f"{what} failed: {names}{more} ({counts})",
+        )
+    if not results.complete:
+        return Check(
+            name=CHECK_NAME,
+            status=Status.FAIL,
+            summary=f"the test session did not finish, so not every test ran ({counts})",
+        )
+    if minor:
+        names = ", ".join(short_name(t.nodeid) for t in minor[:3])
+        more = f" and {len(minor) - 3} more" if len(minor) > 3 else ""
+        what = plural(len(minor), "non-critical model test")
+        return Check(
+            name=CHECK_NAME, status=Status.WARN, summary=f"{what} failed: {names}{more} ({counts})"
+        )
+    if not results.tests:
+        return Check(
+            name=CHECK_NAME,
+            status=failing,
+            summary="no model test ran" + _deselected(results),
+        )
+    return Check(name=CHECK_NAME, status=Status.PASS, summary=counts + _deselected(results))
+
+
+def _candidate_mismatch(results: ModelTests, candidate: Identity) -> str | None:
+    theirs, ours = results.candidate_run_id, candidate.run_id
+    if theirs and ours and theirs != ours:
+        return (
+            f"the results are for run {theirs}, not for the candidate's run {ours}: "
+            "run mlgate test against the candidate"
+        )
+    return None
+
+
+def _deselected(results: ModelTests) -> str:
+    return f"; {results.deselected} deselected" if results.deselected else ""
