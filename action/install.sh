@@ -11,5 +11,17 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$MLGATE_PYTHON" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet uv
 "$venv/bin/uv" pip install --quiet --python "$venv/bin/python" "$MLGATE_SPEC"
+
+# Model tests load the model with the libraries it was trained with (scikit-learn, torch …),
+# which the job installed into its own Python: make those importable too, after mlgate's own
+# packages (a .pth line appends a folder to sys.path, like --system-site-packages would).
+if [[ "${MLGATE_ACTION_COMMAND:-}" == "test" ]]; then
+  site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  "$MLGATE_PYTHON" -c 'import sys, sysconfig
+paths = sysconfig.get_paths()
+print(paths["purelib"]); print(paths["platlib"])
+print("\n".join(p for p in sys.path if p.endswith(("site-packages", "dist-packages"))))' |
+    awk '!seen[$0]++' >"$site/mlgate-job-packages.pth"
+fi
 "$venv/bin/mlgate" --version
 echo "bin=$venv/bin/mlgate" >>"$GITHUB_OUTPUT"

@@ -5,6 +5,7 @@ set -euo pipefail
 
 version="${MLGATE_INPUT_VERSION:-}"
 extras="${MLGATE_INPUT_EXTRAS:-}"
+command="${MLGATE_ACTION_COMMAND:-gate}"
 
 if [[ -n "$version" && ! "$version" =~ ^[0-9][0-9A-Za-z.+!-]*$ ]]; then
   echo "::error title=mlgate::input mlgate-version must be a release number such as 1.0.0"
@@ -24,6 +25,11 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null
   exit 2
 fi
 py_version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+
+# The model tests need pytest (the `test` extra) besides what the user asked for.
+if [[ "$command" == "test" && ! ",$extras," =~ ,test, ]]; then
+  extras="${extras:+$extras,}test"
+fi
 
 if [[ -n "$version" ]]; then
   spec="mlgate${extras:+[$extras]}==$version"

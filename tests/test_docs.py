@@ -153,7 +153,14 @@ def test_the_two_example_projects_share_their_files() -> None:
     """examples/github and examples/gitlab are each complete to copy; what is not about the
     CI platform is the same file in both."""
     github, gitlab = ROOT / "examples" / "github", ROOT / "examples" / "gitlab"
-    shared = ["train.py", "params.yaml", "requirements.txt", "mlgate.yml", "tests/test_model.py"]
+    shared = [
+        "train.py",
+        "params.yaml",
+        "requirements.txt",
+        "mlgate.yml",
+        "tests/test_model.py",
+        "data/golden.csv",
+    ]
     for name in shared:
         assert (github / name).read_bytes() == (gitlab / name).read_bytes(), name
 

@@ -47,6 +47,9 @@ def project(tmp_path: Path, model_name: str) -> tuple[Path, str]:
     workflows.mkdir(parents=True)
     shutil.copy(ROOT / "examples" / "github" / "mlgate.yml", repo / "mlgate.yml")
     set_model(repo, model_name)
+    shutil.copytree(ROOT / "examples" / "github" / "data", repo / "data")
+    (repo / "tests").mkdir()
+    (repo / "tests" / "test_model.py").write_text(MODEL_TESTS)
     shutil.copy(ROOT / "tests" / "e2e" / "github" / "workflows" / "gate.yml", workflows)
     # The example's promote workflow, as is but for one line: it checks out the default
     # branch (so a PR cannot relax its own rules), and act can only emulate a checkout of
@@ -58,6 +61,31 @@ def project(tmp_path: Path, model_name: str) -> tuple[Path, str]:
     assert promote.count(default_branch) == 1
     (workflows / "mlgate-promote.yml").write_text(promote.replace(default_branch, ""))
     return repo, git_init(repo, f"https://github.com/{REPO}.git")
+
+
+# Model tests for the models registry_helpers.log_run logs (features tenure, charges, calls).
+MODEL_TESTS = """
+import pandas as pd
+import pytest
+from mlgate.testing import assert_invariant, assert_size
+
+ROWS = pd.DataFrame({"tenure": [-1.0, 0.5, 2.0], "charges": [0.1, 0.2, 0.3], "calls": [0.0, 1.0, 2.0]})
+
+
+@pytest.mark.model_test(critical=True, tags=["smoke"])
+def test_tenure_decides(candidate_model):
+    assert list(candidate_model.predict(ROWS)) == [0, 1, 1]
+
+
+@pytest.mark.model_test(critical=True)
+def test_charges_do_not(candidate_model):
+    assert_invariant(candidate_model, ROWS, lambda d: d.assign(charges=0.0))
+
+
+@pytest.mark.model_test(critical=False, tags=["budget"])
+def test_tiny(candidate_model):
+    assert_size(candidate_model, max_bytes=1000)
+"""
 
 
 def pull_request_event(sha: str) -> dict[str, Any]:
@@ -161,6 +189,11 @@ def test_gate_comments_once_sets_outputs_and_fails_on_regression(
     assert "passed" in comments[0]["body"]
     assert outputs["comment-url"] == comments[0]["html_url"]
     assert "passed" in run.summary() and "| accuracy |" in run.summary()
+    # The model tests ran in the action (command: test) and reached the report.
+    assert outputs["tests-exit-code"] == "0"  # only the non-critical size budget failed
+    assert "### Model tests" in comments[0]["body"]
+    assert "⚠️ **non-critical** `test_tiny` (budget) — size\\: the model is" in comments[0]["body"]
+    assert "✅ 2 passed" in comments[0]["body"]
     assert TOKEN not in run.text() + run.stderr
     assert [s["state"] for s in github.state.statuses] == ["success"]
     assert github.state.statuses[0]["sha"] == pull_request.sha

@@ -90,6 +90,8 @@ def test_merge_request_gets_one_note_and_the_manual_job_promotes(
     assert len(notes) == 1
     assert notes[0]["body"].startswith(f"<!-- mlgate:report model={model_name} -->")
     assert "passed" in notes[0]["body"]
+    # The train job's model tests (mlgate test) reached the gate through an artifact.
+    assert "### Model tests\n\n✅ 6 passed · run against `runs:/" in notes[0]["body"]
     assert [(s["name"], s["state"]) for s in gitlab.state.statuses] == [
         (f"mlgate/{model_name}", "success")
     ]
@@ -127,3 +129,6 @@ def test_a_regression_fails_the_pipeline(
     assert [s["state"] for s in gitlab.state.statuses] == ["failed"]
     junit = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-evaluate" / "mlgate-junit.xml"
     assert '<failure message="candidate' in junit.read_text()
+    # Critical model tests failed too: the checklist and the golden set, named in the note.
+    assert "❌ **critical** `test_no_regression_on_the_golden_set` (golden)" in notes[0]["body"]
+    assert 'name="test_obvious_customers"' in junit.read_text()

@@ -1,52 +1,101 @@
-"""Behavioural tests of the trained churn model, run in CI against the candidate:
+"""Model tests of the churn classifier, run by `mlgate test` against the candidate:
 
-    MODEL_URI=runs:/<run id>/model pytest tests/
+    mlgate test --candidate runs:/<run id>/model
 
-Each test states something the model must do whatever its aggregate metrics say.
+mlgate's pytest plugin gives the fixtures: candidate_model (the model under test),
+baseline_model (the version holding the production alias; tests that need it are skipped
+while there is none) and eval_data (data/golden.csv, from tests.data in mlgate.yml). A
+failing critical test fails the gate; a failing non-critical one is a warning.
 """
 
 from __future__ import annotations
 
-import os
+from typing import Any
 
-import mlflow.pyfunc
-import numpy as np
 import pandas as pd
 import pytest
 
+from mlgate.testing import (
+    Case,
+    assert_cases,
+    assert_directional,
+    assert_invariant,
+    assert_latency,
+    assert_no_regression,
+    assert_size,
+)
+
+LABEL = "churned"
+
 
 @pytest.fixture(scope="session")
-def model() -> mlflow.pyfunc.PyFuncModel:
-    uri = os.environ.get("MODEL_URI")
-    if not uri:
-        pytest.fail("set MODEL_URI to the candidate model, e.g. runs:/<run id>/model")
-    return mlflow.pyfunc.load_model(uri)
+def customers(eval_data: pd.DataFrame) -> pd.DataFrame:
+    return eval_data.drop(columns=[LABEL])
 
 
-def customers(**columns: list[float]) -> pd.DataFrame:
-    base = {"tenure_months": 24.0, "monthly_charges": 70.0, "support_calls": 1.0,
-            "contract_years": 1.0}
-    rows = max(len(values) for values in columns.values())
-    return pd.DataFrame({name: columns.get(name, [value] * rows) for name, value in base.items()})
+def churn_probability(model: Any) -> Any:
+    """Scores for directional tests: the probability of churn, not the 0/1 label."""
+    return lambda data: model.get_raw_model().predict_proba(data)[:, 1]
 
 
-def test_loyal_customers_are_not_predicted_to_churn(model: mlflow.pyfunc.PyFuncModel) -> None:
-    loyal = customers(tenure_months=[60.0, 66.0, 71.0], contract_years=[2.0, 2.0, 2.0],
-                      support_calls=[0.0, 0.0, 1.0])
-    assert list(model.predict(loyal)) == [0, 0, 0]
+@pytest.mark.model_test(critical=True, tags=["checklist"])
+def test_obvious_customers(candidate_model: Any) -> None:
+    """Minimum functionality: cases any churn model must get right."""
+    loyal = {"tenure_months": 66.0, "monthly_charges": 55.0, "support_calls": 0.0,
+             "contract_years": 2.0}
+    unhappy = {"tenure_months": 2.0, "monthly_charges": 105.0, "support_calls": 8.0,
+               "contract_years": 0.0}
+    assert_cases(candidate_model, [
+        Case("loyal two-year customer", loyal, 0),
+        Case("loyal, one support call", {**loyal, "support_calls": 1.0}, 0),
+        Case("new, expensive, many support calls", unhappy, 1),
+        Case("new, many calls, cheap plan", {**unhappy, "monthly_charges": 60.0}, 1),
+    ])
 
 
-def test_many_support_calls_mean_churn(model: mlflow.pyfunc.PyFuncModel) -> None:
-    unhappy = customers(tenure_months=[2.0, 3.0], support_calls=[7.0, 9.0],
-                        contract_years=[0.0, 0.0], monthly_charges=[95.0, 110.0])
-    assert list(model.predict(unhappy)) == [1, 1]
+@pytest.mark.model_test(critical=True, tags=["robustness"])
+def test_cents_do_not_matter(candidate_model: Any, customers: pd.DataFrame) -> None:
+    """Invariance: rounding the monthly charge to whole units changes (almost) nothing."""
+    assert_invariant(
+        candidate_model,
+        customers,
+        lambda data: data.assign(monthly_charges=data["monthly_charges"].round()),
+        max_changed_fraction=0.01,
+        name="monthly charges rounded",
+    )
 
 
-def test_prediction_ignores_cents(model: mlflow.pyfunc.PyFuncModel) -> None:
-    """Invariance: rounding the monthly charge to whole units changes no prediction."""
-    rng = np.random.default_rng(0)
-    charges = rng.normal(70, 20, 200)
-    exact = customers(monthly_charges=list(charges), tenure_months=list(rng.integers(1, 72, 200).astype(float)))
-    rounded = exact.assign(monthly_charges=exact["monthly_charges"].round())
-    changed = int((model.predict(exact) != model.predict(rounded)).sum())
-    assert changed <= 2, f"{changed} of 200 predictions changed when charges were rounded"
+@pytest.mark.model_test(critical=True, tags=["robustness"])
+def test_more_support_calls_never_lower_the_churn_risk(
+    candidate_model: Any, customers: pd.DataFrame
+) -> None:
+    """Directional expectation: an extra support call must not make churn less likely."""
+    assert_directional(
+        candidate_model,
+        customers,
+        lambda data: data.assign(support_calls=data["support_calls"] + 1),
+        direction="up",
+        predict=churn_probability(candidate_model),
+        name="one more support call",
+    )
+
+
+@pytest.mark.model_test(critical=True, tags=["golden"])
+def test_no_regression_on_the_golden_set(
+    candidate_model: Any, baseline_model: Any, eval_data: pd.DataFrame
+) -> None:
+    """What production gets right on the golden set, the candidate keeps (2% slack)."""
+    assert_no_regression(
+        candidate_model, baseline_model, eval_data, LABEL, max_new_error_rate=0.02
+    )
+
+
+@pytest.mark.model_test(critical=False, tags=["budget"])
+def test_single_prediction_latency(candidate_model: Any, customers: pd.DataFrame) -> None:
+    """Online scoring: one customer at a time, p95 within 50 ms."""
+    assert_latency(candidate_model, customers, p95_ms=50, calls=200, warmup=20)
+
+
+@pytest.mark.model_test(critical=False, tags=["budget"])
+def test_model_size(candidate_model: Any) -> None:
+    assert_size(candidate_model, max_mb=5)

@@ -41,6 +41,18 @@ def train_and_log(**kwargs: Any) -> TrainedRun:
         raise ServiceError(f"local MLflow store {kwargs['tracking_uri']}: {first[:300]}") from None
 
 
+def write_golden_set(path: Path) -> None:
+    """The held-out split both models are evaluated on, with its label, for model tests."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    features, target = load_breast_cancer(return_X_y=True, as_frame=True)
+    _, x_test, _, y_test = train_test_split(
+        features, target, test_size=0.3, random_state=SEED, stratify=target
+    )
+    x_test.assign(benign=y_test).to_csv(path, index=False)
+
+
 def _train_and_log(
     *,
     tracking_uri: str,

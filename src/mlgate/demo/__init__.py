@@ -8,6 +8,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+from mlgate.config import Config
 from mlgate.core.refs import RunRef
 from mlgate.documents import parse_yaml
 from mlgate.errors import UsageError
@@ -62,6 +63,13 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         label="candidate",
         progress=progress,
     )
+    _model_tests(
+        folder,
+        config=config,
+        candidate=candidate.model_uri,
+        tracking_uri=tracking_uri,
+        progress=progress,
+    )
     progress("evaluating the candidate against production…")
     return evaluate(
         EvaluateRequest(
@@ -77,6 +85,52 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         report_path=folder / "report.md",
         options=ReportOptions(max_chars=config.report.max_chars, chart=config.report.chart),
     )
+
+
+def _model_tests(
+    folder: Path,
+    *,
+    config: Config,
+    candidate: str,
+    tracking_uri: str,
+    progress: Callable[[str], None],
+) -> None:
+    """``mlgate test`` on the demo's tests (a copy in ``folder/tests``); evaluate folds the
+    results in. pytest runs with a config of its own, so the folder's surroundings (a
+    project's pytest settings and conftest files) cannot change what it does."""
+    from mlgate.adapters.demo_models import write_golden_set
+    from mlgate.model_test_run import TestRun, run_model_tests
+
+    tests = folder / "tests"
+    tests.mkdir(exist_ok=True)
+    source = resources.files("mlgate.demo").joinpath("test_model.py").read_text("utf-8")
+    (tests / "test_model.py").write_text(source, encoding="utf-8")
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    assert config.tests.data is not None
+    write_golden_set(config.tests.data)
+    progress("running the model tests against the candidate (mlgate test)…")
+    outcome = run_model_tests(
+        TestRun(
+            paths=config.tests.paths,
+            results=config.tests.results,
+            candidate=candidate,
+            baseline=config.baseline_alias,
+            model=config.model,
+            data=config.tests.data,
+            tracking_uri=tracking_uri,
+            pytest_args=(
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-c",
+                str(folder / "pytest.ini"),
+                "--rootdir",
+                str(folder),
+            ),
+            capture=True,
+        )
+    )
+    progress(f"model tests: {outcome.check.summary} → {config.tests.results}")
 
 
 def _reset_store(folder: Path) -> Path:
