@@ -13,5 +13,25 @@ def quickstart() -> Path:
     return QUICKSTART
 
 
+# What the model-tests plugin reads from the environment.
+PLUGIN_VARIABLES = (
+    "MLGATE_CANDIDATE",
+    "MLGATE_TEST_BASELINE",
+    "MLGATE_MODEL",
+    "MLGATE_TEST_DATA",
+    "MLGATE_MODEL_TESTS",
+    "MLGATE_BASELINE_ALIAS",
+    "GITHUB_ACTIONS",
+)
+
+
+@pytest.fixture
+def plugin_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No MLGATE_* variable (or GITHUB_ACTIONS) leaks into a pytester session."""
+    for name in PLUGIN_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
 # pytester runs pytest sessions in-process: how mlgate's plugin is tested.
 pytest_plugins = ["pytester"]

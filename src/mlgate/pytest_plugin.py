@@ -1,13 +1,17 @@
 """mlgate's pytest plugin (entry point ``pytest11: mlgate``): model tests.
 
-Options (group "mlgate"; each also reads the variable in brackets):
-  --mlgate-candidate URI      the model under test [MLGATE_CANDIDATE]
-  --mlgate-baseline URI|ALIAS the production model [MLGATE_TEST_BASELINE]; default the
-                              alias MLGATE_BASELINE_ALIAS (else champion) of --mlgate-model
-  --mlgate-model NAME         registered model name, for aliases [MLGATE_MODEL]
-  --mlgate-data PATH          evaluation data for eval_data [MLGATE_TEST_DATA]
-  --mlgate-results PATH       write the results as JSON for mlgate evaluate [MLGATE_MODEL_TESTS]
+Options (group "mlgate"):
+  --mlgate-candidate URI      the model under test
+  --mlgate-baseline URI|ALIAS the production model; default the alias champion of
+                              --mlgate-model
+  --mlgate-model NAME         registered model name, for aliases
+  --mlgate-data PATH          evaluation data for eval_data
+  --mlgate-results PATH       write the results as JSON for mlgate evaluate
   --mlgate-tag TAG            run only model tests with this tag (repeatable)
+
+The plugin reads no environment variable: it is loaded into every pytest run where mlgate
+is installed, and a job's MLGATE_* settings (meant for mlgate's commands) must not turn a
+unit-test run into a model-test run. ``mlgate test`` reads them and passes the options.
 
 Fixtures: ``candidate_model`` and ``baseline_model`` (MLflow pyfunc models, loaded on
 first use, once per session) and ``eval_data`` (a pandas DataFrame). Marker:
@@ -27,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from mlgate.errors import InputError
 from mlgate.testing.recorder import CRITICAL_PROPERTY, TAGS_PROPERTY, Recorder
 
 MARKER = "model_test"
@@ -51,44 +56,38 @@ class _Session:
 _SESSION = pytest.StashKey[_Session]()
 
 
+# (option, metavar, help)
+_OPTIONS = (
+    (
+        "--mlgate-candidate",
+        "URI",
+        "The candidate model: a run id, runs:/RUN_ID/PATH, models:/NAME/VERSION, "
+        "models:/NAME@ALIAS or a model folder.",
+    ),
+    (
+        "--mlgate-baseline",
+        "URI|ALIAS",
+        "The production model, or its alias (needs --mlgate-model). Default: the alias "
+        "champion when --mlgate-model is set.",
+    ),
+    ("--mlgate-model", "NAME", "Registered model name, to resolve a baseline alias."),
+    (
+        "--mlgate-data",
+        "PATH",
+        "Evaluation data for the eval_data fixture: CSV, Parquet, JSON Lines or JSON records.",
+    ),
+    (
+        "--mlgate-results",
+        "PATH",
+        "Write the model test results (JSON) here, for mlgate evaluate/gate/compare.",
+    ),
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mlgate", "mlgate model tests")
-    env = os.environ.get
-    group.addoption(
-        "--mlgate-candidate",
-        metavar="URI",
-        default=env("MLGATE_CANDIDATE") or None,
-        help="The candidate model: a run id, runs:/RUN_ID/PATH, models:/NAME/VERSION, "
-        "models:/NAME@ALIAS or a model folder. [MLGATE_CANDIDATE]",
-    )
-    group.addoption(
-        "--mlgate-baseline",
-        metavar="URI|ALIAS",
-        default=env("MLGATE_TEST_BASELINE") or None,
-        help="The production model, or its alias (needs --mlgate-model). Default: the alias "
-        "MLGATE_BASELINE_ALIAS (else champion) when --mlgate-model is set. "
-        "[MLGATE_TEST_BASELINE]",
-    )
-    group.addoption(
-        "--mlgate-model",
-        metavar="NAME",
-        default=env("MLGATE_MODEL") or None,
-        help="Registered model name, to resolve a baseline alias. [MLGATE_MODEL]",
-    )
-    group.addoption(
-        "--mlgate-data",
-        metavar="PATH",
-        default=env("MLGATE_TEST_DATA") or None,
-        help="Evaluation data for the eval_data fixture: CSV, Parquet, JSON Lines or "
-        "JSON records. [MLGATE_TEST_DATA]",
-    )
-    group.addoption(
-        "--mlgate-results",
-        metavar="PATH",
-        default=env("MLGATE_MODEL_TESTS") or None,
-        help="Write the model test results (JSON) here, for mlgate evaluate/gate/compare. "
-        "[MLGATE_MODEL_TESTS]",
-    )
+    for option, metavar, text in _OPTIONS:
+        group.addoption(option, metavar=metavar, default=None, help=text)
     group.addoption(
         "--mlgate-tag",
         metavar="TAG",
@@ -130,7 +129,7 @@ def _configured(config: pytest.Config) -> _Session:
     except ModelLoadError as exc:
         raise pytest.UsageError(f"--mlgate-candidate: {exc}") from None
     if baseline is None and model:
-        baseline = os.environ.get("MLGATE_BASELINE_ALIAS") or "champion"
+        baseline = "champion"
     try:
         baseline_uri = resolve_uri(baseline, model_name=model, alias_ok=True) if baseline else None
     except ModelLoadError as exc:
@@ -191,7 +190,7 @@ class _Hooks:
         if "candidate_model" in needs and state.candidate is None:
             raise pytest.UsageError(
                 "model tests use candidate_model: name the model with --mlgate-candidate URI "
-                "(or MLGATE_CANDIDATE), e.g. runs:/<run id>/model"
+                "(mlgate test: --candidate or MLGATE_CANDIDATE), e.g. runs:/<run id>/model"
             )
         if "baseline_model" in needs and state.baseline is None:
             raise pytest.UsageError(
@@ -231,10 +230,8 @@ class _Hooks:
                 pytest_version=pytest.__version__,
                 python_version=platform.python_version(),
             )
-        except OSError as exc:
-            session.config.get_terminal_writer().line(
-                f"mlgate: cannot write {state.results}: {exc.strerror or exc}", red=True
-            )
+        except InputError as exc:
+            session.config.get_terminal_writer().line(f"mlgate: error: {exc}", red=True)
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

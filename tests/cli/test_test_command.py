@@ -40,6 +40,17 @@ def project(
     )
 
 
+def compare(run: Run, quickstart: Path, *extra: str) -> Result:
+    return run(
+        "compare",
+        "--candidate",
+        str(quickstart / "candidate.json"),
+        "--baseline",
+        str(quickstart / "production.json"),
+        *extra,
+    )
+
+
 def test_passing_tests_exit_0_and_write_the_results(run: Run, workdir: Path) -> None:
     project(workdir)
     result = run("test", "--junit", "out/junit.xml")
@@ -113,13 +124,7 @@ def test_compare_folds_the_results_into_the_verdict(
 ) -> None:
     project(workdir, critical_ok=False, minor_ok=False)
     assert run("test").exit_code == 1
-    result = run(
-        "compare",
-        "--candidate",
-        str(quickstart / "candidate.json"),
-        "--baseline",
-        str(quickstart / "production.json"),
-    )
+    result = compare(run, quickstart)
     assert result.exit_code == 1
     verdict = json.loads((workdir / "verdict.json").read_text())
     assert verdict["status"] == "fail"
@@ -145,13 +150,7 @@ def test_expected_results_that_are_missing_fail_the_gate(
     run: Run, workdir: Path, quickstart: Path
 ) -> None:
     project(workdir)
-    result = run(
-        "compare",
-        "--candidate",
-        str(quickstart / "candidate.json"),
-        "--baseline",
-        str(quickstart / "production.json"),
-    )
+    result = compare(run, quickstart)
     assert result.exit_code == 1
     summary = json.loads((workdir / "verdict.json").read_text())["checks"][0]["summary"]
     assert summary == (
@@ -162,13 +161,7 @@ def test_expected_results_that_are_missing_fail_the_gate(
 
 def test_optional_results_only_warn_when_missing(run: Run, workdir: Path, quickstart: Path) -> None:
     project(workdir, config="  required: false\n")
-    result = run(
-        "compare",
-        "--candidate",
-        str(quickstart / "candidate.json"),
-        "--baseline",
-        str(quickstart / "production.json"),
-    )
+    result = compare(run, quickstart)
     assert result.exit_code == 0
     assert json.loads((workdir / "verdict.json").read_text())["checks"][0]["status"] == "warn"
 

@@ -38,18 +38,8 @@ def test_no_regression(candidate_model, baseline_model, eval_data):
 
 
 @pytest.fixture
-def store_env(model_store: ModelStore, monkeypatch: pytest.MonkeyPatch) -> ModelStore:
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", model_store.tracking_uri)
-    for name in (
-        "MLGATE_CANDIDATE",
-        "MLGATE_TEST_BASELINE",
-        "MLGATE_MODEL",
-        "MLGATE_TEST_DATA",
-        "MLGATE_MODEL_TESTS",
-        "MLGATE_BASELINE_ALIAS",
-        "GITHUB_ACTIONS",
-    ):
-        monkeypatch.delenv(name, raising=False)
+def store_env(model_store: ModelStore, plugin_environment: pytest.MonkeyPatch) -> ModelStore:
+    plugin_environment.setenv("MLFLOW_TRACKING_URI", model_store.tracking_uri)
     return model_store
 
 

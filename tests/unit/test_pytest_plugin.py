@@ -45,18 +45,7 @@ def test_setup_error(broken):
 """
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "MLGATE_CANDIDATE",
-        "MLGATE_TEST_BASELINE",
-        "MLGATE_MODEL",
-        "MLGATE_TEST_DATA",
-        "MLGATE_MODEL_TESTS",
-        "MLGATE_BASELINE_ALIAS",
-        "GITHUB_ACTIONS",
-    ):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("plugin_environment")
 
 
 def test_options_are_listed_in_help(pytester: pytest.Pytester) -> None:
@@ -184,7 +173,7 @@ def test_a_malformed_marker_is_a_usage_error(
     [
         (
             "candidate_model",
-            "model tests use candidate_model: name the model with --mlgate-candidate URI (or MLGATE_CANDIDATE), e.g. runs:/<run id>/model",
+            "model tests use candidate_model: name the model with --mlgate-candidate URI (mlgate test: --candidate or MLGATE_CANDIDATE), e.g. runs:/<run id>/model",
         ),
         (
             "baseline_model",
@@ -235,14 +224,25 @@ def test_bad_options_are_usage_errors_before_any_test(
     result.stderr.fnmatch_lines([message])
 
 
-def test_options_read_mlgate_variables(
+def test_the_plugin_reads_no_variables(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A job's settings for mlgate's commands (here a metrics file as MLGATE_CANDIDATE)
+    leave an ordinary pytest run alone: no usage error, no results file."""
+    monkeypatch.setenv("MLGATE_CANDIDATE", "candidate.json")
     monkeypatch.setenv("MLGATE_MODEL_TESTS", "from-env.json")
-    monkeypatch.setenv("MLGATE_CANDIDATE", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("MLGATE_TEST_DATA", "missing.csv")
     pytester.makepyfile(test_plain="def test_ok(): pass\n")
     pytester.runpytest().assert_outcomes(passed=1)
-    results = read_results(pytester.path / "from-env.json")
+    assert not (pytester.path / "from-env.json").exists()
+
+
+def test_a_run_id_is_a_candidate(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_ok(): pass\n")
+    pytester.runpytest(
+        "--mlgate-candidate=0123456789abcdef0123456789abcdef", "--mlgate-results=r.json"
+    ).assert_outcomes(passed=1)
+    results = read_results(pytester.path / "r.json")
     assert results.candidate_uri == "runs:/0123456789abcdef0123456789abcdef/model"
     assert results.candidate_run_id == "0123456789abcdef0123456789abcdef"
 
@@ -269,3 +269,11 @@ def test_critical():
         "::error file=test_model.py,line=7,title=mlgate model test (critical)%3A test_critical::broken, badly: yes%0Aassert False",
         "::warning file=test_model.py,line=3,title=mlgate model test (non-critical)%3A test_minor::50%25 worse%0A::error::injected",
     ]
+
+
+def test_a_results_file_that_cannot_be_written_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_ok(): pass\n")
+    (pytester.path / "taken").mkdir()
+    result = pytester.runpytest("--mlgate-results=taken")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "mlgate: error: taken: cannot write: Is a directory" in result.stdout.str()

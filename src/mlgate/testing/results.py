@@ -12,6 +12,7 @@ from mlgate import __version__
 from mlgate.core.model_tests import ModelTest, ModelTests, ordered, short_name, summary_text
 from mlgate.core.workflow import escape_data, escape_property
 from mlgate.model_tests_file import results_document
+from mlgate.verdict_file import write_text_atomic
 
 
 def write_results(
@@ -27,10 +28,7 @@ def write_results(
     pytest_version: str,
     python_version: str,
 ) -> None:
-    """Write atomically (a reader never sees half a file); raises OSError."""
-    import os
-    import tempfile
-
+    """Write atomically (a reader never sees half a file); an InputError says why not."""
     results = ModelTests(
         tests=tests,
         complete=complete,
@@ -47,12 +45,7 @@ def write_results(
         python_version=python_version,
         exit_status=exit_status,
     )
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def summary_lines(tests: Sequence[ModelTest], *, results: Path | None) -> list[str]:
