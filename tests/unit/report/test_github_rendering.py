@@ -51,3 +51,16 @@ def test_failing_report_lists_reasons_and_breaking_changes(failing: Verdict) -> 
 def test_html_comment_marker_is_invisible(passing: Verdict) -> None:
     html = github_html(render_markdown(passing))
     assert html.startswith("<!-- mlgate:report model=churn-classifier -->")
+
+
+def test_model_tests_render_as_a_heading_a_list_and_details(with_tests: Verdict) -> None:
+    html = github_html(render_markdown(with_tests))
+    assert "<h3>Model tests</h3>" in html
+    section = html[html.index("<h3>Model tests</h3>") :]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    assert items[0].startswith(
+        "❌ <strong>critical</strong> <code>test_golden_set[0]</code> (golden) — no regression"
+    )
+    assert items[1].startswith("⚠️ <strong>non-critical</strong> <code>test_latency</code> (budget)")
+    assert "<details><summary>Skipped model tests (1)</summary>" in section
+    assert "no GPU &lt;b&gt;here&lt;/b&gt;" in section and "<b>here" not in section
