@@ -4,6 +4,7 @@ candidate, then judge the results the way the gate will."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from mlgate.core.model_test_gate import judge_model_tests
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.verdict import Check, Identity, Status
 from mlgate.errors import ExitCode, InputError, UsageError
+from mlgate.testing.results import annotation_lines
 
 # pytest's exit codes (pytest.ExitCode), without importing pytest to read them.
 _PYTEST_INTERNAL, _PYTEST_USAGE, _PYTEST_NO_TESTS = 3, 4, 5
@@ -81,9 +83,19 @@ def run_model_tests(run: TestRun) -> TestOutcome:
     env = dict(os.environ)
     if run.tracking_uri:
         env["MLFLOW_TRACKING_URI"] = run.tracking_uri
-    done = subprocess.run(
-        pytest_command(run), env=env, check=False, capture_output=run.capture, text=True
-    )
+    in_actions = env.get("GITHUB_ACTIONS") == "true" and not run.capture
+    resume = secrets.token_hex(16)
+    if in_actions:
+        # The tests' output (PR code, messages from data) must not be read as workflow
+        # commands; mlgate's own, escaped annotations follow once commands are back on.
+        print(f"::stop-commands::{resume}", flush=True)
+    try:
+        done = subprocess.run(
+            pytest_command(run), env=env, check=False, capture_output=run.capture, text=True
+        )
+    finally:
+        if in_actions:
+            print(f"::{resume}::", flush=True)
     code, output = done.returncode, (done.stdout or "") + (done.stderr or "")
     where = "in its output:\n" + output.strip()[-2000:] if run.capture else "(its error is above)"
     if code == _PYTEST_USAGE:
@@ -100,6 +112,9 @@ def run_model_tests(run: TestRun) -> TestOutcome:
             + (f" with tags {', '.join(run.tags)}" if run.tags else "")
             + " (check tests.paths in mlgate.yml)"
         )
+    if in_actions:
+        for line in annotation_lines(results.tests):
+            print(line, flush=True)
     check = judge_model_tests(results, candidate=Identity(label="candidate"), required=run.required)
     exit_code = ExitCode.GATE_REJECTED if check.status is Status.FAIL else ExitCode.OK
     return TestOutcome(results=results, check=check, exit_code=exit_code, output=output)

@@ -4,6 +4,9 @@ plugin, writes the results, and exits like the gate; compare then folds them in.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -195,3 +198,30 @@ def test_a_malformed_results_file_is_an_input_error(
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_in_github_actions_the_tests_cannot_issue_workflow_commands(
+    run: Run, workdir: Path
+) -> None:
+    project(workdir, minor_ok=False)
+    (workdir / "model_tests" / "test_noisy.py").write_text(
+        "def test_prints():\n    print('::error::forged by a test')\n"
+    )
+    # A real process: pytest's output and mlgate's must interleave as in a job log.
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "mlgate"), "test", "--", "-s"],
+        env={**os.environ, "GITHUB_ACTIONS": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    stop = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[stop].removeprefix("::stop-commands::")
+    resume = lines.index(f"::{token}::")
+    forged = next(i for i, line in enumerate(lines) if "::error::forged by a test" in line)
+    assert stop < forged < resume, "the test's output is inside the stopped region"
+    after = lines[resume + 1 :]
+    assert after[0].startswith("::warning file=model_tests/test_model.py,line=")
+    assert "title=mlgate model test (non-critical)%3A test_minor::" in after[0]
