@@ -279,3 +279,22 @@ def test_a_results_file_that_cannot_be_written_is_a_usage_error(pytester: pytest
     result = pytester.runpytest("--mlgate-results=taken")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "mlgate: error: taken: cannot write: Is a directory" in result.stdout.str()
+
+
+def test_results_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
+    """The controller only sees reports sent back by the workers: critical flags and tags
+    travel in user_properties, so the results file says the same as without -n."""
+    pytester.makepyfile(test_model=MIXED)
+    pytester.runpytest_subprocess("-n", "2", "-p", "xdist", "--mlgate-results=xdist.json")
+    pytester.runpytest("--mlgate-results=serial.json")
+    parallel = read_results(pytester.path / "xdist.json")
+    serial = read_results(pytester.path / "serial.json")
+
+    def outcomes(results: object) -> dict[str, tuple[str, bool, tuple[str, ...], str]]:
+        return {
+            t.nodeid: (t.outcome.value, t.critical, t.tags, t.message)
+            for t in results.tests  # type: ignore[attr-defined]
+        }
+
+    assert outcomes(parallel) == outcomes(serial)
+    assert len(parallel.tests) == 7
