@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.approval import Policy
+from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
 from mlgate.core.rules import MetricRule
+from mlgate.core.significance import Mode, Significance
+from mlgate.core.slices import SliceSettings
 from mlgate.core.verdict import Status
 from mlgate.documents import Document, KeyPath, describe_value, load_document
 from mlgate.errors import ConfigError
@@ -66,6 +69,9 @@ class Config:
     promote_alias: str | None = None
     previous_alias: str = "previous"
     tests: TestSettings = field(default_factory=TestSettings)
+    significance: Significance = field(default_factory=Significance)
+    columns: ColumnNames = field(default_factory=ColumnNames)
+    slices: SliceSettings = field(default_factory=SliceSettings)
     digest: str | None = None
 
     @property
@@ -78,6 +84,8 @@ class Config:
             rules=self.rules,
             breaking_signature=self.breaking_signature,
             tests_required=self.tests.required,
+            significance=self.significance,
+            slices=self.slices,
             config_hash=self.digest,
         )
 
@@ -137,7 +145,39 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         promote_alias=data.get("promote", {}).get("alias"),
         previous_alias=data.get("promote", {}).get("previous_alias", "previous"),
         tests=_tests(data.get("tests"), base_dir=base_dir),
+        significance=_significance(data.get("significance", {})),
+        columns=_columns(data.get("predictions", {})),
+        slices=_slices(data.get("slices", {})),
         digest=digest(data),
+    )
+
+
+def _significance(section: dict[str, Any]) -> Significance:
+    return Significance(
+        mode=Mode(section.get("mode", "significant")),
+        confidence=float(section.get("confidence", 0.95)),
+        resamples=int(section.get("resamples", 2000)),
+        seed=int(section.get("seed", 0)),
+    )
+
+
+def _slices(section: dict[str, Any]) -> SliceSettings:
+    return SliceSettings(
+        columns=tuple(section.get("columns", ())),
+        min_size=int(section.get("min_size", 100)),
+        metrics=tuple(section.get("metrics", ())),
+        fail=bool(section.get("fail", False)),
+    )
+
+
+def _columns(section: dict[str, Any]) -> ColumnNames:
+    positive = section.get("positive")
+    # Boolean labels are read as 1 and 0, and 1.0 is the class 1.
+    if isinstance(positive, bool) or (isinstance(positive, float) and positive.is_integer()):
+        positive = int(positive)
+    return ColumnNames(
+        **{k: section[k] for k in ("id", "label", "prediction", "score", "task") if k in section},
+        positive=None if positive is None else str(positive),
     )
 
 

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 from mlgate import __version__
 from mlgate.config import Config
 from mlgate.core.compare import compare
+from mlgate.core.metricset import MetricSet
 from mlgate.core.model_tests import ModelTests, missing_results
 from mlgate.core.refs import RefError, parse_model_ref
-from mlgate.core.verdict import Verdict
+from mlgate.core.verdict import Identity, Verdict
 from mlgate.errors import ServiceError, UsageError
 from mlgate.metrics_file import load_metric_set
+from mlgate.predictions import predicted_metrics
 
 if TYPE_CHECKING:
     from mlgate.adapters.local import ReportOptions
@@ -23,17 +25,32 @@ if TYPE_CHECKING:
 
 def compare_files(
     *,
-    candidate: Path,
+    candidate: Path | None,
     baseline: Path | None,
     config: Config,
     model: str | None = None,
     model_tests: Path | None = None,
+    candidate_predictions: Path | None = None,
+    baseline_predictions: Path | None = None,
 ) -> Verdict:
-    """Compare two metrics files under ``config``; ``baseline`` None means no production model."""
-    if baseline is not None and candidate.resolve() == baseline.resolve():
-        raise UsageError(f"{candidate}: the candidate and the baseline are the same file")
-    candidate_set = load_metric_set(candidate, role="candidate")
+    """Compare metrics files and/or per-example predictions under ``config``; no baseline
+    at all means no production model."""
+    if candidate is None and candidate_predictions is None:
+        raise UsageError("give the candidate: --candidate FILE or --candidate-predictions FILE")
+    for ours, theirs in ((candidate, baseline), (candidate_predictions, baseline_predictions)):
+        if ours is not None and theirs is not None and ours.resolve() == theirs.resolve():
+            raise UsageError(f"{ours}: the candidate and the baseline are the same file")
+    predicted = predicted_metrics(candidate_predictions, baseline_predictions, config=config)
+    candidate_set = (
+        load_metric_set(candidate, role="candidate")
+        if candidate is not None
+        else MetricSet(identity=Identity(label=str(candidate_predictions)), metrics={})
+    )
     baseline_set = load_metric_set(baseline, role="baseline") if baseline is not None else None
+    if predicted is not None:
+        if baseline_set is None:
+            baseline_set = MetricSet(identity=Identity(label=str(baseline_predictions)), metrics={})
+        candidate_set, baseline_set = predicted.merge(candidate_set, baseline_set)
     tests = load_model_tests(model_tests, config=config)
     policy = config.policy()
     if model:
@@ -43,6 +60,10 @@ def compare_files(
         baseline=baseline_set,
         policy=policy,
         tests=tests,
+        intervals=predicted.intervals if predicted is not None else None,
+        examples=predicted.examples if predicted is not None else None,
+        slices=predicted.slices if predicted is not None else (),
+        slices_skipped=predicted.slices_skipped if predicted is not None else 0,
         created_at=now_utc(),
         mlgate_version=__version__,
     )

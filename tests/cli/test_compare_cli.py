@@ -177,7 +177,7 @@ def test_template_error_keeps_the_verdict(run: Run, workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["compare"], "Missing option '--candidate'"),
+        (["compare"], "give the candidate: --candidate FILE or --candidate-predictions FILE"),
         (["compare", "--candidate", "x", "--max-chars", "10"], "--max-chars"),
         (["compare", "--candidate", "x", "--print", "html"], "--print"),
         (["compare", "--nope"], "No such option '--nope'"),

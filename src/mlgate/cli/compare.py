@@ -35,10 +35,9 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
 @click.option(
     "--candidate",
     type=FilePath,
-    required=True,
     envvar="MLGATE_CANDIDATE",
     show_envvar=True,
-    help="Metrics file of the candidate model.",
+    help="Metrics file of the candidate model (or give --candidate-predictions).",
 )
 @click.option(
     "--baseline",
@@ -46,6 +45,21 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
     envvar="MLGATE_BASELINE",
     show_envvar=True,
     help="Metrics file of the production model. Leave out when there is none yet.",
+)
+@click.option(
+    "--candidate-predictions",
+    type=FilePath,
+    envvar="MLGATE_CANDIDATE_PREDICTIONS",
+    show_envvar=True,
+    help="The candidate's per-example predictions (CSV, Parquet, JSON Lines): metrics with "
+    "paired confidence intervals, decided by significance in mlgate.yml.",
+)
+@click.option(
+    "--baseline-predictions",
+    type=FilePath,
+    envvar="MLGATE_BASELINE_PREDICTIONS",
+    show_envvar=True,
+    help="Production's predictions on the same examples (joined on the id column).",
 )
 @config_option
 @click.option(
@@ -61,8 +75,10 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
 def compare_command(
     ctx: click.Context,
     *,
-    candidate: Path,
+    candidate: Path | None,
     baseline: Path | None,
+    candidate_predictions: Path | None,
+    baseline_predictions: Path | None,
     config_path: Path | None,
     model: str | None,
     model_tests: Path | None,
@@ -89,6 +105,8 @@ def compare_command(
         config=config,
         model=model,
         model_tests=model_tests,
+        candidate_predictions=candidate_predictions,
+        baseline_predictions=baseline_predictions,
     )
     options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
     markdown = write_outputs(

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
+from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.rules import MetricRule
+from mlgate.core.significance import Mode, Significance, judge_change
+from mlgate.core.slices import SliceSettings, judge_slices, slice_check
 from mlgate.core.verdict import (
     STATUS_ORDER,
     Check,
     MetricRow,
     Overall,
     SignatureChange,
+    SliceRow,
     Status,
     Verdict,
     plural,
@@ -38,6 +42,8 @@ class GatePolicy:
     rules: Sequence[MetricRule]
     breaking_signature: Status = Status.FAIL
     tests_required: bool = True
+    significance: Significance = field(default_factory=Significance)
+    slices: SliceSettings = field(default_factory=SliceSettings)
     config_hash: str | None = None
 
 
@@ -47,6 +53,10 @@ def compare(
     baseline: MetricSet | None,
     policy: GatePolicy,
     tests: ModelTests | None = None,
+    intervals: Mapping[str, Interval] | None = None,
+    examples: int | None = None,
+    slices: Sequence[SliceRow] = (),
+    slices_skipped: int = 0,
     created_at: str | None = None,
     mlgate_version: str | None = None,
 ) -> Verdict:
@@ -54,6 +64,8 @@ def compare(
         rules=policy.rules,
         candidate=candidate.metrics,
         baseline=baseline.metrics if baseline is not None else None,
+        intervals=intervals or {},
+        mode=policy.significance.mode,
     )
     param_changes = diff_params(baseline.params, candidate.params) if baseline is not None else []
     signature_changes = (
@@ -80,6 +92,15 @@ def compare(
         checks.append(
             judge_model_tests(tests, candidate=candidate.identity, required=policy.tests_required)
         )
+    judged_slices = judge_slices(
+        slices,
+        rules={rule.name: rule for rule in policy.rules},
+        settings=policy.slices,
+        confidence=policy.significance.confidence,
+    )
+    found = slice_check(judged_slices)
+    if found is not None:
+        checks.append(found)
     return Verdict(
         model=policy.model,
         status=overall_status(rows, checks, has_baseline=baseline is not None),
@@ -90,6 +111,17 @@ def compare(
         param_changes=tuple(param_changes),
         signature_changes=tuple(signature_changes),
         tests=tests,
+        slices=tuple(judged_slices),
+        slices_skipped=slices_skipped,
+        significance=(
+            {
+                "mode": policy.significance.mode.value,
+                "confidence": policy.significance.confidence,
+                "examples": examples,
+            }
+            if intervals
+            else None
+        ),
         config_hash=policy.config_hash,
         created_at=created_at,
         mlgate_version=mlgate_version,
@@ -116,18 +148,37 @@ def judge_metrics(
     rules: Sequence[MetricRule],
     candidate: Mapping[str, float],
     baseline: Mapping[str, float] | None,
+    intervals: Mapping[str, Interval] | None = None,
+    mode: Mode = Mode.SIGNIFICANT,
 ) -> list[MetricRow]:
     """One row per gated metric (in rule order), then one per other metric (by name)."""
     base = baseline or {}
-    rows = [judge(rule, candidate.get(rule.name), base.get(rule.name)) for rule in rules]
+    found = intervals or {}
+    rows = [
+        judge(
+            rule,
+            candidate.get(rule.name),
+            base.get(rule.name),
+            interval=found.get(rule.name) if rule.name in base else None,
+            mode=mode,
+        )
+        for rule in rules
+    ]
     gated = {rule.name for rule in rules}
     for name in sorted((set(candidate) | set(base)) - gated):
-        rows.append(_ungated(name, candidate.get(name), base.get(name)))
+        rows.append(_ungated(name, candidate.get(name), base.get(name), found.get(name)))
     rank = {status: index for index, status in enumerate(STATUS_ORDER)}
     return sorted(rows, key=lambda row: rank[row.status])  # stable: keeps rule order
 
 
-def judge(rule: MetricRule, candidate: float | None, baseline: float | None) -> MetricRow:
+def judge(
+    rule: MetricRule,
+    candidate: float | None,
+    baseline: float | None,
+    *,
+    interval: Interval | None = None,
+    mode: Mode = Mode.SIGNIFICANT,
+) -> MetricRow:
     def row(status: Status, *reasons: str) -> MetricRow:
         return MetricRow(
             name=rule.name,
@@ -136,6 +187,8 @@ def judge(rule: MetricRule, candidate: float | None, baseline: float | None) -> 
             status=status,
             rule=rule,
             reasons=reasons,
+            interval=interval,
+            significant=interval.excludes_zero() if interval else None,
         )
 
     violated = Status.WARN if rule.warn_only else Status.FAIL
@@ -149,7 +202,16 @@ def judge(rule: MetricRule, candidate: float | None, baseline: float | None) -> 
     notes: list[str] = []
     if baseline is not None and rule.checks_change:
         if math.isfinite(baseline):
-            violations += _change_violations(rule, candidate, baseline)
+            change = judge_change(
+                rule,
+                candidate=candidate,
+                baseline=baseline,
+                interval=interval,
+                mode=mode,
+                exceeds=_change_violations(rule, candidate, baseline),
+            )
+            violations += change.violations
+            notes.extend(change.warnings)
         else:
             notes.append(f"baseline value is {_nonfinite_word(baseline)}; change not checked")
     if violations:
@@ -192,14 +254,22 @@ def _change_violations(rule: MetricRule, candidate: float, baseline: float) -> l
     return out
 
 
-def _ungated(name: str, candidate: float | None, baseline: float | None) -> MetricRow:
+def _ungated(
+    name: str, candidate: float | None, baseline: float | None, interval: Interval | None = None
+) -> MetricRow:
     reasons: tuple[str, ...] = ()
     if candidate is None:
         reasons = ("not reported by the candidate",)
     elif not math.isfinite(candidate):
         reasons = (f"candidate value is {_nonfinite_word(candidate)}",)
     return MetricRow(
-        name=name, baseline=baseline, candidate=candidate, status=Status.INFO, reasons=reasons
+        name=name,
+        baseline=baseline,
+        candidate=candidate,
+        status=Status.INFO,
+        reasons=reasons,
+        interval=interval,
+        significant=interval.excludes_zero() if interval else None,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.rules import MetricRule
 
@@ -74,6 +75,8 @@ class MetricRow:
     status: Status
     rule: MetricRule | None = None
     reasons: tuple[str, ...] = ()
+    interval: Interval | None = None  # for Δ, from per-example predictions
+    significant: bool | None = None  # the interval excludes 0 (None: no interval)
 
     @property
     def gated(self) -> bool:
@@ -110,7 +113,8 @@ class MetricRow:
             "candidate": encode_number(self.candidate),
             "delta": encode_number(self.delta),
             "rel_delta": encode_number(self.rel_delta),
-            "ci": None,
+            "ci": self.interval.to_dict() if self.interval else None,
+            "significant": self.significant,
             "rule": self.rule.to_dict() if self.rule else None,
             "rule_text": self.rule.describe() if self.rule else None,
             "status": self.status.value,
@@ -120,6 +124,7 @@ class MetricRow:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MetricRow:
         rule = data.get("rule")
+        interval = data.get("ci")
         return cls(
             name=data["name"],
             baseline=decode_number(data.get("baseline")),
@@ -127,6 +132,8 @@ class MetricRow:
             status=Status(data["status"]),
             rule=MetricRule.from_dict(data["name"], rule) if rule is not None else None,
             reasons=tuple(data.get("reasons", ())),
+            interval=Interval.from_dict(interval) if interval else None,
+            significant=data.get("significant"),
         )
 
 
@@ -196,6 +203,54 @@ class Check:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SliceRow:
+    column: str
+    value: str
+    examples: int
+    metric: str
+    baseline: float
+    candidate: float
+    interval: Interval
+    p_adjusted: float | None = None
+    status: Status = Status.PASS
+    reason: str = ""
+
+    @property
+    def delta(self) -> float:
+        return self.candidate - self.baseline
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "value": self.value,
+            "examples": self.examples,
+            "metric": self.metric,
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+            "delta": self.delta,
+            "ci": self.interval.to_dict(),
+            "p_adjusted": self.p_adjusted,
+            "status": self.status.value,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SliceRow:
+        return cls(
+            column=data["column"],
+            value=data["value"],
+            examples=int(data["examples"]),
+            metric=data["metric"],
+            baseline=float(data["baseline"]),
+            candidate=float(data["candidate"]),
+            interval=Interval.from_dict(data["ci"]),
+            p_adjusted=data.get("p_adjusted"),
+            status=Status(data.get("status", "pass")),
+            reason=data.get("reason", ""),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Verdict:
     model: str | None
     status: Overall
@@ -206,6 +261,9 @@ class Verdict:
     param_changes: tuple[ParamChange, ...] = ()
     signature_changes: tuple[SignatureChange, ...] = ()
     tests: ModelTests | None = None
+    slices: tuple[SliceRow, ...] = ()
+    slices_skipped: int = 0  # slice values with too few examples to judge
+    significance: dict[str, Any] | None = None  # {mode, confidence} when rows have intervals
     config_hash: str | None = None
     created_at: str | None = None
     mlgate_version: str | None = None
@@ -230,8 +288,10 @@ class Verdict:
             "candidate": self.candidate.to_dict(),
             "baseline": self.baseline.to_dict() if self.baseline else None,
             "metrics": [row.to_dict() for row in self.metrics],
-            "slices": [],
+            "slices": [row.to_dict() for row in self.slices],
+            "slices_skipped": self.slices_skipped,
             "tests": self.tests.to_dict() if self.tests is not None else None,
+            "significance": self.significance,
             "checks": [check.to_dict() for check in self.checks],
             "changes": {
                 "params": [change.to_dict() for change in self.param_changes],
@@ -260,6 +320,9 @@ class Verdict:
                 SignatureChange.from_dict(c) for c in changes.get("signature", ())
             ),
             tests=ModelTests.from_dict(tests) if tests is not None else None,
+            significance=data.get("significance"),
+            slices=tuple(SliceRow.from_dict(row) for row in data.get("slices", ())),
+            slices_skipped=int(data.get("slices_skipped") or 0),
             config_hash=data.get("config_hash"),
             created_at=data.get("created_at"),
             mlgate_version=data.get("mlgate_version"),

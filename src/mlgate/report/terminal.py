@@ -27,6 +27,14 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
     overall_color = {Overall.PASS: "green", Overall.FAIL: "red", Overall.NO_BASELINE: "cyan"}
     lines = [style(f"mlgate · {model}: {_WORDS[verdict.status]}", overall_color[verdict.status])]
     lines.append(_summary(verdict))
+    if verdict.significance:
+        settings = verdict.significance
+        examples = settings.get("examples")
+        on = f" on {examples:,} paired examples" if examples else ""
+        lines.append(
+            f"decided in mode {settings.get('mode')}, "
+            f"{float(settings.get('confidence', 0.95)):.0%} intervals{on}"
+        )
     for check in verdict.checks:
         lines.append(
             style(
@@ -88,24 +96,29 @@ def _name(identity: Identity) -> str:
 
 
 def _table(rows: tuple[MetricRow, ...], style: Style) -> list[str]:
+    with_ci = any(row.interval for row in rows)
     header = ["status", "metric", "production", "candidate", "Δ", "Δ%", "rule"]
+    if with_ci:
+        header.insert(5, "CI of Δ")
     body = []
     for row in rows:
         baseline, candidate = number_pair(row.baseline, row.candidate)
         rel = row.rel_delta
-        body.append(
-            [
-                row.status.value,
-                clean(row.name, limit=40),
-                baseline,
-                candidate,
-                signed(row.delta),
-                signed(rel * 100, suffix="%") if rel is not None else "—",
-                clean(row.rule.describe(), limit=40) if row.rule else "not gated",
-            ]
-        )
+        cells = [
+            row.status.value,
+            clean(row.name, limit=40),
+            baseline,
+            candidate,
+            signed(row.delta) + (" n.s." if row.significant is False and row.delta else ""),
+            signed(rel * 100, suffix="%") if rel is not None else "—",
+            clean(row.rule.describe(), limit=40) if row.rule else "not gated",
+        ]
+        if with_ci:
+            ci = row.interval
+            cells.insert(5, f"[{signed(ci.low)}, {signed(ci.high)}]" if ci else "—")
+        body.append(cells)
     widths = [max(_width(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-    right = {2, 3, 4, 5}
+    right = {2, 3, 4, 6} if with_ci else {2, 3, 4, 5}
 
     def line(cells: list[str]) -> str:
         out = []

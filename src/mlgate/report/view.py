@@ -21,17 +21,11 @@ from mlgate.core.verdict import (
     plural,
 )
 from mlgate.report.chart import build_charts
+from mlgate.report.icons import ICONS
+from mlgate.report.slices_view import slices_context
 from mlgate.report.tests_view import tests_context
 from mlgate.report.text import md, md_code, number_pair, signed
 
-ICONS = {
-    Status.FAIL: "❌",
-    Status.WARN: "⚠️",
-    Status.MISSING: "❔",
-    Status.NEW: "🆕",
-    Status.PASS: "✅",
-    Status.INFO: "ℹ️",
-}
 HEADLINE_ICONS = {Overall.PASS: "✅", Overall.FAIL: "❌", Overall.NO_BASELINE: "🆕"}
 _KEEP_WHEN_SHORT = (Status.FAIL, Status.WARN, Status.MISSING)
 
@@ -50,6 +44,7 @@ class Detail:
     name_limit: int = 200
     skipped_tests: bool = True
     test_failure_limit: int = 20
+    slice_rows: int = 5
 
 
 def build_context(
@@ -112,6 +107,9 @@ def build_context(
         ],
         "rows": [_row(row, limit) for row in shown],
         "has_baseline": verdict.baseline is not None,
+        "has_intervals": any(row.interval for row in verdict.metrics),
+        "ci_header": _ci_header(verdict),
+        "decision": _decision(verdict),
         "gated_count": len(gated),
         "ungated_rows": [_row(row, limit) for row in ungated] if detail.ungated else [],
         "ungated_count": len(ungated),
@@ -131,6 +129,7 @@ def build_context(
         "breaking_count": sum(1 for c in verdict.signature_changes if c.breaking),
         "changes_summary": _changes_summary(verdict),
         "tests": tests,
+        "slices": slices_context(verdict, show=detail.slice_rows),
         "omitted": omitted,
         "full_report": _link(full_report, full_report_url),
         "mlgate_version": md(verdict.mlgate_version or "", limit=40),
@@ -245,6 +244,7 @@ def _row(row: MetricRow, limit: int) -> dict[str, str]:
         "baseline": baseline,
         "candidate": candidate,
         "delta": _delta(row),
+        "ci": _ci(row),
         "delta_pct": signed(rel * 100, digits=3, suffix="%") if rel is not None else "—",
         "rule": md(row.rule.describe(), limit=120) if row.rule else "—",
         "reasons": md("; ".join(row.reasons), limit=300),
@@ -255,7 +255,40 @@ def _delta(row: MetricRow) -> str:
     delta = row.delta
     if delta is None:
         return "—"
-    return signed(delta, digits=3)
+    marker = " (n.s.)" if row.significant is False and delta != 0 else ""
+    return signed(delta, digits=3) + marker
+
+
+def _ci(row: MetricRow) -> str:
+    if row.interval is None:
+        return "—"
+    return f"[{signed(row.interval.low, digits=3)}, {signed(row.interval.high, digits=3)}]"
+
+
+def _ci_header(verdict: Verdict) -> str:
+    levels = {row.interval.confidence for row in verdict.metrics if row.interval}
+    return f"{levels.pop():.0%} CI of Δ" if len(levels) == 1 else "CI of Δ"
+
+
+_MODES = {
+    "point": "a change fails when its point estimate is beyond the tolerance (intervals shown "
+    "for information)",
+    "significant": "a change fails only when it is beyond the tolerance and its interval "
+    "excludes 0; *n.s.* marks changes that are not significant",
+    "non_inferiority": "a metric passes only when its interval shows the candidate is not "
+    "worse than the tolerance",
+}
+
+
+def _decision(verdict: Verdict) -> str:
+    """One line on how changes were decided, when rows carry intervals."""
+    settings = verdict.significance
+    if not settings:
+        return ""
+    mode = str(settings.get("mode", ""))
+    examples = settings.get("examples")
+    paired = f"paired intervals on {examples:,} examples" if examples else "paired intervals"
+    return f"Decided on evidence — mode `{md(mode, limit=20)}`: {_MODES.get(mode, '')} ({paired})."
 
 
 def _reason(row: MetricRow, limit: int) -> dict[str, str]:

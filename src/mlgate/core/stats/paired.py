@@ -1,0 +1,290 @@
+"""Candidate and baseline predictions joined on the example id, checked, and put in the
+form the metrics need: class indices, scores per class, slice values.
+
+A mismatch — ids in one file only, an id twice in a file, the same id with two different
+labels — is a :class:`PairingError` that says how many and shows a few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mlgate.core.columns import ColumnNames
+
+Array = Any
+SHOWN = 5
+
+
+class PairingError(ValueError):
+    """The two sets of predictions cannot be compared example by example."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Side:
+    predicted: Array  # class indices, or values for regression
+    scores: Array | None = None  # (n,) binary P(positive); (n, k) multiclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairedPredictions:
+    task: str
+    classes: tuple[str, ...]
+    labels: Array  # class indices, or values for regression
+    candidate: Side
+    baseline: Side
+    slices: Mapping[str, Array] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
+
+    def subset(self, mask: Array) -> PairedPredictions:
+        def side(s: Side) -> Side:
+            return Side(
+                predicted=s.predicted[mask],
+                scores=None if s.scores is None else s.scores[mask],
+            )
+
+        return PairedPredictions(
+            task=self.task,
+            classes=self.classes,
+            labels=self.labels[mask],
+            candidate=side(self.candidate),
+            baseline=side(self.baseline),
+        )
+
+
+def pair(
+    candidate: Mapping[str, Array],
+    baseline: Mapping[str, Array],
+    *,
+    names: ColumnNames,
+    slices: Sequence[str] = (),
+    sources: tuple[str, str] = ("candidate", "baseline"),
+) -> PairedPredictions:
+    """Join on ``names.id``; the rows come out in the candidate's id order."""
+    for columns, source in ((candidate, sources[0]), (baseline, sources[1])):
+        _require(columns, source, names.id, "ids")
+        _require(columns, source, names.label, "labels")
+        for column in slices:
+            _require(columns, source, column, "the slice")
+    take_c, take_b = _join(candidate[names.id], baseline[names.id], sources)
+    labels_c, labels_b = candidate[names.label][take_c], baseline[names.label][take_b]
+    _same_labels(labels_c, labels_b, candidate[names.id][take_c], sources)
+    task = _task(names, labels_c, candidate, baseline)
+    slice_values = {c: _text(candidate[c][take_c]) for c in slices}
+    if task == "regression":
+        return PairedPredictions(
+            task=task,
+            classes=(),
+            labels=_numbers(labels_c, sources[0], names.label),
+            candidate=Side(predicted=_regression(candidate, take_c, names, sources[0])),
+            baseline=Side(predicted=_regression(baseline, take_b, names, sources[1])),
+            slices=slice_values,
+        )
+    classes = _classes(labels_c, task, names.positive)
+    index = {name: i for i, name in enumerate(classes)}
+    return PairedPredictions(
+        task=task,
+        classes=classes,
+        labels=_indices(_text(labels_c), index, sources[0], names.label),
+        candidate=_classified(
+            candidate, take=take_c, names=names, classes=classes, index=index, source=sources[0]
+        ),
+        baseline=_classified(
+            baseline, take=take_b, names=names, classes=classes, index=index, source=sources[1]
+        ),
+        slices=slice_values,
+    )
+
+
+def _require(columns: Mapping[str, Array], source: str, column: str, what: str) -> None:
+    if column not in columns:
+        have = ", ".join(sorted(columns)[:12])
+        raise PairingError(f"{source}: no column {column!r} for {what} (columns: {have})")
+
+
+def _join(ids_c: Array, ids_b: Array, sources: tuple[str, str]) -> tuple[Array, Array]:
+    keys_c, keys_b = _keys(ids_c), _keys(ids_b)
+    for keys, source in ((keys_c, sources[0]), (keys_b, sources[1])):
+        if len(keys) == 0:
+            raise PairingError(f"{source}: no predictions")
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        repeated = ordered[1:] == ordered[:-1]
+        if repeated.any():
+            duplicates = np.unique(ordered[1:][repeated])
+            raise PairingError(
+                f"{source}: {len(duplicates)} ids appear more than once, e.g. " + _few(duplicates)
+            )
+    order_c, order_b = np.argsort(keys_c), np.argsort(keys_b)
+    sorted_c, sorted_b = keys_c[order_c], keys_b[order_b]
+    if len(sorted_c) != len(sorted_b) or not np.array_equal(sorted_c, sorted_b):
+        only_c = np.setdiff1d(sorted_c, sorted_b, assume_unique=True)
+        only_b = np.setdiff1d(sorted_b, sorted_c, assume_unique=True)
+        parts = []
+        if len(only_c):
+            parts.append(f"{len(only_c)} ids only in {sources[0]} (e.g. {_few(only_c)})")
+        if len(only_b):
+            parts.append(f"{len(only_b)} ids only in {sources[1]} (e.g. {_few(only_b)})")
+        raise PairingError(
+            "the candidate and the baseline were not scored on the same examples: "
+            + "; ".join(parts)
+        )
+    # Candidate row order_c[j] and baseline row order_b[j] hold the same id.
+    take_b = np.empty_like(order_b)
+    take_b[order_c] = order_b
+    return np.arange(len(keys_c)), take_b
+
+
+def _keys(ids: Array) -> Array:
+    if ids.dtype.kind in "iu":
+        return ids
+    if ids.dtype.kind == "f":
+        if np.isnan(ids).any():
+            raise PairingError(f"{int(np.isnan(ids).sum())} rows have no id")
+        return ids
+    return np.asarray(ids, dtype=str)
+
+
+def _same_labels(labels_c: Array, labels_b: Array, ids: Array, sources: tuple[str, str]) -> None:
+    differ = _text(labels_c) != _text(labels_b)
+    if differ.any():
+        where = np.flatnonzero(differ)
+        shown = ", ".join(f"{ids[i]}: {labels_c[i]} vs {labels_b[i]}" for i in where[:SHOWN])
+        raise PairingError(
+            f"{len(where)} examples have different labels in {sources[0]} and "
+            f"{sources[1]}, e.g. {shown}"
+        )
+
+
+def _task(
+    names: ColumnNames, labels: Array, candidate: Mapping[str, Array], baseline: Mapping[str, Array]
+) -> str:
+    if names.task != "auto":
+        return names.task
+    if labels.dtype.kind == "f" and not np.all(np.mod(labels[~np.isnan(labels)], 1) == 0):
+        return "regression"
+    per_class = any(c.startswith(f"{names.score}_") for c in (*candidate, *baseline))
+    distinct = len(np.unique(_text(labels)))
+    return (
+        "multiclass" if distinct > 2 or (per_class and names.score not in candidate) else "binary"
+    )
+
+
+def _classes(labels: Array, task: str, positive: str | None) -> tuple[str, ...]:
+    found = sorted(set(_text(labels).tolist()), key=_natural)
+    if task == "multiclass":
+        return tuple(found)
+    if len(found) > 2:
+        raise PairingError(
+            f"task is binary but the labels have {len(found)} values: {', '.join(found[:SHOWN])}"
+        )
+    if positive is not None:
+        others = [c for c in found if c != positive]
+        return (others[0] if others else "not " + positive, positive)
+    for yes in ("1", "true", "True", "yes"):
+        if yes in found:
+            others = [c for c in found if c != yes]
+            return (others[0] if others else "0", yes)
+    if len(found) == 1:
+        return (found[0], "(other)")
+    return (found[0], found[1])
+
+
+def _natural(text: str) -> tuple[int, float, str]:
+    try:
+        return (0, float(text), text)
+    except ValueError:
+        return (1, 0.0, text)
+
+
+def _classified(
+    columns: Mapping[str, Array],
+    *,
+    take: Array,
+    names: ColumnNames,
+    classes: tuple[str, ...],
+    index: Mapping[str, int],
+    source: str,
+) -> Side:
+    scores = None
+    if len(classes) == 2 and names.score in columns:
+        scores = _probabilities(columns[names.score][take], source, names.score)
+    elif len(classes) > 2:
+        wanted = [f"{names.score}_{c}" for c in classes]
+        present = [w for w in wanted if w in columns]
+        if present and len(present) < len(wanted):
+            missing = [w for w in wanted if w not in columns]
+            raise PairingError(f"{source}: score columns missing for {', '.join(missing[:SHOWN])}")
+        if present:
+            scores = np.column_stack([_probabilities(columns[w][take], source, w) for w in wanted])
+    if names.prediction in columns:
+        predicted = _indices(
+            _text(columns[names.prediction][take]), index, source, names.prediction
+        )
+    elif scores is not None:
+        predicted = (scores >= 0.5).astype(np.int64) if scores.ndim == 1 else scores.argmax(1)
+    else:
+        raise PairingError(
+            f"{source}: needs a {names.prediction!r} column, or scores ({names.score!r})"
+        )
+    return Side(predicted=predicted, scores=scores)
+
+
+def _regression(
+    columns: Mapping[str, Array], take: Array, names: ColumnNames, source: str
+) -> Array:
+    _require(columns, source, names.prediction, "predictions")
+    return _numbers(columns[names.prediction][take], source, names.prediction)
+
+
+def _numbers(values: Array, source: str, column: str) -> Array:
+    if values.dtype.kind not in "iuf":
+        raise PairingError(f"{source}: {column} must be numbers for regression")
+    numbers = values.astype(float)
+    if not np.isfinite(numbers).all():
+        bad = int((~np.isfinite(numbers)).sum())
+        raise PairingError(f"{source}: {column} has {bad} empty or non-finite values")
+    return numbers
+
+
+def _probabilities(values: Array, source: str, column: str) -> Array:
+    numbers = _numbers(values, source, column)
+    outside = (numbers < 0) | (numbers > 1)
+    if outside.any():
+        raise PairingError(
+            f"{source}: {column} must be probabilities in [0, 1]; {int(outside.sum())} are not"
+        )
+    return numbers
+
+
+def _indices(values: Array, index: Mapping[str, int], source: str, column: str) -> Array:
+    """Text labels → class indices; a value that is no class is an error."""
+    known = np.sort(np.asarray(list(index)))
+    positions = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    valid = known[positions] == values
+    if not valid.all():
+        unknown = np.unique(values[~valid])
+        raise PairingError(
+            f"{source}: {column} has values that are not among the labels: {_few(unknown)}"
+        )
+    return np.asarray([index[k] for k in known], dtype=np.int64)[positions]
+
+
+def _text(values: Array) -> Array:
+    """Labels compared as text: 1, 1.0 and "1" are the same class."""
+    if values.dtype.kind == "f":
+        whole = np.mod(values, 1) == 0
+        if whole.all():
+            return values.astype(np.int64).astype(str)
+    return np.asarray(values).astype(str)
+
+
+def _few(values: Array) -> str:
+    shown = ", ".join(str(v) for v in values[:SHOWN])
+    return shown + (" …" if len(values) > SHOWN else "")

@@ -1,0 +1,115 @@
+"""Reading per-example predictions (CSV, Parquet, JSON Lines) into columns.
+
+pyarrow reads all three fast (the ``predictions`` extra); without it CSV and JSON Lines
+are read with the standard library (slower, fine for tens of thousands of rows) and
+Parquet asks for pyarrow. Every problem is an InputError naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from mlgate.errors import InputError
+
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+Columns = dict[str, Any]  # name → numpy array
+
+
+def read_predictions(path: Path, *, role: str) -> Columns:
+    """The file's columns as numpy arrays: whole numbers (and booleans) without gaps as
+    int64, other numbers as float64 (a gap is NaN), everything else as text."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(f"{path}: {role} predictions must be CSV, Parquet or JSON Lines ({known})")
+    if not path.is_file():
+        raise InputError(f"{path}: {role} predictions not found")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        if kind == "parquet":
+            raise InputError(
+                f"{path}: reading Parquet needs pyarrow: pip install 'mlgate[predictions]'"
+            ) from None
+        return _read_plain(path, kind)
+    return _read_arrow(path, kind)
+
+
+def _read_arrow(path: Path, kind: str) -> Columns:
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    import pyarrow.json as pa_json
+    import pyarrow.parquet as pq
+
+    try:
+        if kind == "parquet":
+            table = pq.read_table(path)
+        elif kind == "csv":
+            table = pa_csv.read_csv(path)
+        else:
+            table = pa_json.read_json(path)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: cannot read {kind}: {first[:200]}") from None
+    return {name: _arrow_column(table.column(name)) for name in table.column_names}
+
+
+def _arrow_column(column: Any) -> Any:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if (pa.types.is_integer(kind) or pa.types.is_boolean(kind)) and not column.null_count:
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
+        return np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    return np.asarray(pc.cast(column, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _read_plain(path: Path, kind: str) -> Columns:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            if kind == "csv":
+                rows = list(csv.DictReader(handle))
+            else:
+                rows = [json.loads(line) for line in handle if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: cannot read {kind}: {exc}") from None
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    names = list(rows[0])
+    return {name: _plain_column([row.get(name) for row in rows]) for name in names}
+
+
+def _plain_column(values: list[Any]) -> Any:
+    import numpy as np
+
+    try:
+        return np.asarray([_whole(v) for v in values], dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        pass
+    try:
+        return np.asarray(
+            [float("nan") if v in (None, "") else float(v) for v in values], dtype=float
+        )
+    except (TypeError, ValueError):
+        return np.asarray(["" if v is None else str(v) for v in values], dtype=object)
+
+
+def _whole(value: Any) -> int:
+    """A whole number as written (``3``, ``"3"``, true); ``1.5`` or ``"1.0"`` is not one."""
+    if isinstance(value, (bool, int)):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise ValueError(value)
