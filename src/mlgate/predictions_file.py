@@ -46,16 +46,19 @@ def read_predictions(path: Path, *, role: str) -> Columns:
 
 def _read_arrow(path: Path, kind: str) -> Columns:
     import pyarrow as pa
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
 
     try:
         if kind == "parquet":
+            import pyarrow.parquet as pq
+
             table = pq.read_table(path)
         elif kind == "csv":
+            import pyarrow.csv as pa_csv
+
             table = pa_csv.read_csv(path)
         else:
+            import pyarrow.json as pa_json
+
             table = pa_json.read_json(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

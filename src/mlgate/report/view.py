@@ -286,9 +286,11 @@ def _decision(verdict: Verdict) -> str:
     if not settings:
         return ""
     mode = str(settings.get("mode", ""))
+    if mode not in _MODES:  # the schema allows only these; never echo anything else
+        return ""
     examples = settings.get("examples")
     paired = f"paired intervals on {examples:,} examples" if examples else "paired intervals"
-    return f"Decided on evidence — mode `{md(mode, limit=20)}`: {_MODES.get(mode, '')} ({paired})."
+    return f"Decided on evidence — mode `{mode}`: {_MODES[mode]} ({paired})."
 
 
 def _reason(row: MetricRow, limit: int) -> dict[str, str]:

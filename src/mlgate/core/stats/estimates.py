@@ -11,7 +11,7 @@ from mlgate.core.interval import Interval
 from mlgate.core.stats import metrics as m
 from mlgate.core.stats.intervals import (
     confusion_intervals,
-    delong_interval,
+    delong,
     mean_function_interval,
 )
 from mlgate.core.stats.paired import PairedPredictions
@@ -80,13 +80,9 @@ def _classification(
     if scores_c is None or scores_b is None:
         return out
     if only is None or "roc_auc" in only:
-        auc = m.roc_auc if k == 2 else m.roc_auc_ovr_macro
-        _, interval = delong_interval(labels, scores_c, scores_b, confidence=settings.confidence)
+        auc_c, auc_b, interval = delong(labels, scores_c, scores_b, confidence=settings.confidence)
         out["roc_auc"] = Estimate(
-            name="roc_auc",
-            candidate=auc(labels, scores_c),
-            baseline=auc(labels, scores_b),
-            interval=interval,
+            name="roc_auc", candidate=auc_c, baseline=auc_b, interval=interval
         )
     if only is None or "log_loss" in only:
         losses = np.column_stack(

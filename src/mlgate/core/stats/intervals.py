@@ -19,6 +19,7 @@ Intervals are percentile intervals (bootstrap) or symmetric normal ones (DeLong,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -98,52 +99,83 @@ def _confusion_deltas(cells: Array, k: int) -> dict[str, Array]:
 def delong_interval(
     labels: Array, candidate: Array, baseline: Array, *, confidence: float
 ) -> tuple[float, Interval]:
-    """Δ ROC AUC and DeLong's interval. Binary: ``labels`` 0/1 and 1-D scores; multiclass:
-    class indices and one score column per class (one-vs-rest, macro average)."""
+    """Δ ROC AUC and DeLong's interval (see :func:`delong`)."""
+    auc_c, auc_b, interval = delong(labels, candidate, baseline, confidence=confidence)
+    return auc_c - auc_b, interval
+
+
+def delong(
+    labels: Array, candidate: Array, baseline: Array, *, confidence: float
+) -> tuple[float, float, Interval]:
+    """Both ROC AUCs and DeLong's interval for their difference. Binary: ``labels`` 0/1
+    and 1-D scores; multiclass: class indices and one score column per class (one-vs-rest,
+    macro average — the per-class components summed, so classes' covariances count)."""
     candidate, baseline = np.asarray(candidate, float), np.asarray(baseline, float)
     if candidate.ndim == 1:
-        delta, variance = _delong(labels == 1, candidate, baseline)
+        parts = [_delong(labels == 1, candidate, baseline)]
     else:
         k = candidate.shape[1]
-        parts = [
-            _delong(labels == j, candidate[:, j], baseline[:, j], influence=True) for j in range(k)
-        ]
-        delta = float(np.mean([p[0] for p in parts]))
-        influence = np.sum([p[2] for p in parts], axis=0) / k
-        variance = float((influence**2).sum())
+        parts = [_delong(labels == j, candidate[:, j], baseline[:, j]) for j in range(k)]
+    auc_c = float(np.mean([p.auc_c for p in parts]))
+    auc_b = float(np.mean([p.auc_b for p in parts]))
+    influence = np.sum([p.influence for p in parts], axis=0) / len(parts)
+    # Unbiased (DeLong's m−1, n−1) for one class; the summed influence otherwise.
+    variance = parts[0].variance if len(parts) == 1 else float((influence**2).sum())
+    delta = auc_c - auc_b
     error = float(np.sqrt(max(variance, 0.0)))
     spread = z_value(confidence) * error
-    return delta, Interval(
-        low=delta - spread,
-        high=delta + spread,
-        confidence=confidence,
-        method="DeLong",
-        p_value=normal_p_value(delta, error),
+    return (
+        auc_c,
+        auc_b,
+        Interval(
+            low=delta - spread,
+            high=delta + spread,
+            confidence=confidence,
+            method="DeLong",
+            p_value=normal_p_value(delta, error),
+        ),
     )
 
 
-def _delong(positive: Array, candidate: Array, baseline: Array, influence: bool = False) -> Any:
+@dataclass(frozen=True)
+class _Components:
+    auc_c: float
+    auc_b: float
+    variance: float
+    influence: Array  # each example's share of Δ's linearisation
+
+
+def _delong(positive: Array, candidate: Array, baseline: Array) -> _Components:
     m, n = int(positive.sum()), int((~positive).sum())
     if m < 2 or n < 2:
         nan = float("nan")
-        return (nan, nan, np.zeros(len(positive))) if influence else (nan, nan)
-    v10, v01, aucs = [], [], []
+        return _Components(nan, nan, nan, np.zeros(len(positive)))
+    v10, v01 = [], []
     for scores in (candidate, baseline):
-        all_ranks = midranks(scores)
-        pos_ranks = midranks(scores[positive])
-        neg_ranks = midranks(scores[~positive])
-        v10.append((all_ranks[positive] - pos_ranks) / n)
-        v01.append(1.0 - (all_ranks[~positive] - neg_ranks) / m)
-        aucs.append(float(v10[-1].mean()))
+        # One sort per model: the positives' and negatives' orders are sub-sequences of it.
+        order = np.argsort(scores)
+        all_ranks = midranks(scores, order)
+        v10.append((all_ranks[positive] - _sub_ranks(scores, order, positive)) / n)
+        v01.append(1.0 - (all_ranks[~positive] - _sub_ranks(scores, order, ~positive)) / m)
     d10, d01 = v10[0] - v10[1], v01[0] - v01[1]
-    delta = aucs[0] - aucs[1]
-    variance = float(d10.var(ddof=1) / m + d01.var(ddof=1) / n)
-    if not influence:
-        return delta, variance
-    psi = np.empty(len(positive))
-    psi[positive] = (d10 - d10.mean()) / m
-    psi[~positive] = (d01 - d01.mean()) / n
-    return delta, variance, psi
+    influence = np.empty(len(positive))
+    influence[positive] = (d10 - d10.mean()) / m
+    influence[~positive] = (d01 - d01.mean()) / n
+    return _Components(
+        auc_c=float(v10[0].mean()),
+        auc_b=float(v10[1].mean()),
+        variance=float(d10.var(ddof=1) / m + d01.var(ddof=1) / n),
+        influence=influence,
+    )
+
+
+def _sub_ranks(scores: Array, order: Array, members: Array) -> Array:
+    """Midranks within ``members``, from the full sort order: the members'
+    rows, taken in that order, are already sorted."""
+    where = np.flatnonzero(members)
+    position = np.empty(len(scores), dtype=np.int64)
+    position[where] = np.arange(len(where))  # row → its index in scores[members]
+    return midranks(scores[where], position[order[members[order]]])
 
 
 def mean_function_interval(

@@ -74,10 +74,12 @@ def log_loss_per_example(labels: Array, scores: Array) -> Array:
     return -np.log(probabilities[np.arange(len(labels)), labels])
 
 
-def midranks(values: Array) -> Array:
-    """1-based ranks, ties sharing their average rank (scipy's rankdata 'average')."""
+def midranks(values: Array, order: Array | None = None) -> Array:
+    """1-based ranks, ties sharing their average rank (scipy's rankdata 'average').
+    ``order``, when given, is an argsort of ``values`` (saves sorting again)."""
     values = np.asarray(values)
-    order = np.argsort(values, kind="mergesort")
+    if order is None:
+        order = np.argsort(values)
     ordered = values[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     ends = np.r_[starts[1:], len(values)]

@@ -75,6 +75,10 @@ def pair(
     take_c, take_b = _join(candidate[names.id], baseline[names.id], sources)
     labels_c, labels_b = candidate[names.label][take_c], baseline[names.label][take_b]
     _same_labels(labels_c, labels_b, candidate[names.id][take_c], sources)
+    if labels_c.dtype.kind == "f" and np.isnan(labels_c).any():
+        raise PairingError(
+            f"{sources[0]}: {int(np.isnan(labels_c).sum())} examples have no {names.label}"
+        )
     task = _task(names, labels_c, candidate, baseline)
     slice_values = {c: _text(candidate[c][take_c]) for c in slices}
     if task == "regression":
@@ -91,7 +95,7 @@ def pair(
     return PairedPredictions(
         task=task,
         classes=classes,
-        labels=_indices(_text(labels_c), index, sources[0], names.label),
+        labels=_indices(labels_c, index, sources[0], names.label),
         candidate=_classified(
             candidate, take=take_c, names=names, classes=classes, index=index, source=sources[0]
         ),
@@ -110,19 +114,21 @@ def _require(columns: Mapping[str, Array], source: str, column: str, what: str) 
 
 def _join(ids_c: Array, ids_b: Array, sources: tuple[str, str]) -> tuple[Array, Array]:
     keys_c, keys_b = _keys(ids_c), _keys(ids_b)
+    orders, ordered = [], []
     for keys, source in ((keys_c, sources[0]), (keys_b, sources[1])):
         if len(keys) == 0:
             raise PairingError(f"{source}: no predictions")
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        repeated = ordered[1:] == ordered[:-1]
+        order = np.argsort(keys)
+        sorted_keys = keys[order]
+        repeated = sorted_keys[1:] == sorted_keys[:-1]
         if repeated.any():
-            duplicates = np.unique(ordered[1:][repeated])
+            duplicates = np.unique(sorted_keys[1:][repeated])
             raise PairingError(
                 f"{source}: {len(duplicates)} ids appear more than once, e.g. " + _few(duplicates)
             )
-    order_c, order_b = np.argsort(keys_c), np.argsort(keys_b)
-    sorted_c, sorted_b = keys_c[order_c], keys_b[order_b]
+        orders.append(order)
+        ordered.append(sorted_keys)
+    sorted_c, sorted_b = ordered
     if len(sorted_c) != len(sorted_b) or not np.array_equal(sorted_c, sorted_b):
         only_c = np.setdiff1d(sorted_c, sorted_b, assume_unique=True)
         only_b = np.setdiff1d(sorted_b, sorted_c, assume_unique=True)
@@ -136,6 +142,7 @@ def _join(ids_c: Array, ids_b: Array, sources: tuple[str, str]) -> tuple[Array, 
             + "; ".join(parts)
         )
     # Candidate row order_c[j] and baseline row order_b[j] hold the same id.
+    order_c, order_b = orders
     take_b = np.empty_like(order_b)
     take_b[order_c] = order_b
     return np.arange(len(keys_c)), take_b
@@ -152,7 +159,10 @@ def _keys(ids: Array) -> Array:
 
 
 def _same_labels(labels_c: Array, labels_b: Array, ids: Array, sources: tuple[str, str]) -> None:
-    differ = _text(labels_c) != _text(labels_b)
+    if labels_c.dtype.kind in "iuf" and labels_b.dtype.kind in "iuf":
+        differ = labels_c != labels_b  # numbers compare as numbers: 1 == 1.0
+    else:
+        differ = _text(labels_c) != _text(labels_b)
     if differ.any():
         where = np.flatnonzero(differ)
         shown = ", ".join(f"{ids[i]}: {labels_c[i]} vs {labels_b[i]}" for i in where[:SHOWN])
@@ -170,14 +180,14 @@ def _task(
     if labels.dtype.kind == "f" and not np.all(np.mod(labels[~np.isnan(labels)], 1) == 0):
         return "regression"
     per_class = any(c.startswith(f"{names.score}_") for c in (*candidate, *baseline))
-    distinct = len(np.unique(_text(labels)))
+    distinct = len(_distinct_text(labels))
     return (
         "multiclass" if distinct > 2 or (per_class and names.score not in candidate) else "binary"
     )
 
 
 def _classes(labels: Array, task: str, positive: str | None) -> tuple[str, ...]:
-    found = sorted(set(_text(labels).tolist()), key=_natural)
+    found = sorted(_distinct_text(labels), key=_natural)
     if task == "multiclass":
         return tuple(found)
     if len(found) > 2:
@@ -224,9 +234,7 @@ def _classified(
         if present:
             scores = np.column_stack([_probabilities(columns[w][take], source, w) for w in wanted])
     if names.prediction in columns:
-        predicted = _indices(
-            _text(columns[names.prediction][take]), index, source, names.prediction
-        )
+        predicted = _indices(columns[names.prediction][take], index, source, names.prediction)
     elif scores is not None:
         predicted = (scores >= 0.5).astype(np.int64) if scores.ndim == 1 else scores.argmax(1)
     else:
@@ -264,16 +272,30 @@ def _probabilities(values: Array, source: str, column: str) -> Array:
 
 
 def _indices(values: Array, index: Mapping[str, int], source: str, column: str) -> Array:
-    """Text labels → class indices; a value that is no class is an error."""
-    known = np.sort(np.asarray(list(index)))
-    positions = np.minimum(np.searchsorted(known, values), len(known) - 1)
-    valid = known[positions] == values
-    if not valid.all():
-        unknown = np.unique(values[~valid])
+    """Labels → class indices, through their distinct values (sorting 1M numbers is cheap;
+    turning 1M numbers into text is not); a value that is no class is an error."""
+    if values.dtype.kind in "iu" and len(values) and np.ptp(values) < 65536:
+        # Small whole numbers (the usual labels): a lookup table instead of a sort.
+        low = int(values.min())
+        distinct = np.flatnonzero(np.bincount(values - low)) + low
+        table = np.full(int(np.ptp(values)) + 1, -1, dtype=np.int64)
+        table[distinct - low] = np.arange(len(distinct))
+        inverse = table[values - low]
+    else:
+        distinct, inverse = np.unique(values, return_inverse=True)
+    names = _text(distinct)
+    unknown = [name for name in names.tolist() if name not in index]
+    if unknown:
         raise PairingError(
-            f"{source}: {column} has values that are not among the labels: {_few(unknown)}"
+            f"{source}: {column} has values that are not among the labels: "
+            + _few(np.asarray(unknown))
         )
-    return np.asarray([index[k] for k in known], dtype=np.int64)[positions]
+    mapping = np.asarray([index[name] for name in names.tolist()], dtype=np.int64)
+    return mapping[inverse.reshape(-1)]
+
+
+def _distinct_text(values: Array) -> list[str]:
+    return list(dict.fromkeys(_text(np.unique(values)).tolist()))
 
 
 def _text(values: Array) -> Array:
