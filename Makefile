@@ -43,6 +43,8 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/install_size.py
+	$(BIN)/python benchmarks/paired_intervals.py
+	$(BIN)/python benchmarks/decision_quality.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules

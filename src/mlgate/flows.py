@@ -48,9 +48,9 @@ def compare_files(
     )
     baseline_set = load_metric_set(baseline, role="baseline") if baseline is not None else None
     if predicted is not None:
-        if baseline_set is None:
-            baseline_set = MetricSet(identity=Identity(label=str(baseline_predictions)), metrics={})
-        candidate_set, baseline_set = predicted.merge(candidate_set, baseline_set)
+        candidate_set, baseline_set = predicted.merge(
+            candidate_set, baseline_set, baseline_label=str(baseline_predictions)
+        )
     tests = load_model_tests(model_tests, config=config)
     policy = config.policy()
     if model:
@@ -60,10 +60,7 @@ def compare_files(
         baseline=baseline_set,
         policy=policy,
         tests=tests,
-        intervals=predicted.intervals if predicted is not None else None,
-        examples=predicted.examples if predicted is not None else None,
-        slices=predicted.slices if predicted is not None else (),
-        slices_skipped=predicted.slices_skipped if predicted is not None else 0,
+        **(predicted.evidence() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
     )
@@ -107,6 +104,8 @@ class EvaluateRequest:
     commit: str | None = None
     record: bool = True
     model_tests: Path | None = None
+    candidate_predictions: Path | None = None
+    baseline_predictions: Path | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +134,9 @@ def evaluate(
     except RefError as exc:
         raise UsageError(f"--candidate: {exc}") from None
     tests = load_model_tests(request.model_tests, config=config)
+    predicted = predicted_metrics(
+        request.candidate_predictions, request.baseline_predictions, config=config
+    )
     registry = Registry(tracking_uri=request.tracking_uri, registry_uri=request.registry_uri)
     candidate = registry.candidate(
         ref, model=request.model, register=request.register, prefix=request.metric_prefix
@@ -156,11 +158,17 @@ def evaluate(
         candidate_set = replace(
             candidate_set, identity=replace(candidate_set.identity, commit=request.commit)
         )
+    baseline_set = baseline.metric_set if baseline is not None else None
+    if predicted is not None:
+        candidate_set, baseline_set = predicted.merge(
+            candidate_set, baseline_set, baseline_label=str(request.baseline_predictions)
+        )
     verdict = compare(
         candidate=candidate_set,
-        baseline=baseline.metric_set if baseline is not None else None,
+        baseline=baseline_set,
         policy=replace(config.policy(), model=request.model),
         tests=tests,
+        **(predicted.evidence() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
-from mlgate.core.verdict import SliceRow
+from mlgate.core.verdict import Identity, SliceRow
 from mlgate.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -29,15 +29,29 @@ class PredictedMetrics:
     def intervals(self) -> dict[str, Interval]:
         return {name: e.interval for name, e in self.estimates.items()}
 
-    def merge(self, candidate: MetricSet, baseline: MetricSet) -> tuple[MetricSet, MetricSet]:
+    def merge(
+        self, candidate: MetricSet, baseline: MetricSet | None, *, baseline_label: str
+    ) -> tuple[MetricSet, MetricSet]:
         """The sets with these metrics added; a metric also in a metrics file is taken
-        from the predictions, which carry its interval."""
+        from the predictions, which carry its interval. No baseline set: one is made from
+        the baseline's predictions alone."""
+        if baseline is None:
+            baseline = MetricSet(identity=Identity(label=baseline_label), metrics={})
         ours = {name: e.candidate for name, e in self.estimates.items()}
         theirs = {name: e.baseline for name, e in self.estimates.items()}
         return (
             replace(candidate, metrics={**candidate.metrics, **ours}),
             replace(baseline, metrics={**baseline.metrics, **theirs}),
         )
+
+    def evidence(self) -> dict[str, Any]:
+        """What :func:`mlgate.core.compare.compare` takes from the predictions."""
+        return {
+            "intervals": self.intervals,
+            "examples": self.examples,
+            "slices": self.slices,
+            "slices_skipped": self.slices_skipped,
+        }
 
 
 def predicted_metrics(

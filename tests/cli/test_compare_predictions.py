@@ -105,7 +105,7 @@ def test_the_same_data_decided_by_each_mode(run: Run, workdir: Path) -> None:
 def test_a_regression_in_one_slice_is_found_and_reported(run: Run, workdir: Path) -> None:
     (workdir / "mlgate.yml").write_text(CONFIG.format(mode="significant"))
     predictions(workdir, shift=0.15)
-    result = compare(run)
+    compare(run)
     verdict = json.loads((workdir / "verdict.json").read_text())
     worst = verdict["slices"][0]
     assert (worst["column"], worst["value"], worst["status"]) == ("country", "DE", "warn")

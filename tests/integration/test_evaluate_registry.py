@@ -272,3 +272,32 @@ def test_model_tests_run_on_the_candidate_and_fold_into_its_verdict(
     assert json.loads(result.stdout)["checks"][0]["summary"].startswith(
         f"the results are for run {candidate.run_id}, not for the candidate's run {other.run_id}"
     )
+
+
+def test_predictions_give_the_registry_comparison_its_intervals(
+    evaluate: Evaluate, mlflow_server: str, model_name: str, tmp_path: Path
+) -> None:
+    """The registry names the two versions; the per-example predictions decide."""
+    production(mlflow_server, model_name)
+    candidate = log_run(mlflow_server, metrics=BETTER)
+    examples = Path(__file__).resolve().parents[2] / "examples" / "predictions"
+    result = evaluate(
+        "--candidate",
+        candidate.model_uri,
+        "--register",
+        "--candidate-predictions",
+        str(examples / "candidate.csv"),
+        "--baseline-predictions",
+        str(examples / "production.csv"),
+    )
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    rows = {row["name"]: row for row in verdict["metrics"]}
+    # accuracy from the predictions (with its interval) replaces the run's logged value.
+    assert rows["accuracy"]["ci"]["method"] == "multinomial bootstrap"
+    assert rows["accuracy"]["candidate"] == pytest.approx(0.762)
+    assert rows["roc_auc"]["ci"]["method"] == "DeLong"
+    assert verdict["significance"]["examples"] == 3000
+    assert verdict["candidate"]["model_version"] == "2"
+    tags = MlflowClient(mlflow_server).get_model_version(model_name, "2").tags
+    assert tags["mlgate.status"] == "pass"

@@ -12,6 +12,7 @@ from mlgate.cli.options import (
     config_option,
     model_tests_option,
     output_options,
+    predictions_options,
     report_options,
 )
 from mlgate.cli.output import print_verdict, report_options_for
@@ -46,21 +47,7 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
     show_envvar=True,
     help="Metrics file of the production model. Leave out when there is none yet.",
 )
-@click.option(
-    "--candidate-predictions",
-    type=FilePath,
-    envvar="MLGATE_CANDIDATE_PREDICTIONS",
-    show_envvar=True,
-    help="The candidate's per-example predictions (CSV, Parquet, JSON Lines): metrics with "
-    "paired confidence intervals, decided by significance in mlgate.yml.",
-)
-@click.option(
-    "--baseline-predictions",
-    type=FilePath,
-    envvar="MLGATE_BASELINE_PREDICTIONS",
-    show_envvar=True,
-    help="Production's predictions on the same examples (joined on the id column).",
-)
+@predictions_options
 @config_option
 @click.option(
     "--model",

@@ -15,6 +15,7 @@ from mlgate.cli.options import (
     model_settings,
     model_tests_option,
     output_options,
+    predictions_options,
     report_options,
 )
 from mlgate.cli.output import print_verdict, report_options_for
@@ -115,6 +116,7 @@ def registry_options(func: F) -> F:
 @registry_options
 @config_option
 @model_tests_option
+@predictions_options
 @output_options
 @report_options
 @click.pass_context
@@ -154,6 +156,8 @@ def run_evaluate(
     record: bool,
     config_path: Path | None,
     model_tests: Path | None,
+    candidate_predictions: Path | None,
+    baseline_predictions: Path | None,
     verdict_path: Path,
     report_path: Path,
     template: Path | None,
@@ -176,6 +180,8 @@ def run_evaluate(
         commit=commit or head_commit_from_environment(os.environ),
         record=record,
         model_tests=model_tests,
+        candidate_predictions=candidate_predictions,
+        baseline_predictions=baseline_predictions,
     )
     options = report_options_for(config, template=template, max_chars=max_chars, chart=chart)
     result = evaluate(

@@ -11,6 +11,7 @@ from mlgate.cli.options import (
     config_option,
     model_tests_option,
     output_options,
+    predictions_options,
     report_options,
 )
 from mlgate.cli.publish import publish_options, run_publish
@@ -32,6 +33,7 @@ candidate passes, 1 when the gate rejects it, 2 on bad input, 3 when the registr
 @registry_options
 @config_option
 @model_tests_option
+@predictions_options
 @output_options
 @report_options
 @publish_options

@@ -36,6 +36,26 @@ def model_tests_option(func: F) -> F:
     )(func)
 
 
+def predictions_options(func: F) -> F:
+    """Per-example predictions: metrics with paired intervals (compare, evaluate, gate)."""
+    func = click.option(
+        "--baseline-predictions",
+        type=FilePath,
+        envvar="MLGATE_BASELINE_PREDICTIONS",
+        show_envvar=True,
+        help="Production's predictions on the same examples (joined on the id column).",
+    )(func)
+    func = click.option(
+        "--candidate-predictions",
+        type=FilePath,
+        envvar="MLGATE_CANDIDATE_PREDICTIONS",
+        show_envvar=True,
+        help="The candidate's per-example predictions (CSV, Parquet, JSON Lines): metrics "
+        "with paired confidence intervals, decided as `significance:` in mlgate.yml says.",
+    )(func)
+    return func
+
+
 def report_options(func: F) -> F:
     func = click.option(
         "--chart/--no-chart",

@@ -203,7 +203,8 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
             "absolute floors and ceilings were checked: "
             f"{plural(len(gated), 'gated metric')}, none failed{warn_text}."
         )
-    improved = sum(1 for r in gated if r.improved)
+    # An improvement the interval cannot tell from noise is not claimed.
+    improved = sum(1 for r in gated if r.improved and r.significant is not False)
     improved_text = f", {improved} improved" if improved else ""
     return f"{icon} **mlgate · {model}: passed** — {_all(len(gated))}{improved_text}{warn_text}."
 

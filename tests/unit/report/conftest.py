@@ -9,7 +9,7 @@ import pytest
 from mlgate.config import load_config
 from mlgate.core.compare import compare
 from mlgate.core.model_tests import ModelTest, ModelTests, Outcome
-from mlgate.core.verdict import Verdict
+from mlgate.core.verdict import Identity, Verdict
 from mlgate.metrics_file import load_metric_set
 
 QUICKSTART = Path(__file__).resolve().parents[3] / "examples" / "quickstart"
@@ -101,6 +101,12 @@ def model_test_results(failures: int = 1) -> ModelTests:
 
 
 @pytest.fixture
+def results_with() -> Callable[[int], ModelTests]:
+    """model_test_results, for tests that need another number of failures."""
+    return model_test_results
+
+
+@pytest.fixture
 def with_tests() -> Verdict:
     config = load_config(QUICKSTART / "mlgate.yml")
     return compare(
@@ -110,4 +116,30 @@ def with_tests() -> Verdict:
         tests=model_test_results(),
         created_at="2026-11-27T00:00:00Z",
         mlgate_version="0.0.0-test",
+    )
+
+
+PREDICTIONS = QUICKSTART.parent / "predictions"
+
+
+@pytest.fixture
+def with_intervals() -> Verdict:
+    """examples/predictions: metrics with paired intervals, a slice regression."""
+    import dataclasses
+
+    from mlgate.flows import compare_files
+
+    verdict = compare_files(
+        candidate=None,
+        baseline=None,
+        config=load_config(PREDICTIONS / "mlgate.yml"),
+        candidate_predictions=PREDICTIONS / "candidate.csv",
+        baseline_predictions=PREDICTIONS / "production.csv",
+    )
+    return dataclasses.replace(
+        verdict,
+        candidate=Identity(label="candidate.csv"),
+        baseline=Identity(label="production.csv"),
+        mlgate_version="0.0.0-test",
+        created_at=None,
     )

@@ -64,3 +64,26 @@ def test_model_tests_render_as_a_heading_a_list_and_details(with_tests: Verdict)
     assert items[1].startswith("⚠️ <strong>non-critical</strong> <code>test_latency</code> (budget)")
     assert "<details><summary>Skipped model tests (1)</summary>" in section
     assert "no GPU &lt;b&gt;here&lt;/b&gt;" in section and "<b>here" not in section
+
+
+def test_intervals_and_slices_render_as_tables(with_intervals: Verdict) -> None:
+    html = github_html(render_markdown(with_intervals))
+    tables = re.findall(r"<table>.*?</table>", html, flags=re.S)
+    header = re.findall(r"<th[^>]*>(.*?)</th>", tables[0])
+    assert header == [
+        "Status",
+        "Metric",
+        "Production",
+        "Candidate",
+        "Δ",
+        "95% CI of Δ",
+        "Δ%",
+        "Rule",
+    ]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", tables[0])
+    assert any(cell.endswith("(n.s.)") for cell in cells)
+    assert any(re.fullmatch(r"\[[−+]?[\d.]+, [−+]?[\d.]+\]", cell) for cell in cells)
+    assert "Decided on evidence — mode <code>significant</code>" in html
+    assert "<h3>Slices</h3>" in html
+    slices = re.findall(r"<td[^>]*>(.*?)</td>", tables[1])
+    assert slices[1] == "country = DE"

@@ -88,11 +88,11 @@ def test_hostile_names_stay_well_formed_xml() -> None:
     assert "\x00" not in document and "\x1b" not in document
 
 
-def test_model_tests_are_a_second_suite() -> None:
-    from conftest import model_test_results
+def test_model_tests_are_a_second_suite(with_tests: Verdict) -> None:
     from mlgate.core.model_tests import ModelTest, Outcome
 
-    results = model_test_results()
+    results = with_tests.tests
+    assert results is not None
     broken = ModelTest(nodeid="tests/test_x.py::test_setup", outcome=Outcome.ERROR, message="boom")
     results = dataclasses.replace(results, tests=(*results.tests, broken))
     document = junit_report(dataclasses.replace(verdict(), tests=results))

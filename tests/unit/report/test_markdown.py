@@ -15,7 +15,9 @@ from mlgate.errors import InputError
 from mlgate.report.markdown import MIN_CHARS, marker, render_markdown
 
 
-@pytest.mark.parametrize("name", ["passing", "failing", "first_model", "with_tests"])
+@pytest.mark.parametrize(
+    "name", ["passing", "failing", "first_model", "with_tests", "with_intervals"]
+)
 def test_snapshots(
     name: str, request: pytest.FixtureRequest, snapshot: Callable[[str, str], None]
 ) -> None:
@@ -192,18 +194,10 @@ def test_model_tests_section_lists_critical_failures_first(with_tests: Verdict) 
     assert "no GPU \\<b\\>here\\</b\\>" in section  # escaped, never HTML
 
 
-def test_budget_keeps_model_test_failures_and_says_what_it_cut() -> None:
-    from conftest import QUICKSTART, model_test_results
-    from mlgate.config import load_config
-    from mlgate.core.compare import compare
-    from mlgate.metrics_file import load_metric_set
-
-    verdict = compare(
-        candidate=load_metric_set(QUICKSTART / "candidate.json", role="candidate"),
-        baseline=load_metric_set(QUICKSTART / "production.json", role="baseline"),
-        policy=load_config(QUICKSTART / "mlgate.yml").policy(),
-        tests=model_test_results(failures=300),
-    )
+def test_budget_keeps_model_test_failures_and_says_what_it_cut(
+    with_tests: Verdict, results_with: Callable[[int], object]
+) -> None:
+    verdict = dataclasses.replace(with_tests, tests=results_with(300))  # type: ignore[arg-type]
     full = render_markdown(verdict, max_chars=1_000_000)
     assert "- … and 281 more failures (see the job log)" in full  # 20 of 301 shown
     short = render_markdown(verdict, max_chars=6_000)

@@ -101,3 +101,38 @@ def test_regression() -> None:
     check(found, "mae", sk.mean_absolute_error, y, pc, pb)
     check(found, "rmse", sk.root_mean_squared_error, y, pc, pb)
     check(found, "r2", sk.r2_score, y, pc, pb)
+
+
+def test_an_undefined_metric_survives_the_verdict_round_trip() -> None:
+    """ROC AUC with a single negative example is undefined (NaN): the verdict is still
+    standard JSON and reads back the same."""
+    import json
+
+    from mlgate.core.compare import GatePolicy, compare
+    from mlgate.core.metricset import MetricSet
+    from mlgate.core.verdict import Identity
+    from mlgate.verdict_file import verdict_json
+
+    ids = np.arange(50)
+    labels = np.ones(50, dtype=int)
+    labels[0] = 0
+    paired = pair(
+        {"id": ids, "label": labels, "score": np.linspace(0, 1, 50)},
+        {"id": ids, "label": labels, "score": np.linspace(1, 0, 50)},
+        names=ColumnNames(),
+    )
+    found = estimate(paired, Settings(resamples=200))
+    assert np.isnan(found["roc_auc"].candidate)
+    verdict = compare(
+        candidate=MetricSet(
+            identity=Identity(label="c"), metrics={n: e.candidate for n, e in found.items()}
+        ),
+        baseline=MetricSet(
+            identity=Identity(label="b"), metrics={n: e.baseline for n, e in found.items()}
+        ),
+        policy=GatePolicy(model="m", rules=()),
+        intervals={n: e.interval for n, e in found.items()},
+    )
+    text = verdict_json(verdict)
+    row = next(r for r in json.loads(text)["metrics"] if r["name"] == "roc_auc")
+    assert row["ci"]["low"] == "NaN" and row["candidate"] == "NaN"
