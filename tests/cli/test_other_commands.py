@@ -73,6 +73,14 @@ def test_config_check(run: Run, quickstart: Path, workdir: Path) -> None:
     assert result.exit_code == 0
     assert "valid — model churn-classifier, 6 gated metrics" in result.stdout
     assert "  latency_p95_ms: rise ≤ 10%, ≤ 50 (lower is better)" in result.stdout
+    assert "  with per-example predictions: mode significant, 95% intervals" in result.stdout
+    (workdir / "mlgate.yml").write_text(
+        "significance: {mode: point, confidence: 0.9}\nslices: {columns: [country]}\n"
+        "tests: {paths: [model_tests]}\n"
+    )
+    summary = run("config", "check").stdout
+    assert "mode point, 90% intervals, 2000 resamples, slices by country" in summary
+    assert "  model tests: model_tests → mlgate-tests.json" in summary
     (workdir / "mlgate.yml").write_text("metrics: 3\n")
     bad = run("config", "check")
     assert bad.exit_code == 2

@@ -51,3 +51,13 @@ def check_command(config_path: Path | None) -> None:
     for rule in config.rules:
         direction = "higher is better" if rule.higher_is_better else "lower is better"
         click.echo(f"  {rule.name}: {rule.describe()} ({direction})")
+    significance = config.significance
+    click.echo(
+        f"  with per-example predictions: mode {significance.mode.value}, "
+        f"{significance.confidence:.0%} intervals, {significance.resamples} resamples"
+        + (f", slices by {', '.join(config.slices.columns)}" if config.slices.columns else "")
+    )
+    if config.tests.configured:
+        click.echo(
+            f"  model tests: {', '.join(map(str, config.tests.paths))} → {config.tests.results}"
+        )
