@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
+
+from mlgate.core.numbers import decode_number, decode_required, encode_number
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,24 +33,24 @@ class Interval:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "low": _encode(self.low),
-            "high": _encode(self.high),
+            "low": encode_number(self.low),
+            "high": encode_number(self.high),
             "confidence": self.confidence,
             "method": self.method,
             "resamples": self.resamples,
-            "p_value": None if self.p_value is None else _encode(self.p_value),
+            "p_value": encode_number(self.p_value),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Interval:
         p_value = data.get("p_value")
         return cls(
-            low=_decode(data["low"]),
-            high=_decode(data["high"]),
+            low=decode_required(data["low"]),
+            high=decode_required(data["high"]),
             confidence=float(data["confidence"]),
             method=str(data["method"]),
             resamples=data.get("resamples"),
-            p_value=None if p_value is None else _decode(p_value),
+            p_value=decode_number(p_value),
         )
 
 
@@ -61,20 +62,3 @@ def normal_p_value(delta: float, standard_error: float) -> float:
     if standard_error <= 0:
         return 0.0 if delta else 1.0
     return 2 * (1 - NormalDist().cdf(abs(delta) / standard_error))
-
-
-# verdict.json is standard JSON: non-finite numbers (an AUC on a slice with one class) are
-# written as the strings the verdict uses for them.
-_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-
-
-def _encode(value: float) -> float | str:
-    if math.isfinite(value):
-        return value
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
-
-
-def _decode(value: float | str) -> float:
-    return _NON_FINITE[value] if isinstance(value, str) else float(value)

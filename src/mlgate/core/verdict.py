@@ -14,6 +14,7 @@ from typing import Any
 
 from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
+from mlgate.core.numbers import decode_number, decode_required, encode_number
 from mlgate.core.rules import MetricRule
 
 SCHEMA_VERSION = 1
@@ -241,8 +242,8 @@ class SliceRow:
             value=data["value"],
             examples=int(data["examples"]),
             metric=data["metric"],
-            baseline=decode_number(data["baseline"]) or 0.0,
-            candidate=decode_number(data["candidate"]) or 0.0,
+            baseline=decode_required(data["baseline"]),
+            candidate=decode_required(data["candidate"]),
             interval=Interval.from_dict(data["ci"]),
             p_adjusted=data.get("p_adjusted"),
             status=Status(data.get("status", "pass")),
@@ -332,22 +333,3 @@ class Verdict:
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``plural(1, "metric")`` → ``1 metric``; ``plural(2, "metric")`` → ``2 metrics``."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
-_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-
-
-def encode_number(value: float | None) -> float | str | None:
-    if value is None or math.isfinite(value):
-        return value
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
-
-
-def decode_number(value: float | str | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return _NON_FINITE[value]
-    return float(value)

@@ -56,8 +56,8 @@ def _classification(
 ) -> dict[str, Estimate]:
     k = len(paired.classes)
     labels = paired.labels
-    values_c = _confusion_metrics(labels, paired.candidate.predicted, k)
-    values_b = _confusion_metrics(labels, paired.baseline.predicted, k)
+    values_c = m.from_confusion(m.confusion(labels, paired.candidate.predicted, k))
+    values_b = m.from_confusion(m.confusion(labels, paired.baseline.predicted, k))
     deltas = confusion_intervals(
         labels,
         paired.candidate.predicted,
@@ -90,14 +90,6 @@ def _classification(
         )
         out["log_loss"] = _mean_based("log_loss", losses, _difference, settings)
     return out
-
-
-def _confusion_metrics(labels: Array, predicted: Array, k: int) -> dict[str, Array]:
-    confusion = m.confusion(labels, predicted, k)
-    if k == 2:
-        (tn, fp), (fn, tp) = confusion
-        return m.binary_from_counts(tp, fp, fn, tn)
-    return m.multiclass_from_confusion(confusion)
 
 
 def _regression(

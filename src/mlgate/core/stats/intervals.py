@@ -25,11 +25,7 @@ from typing import Any
 import numpy as np
 
 from mlgate.core.interval import Interval, normal_p_value, z_value
-from mlgate.core.stats.metrics import (
-    binary_from_counts,
-    midranks,
-    multiclass_from_confusion,
-)
+from mlgate.core.stats.metrics import from_confusion, midranks
 
 Array = Any
 BOOTSTRAP_BUDGET = 20_000_000  # examples × resamples resampled for real
@@ -82,17 +78,8 @@ def confusion_intervals(
 def _confusion_deltas(cells: Array, k: int) -> dict[str, Array]:
     """Candidate − baseline for each metric, per row of ``cells`` (…, k³)."""
     cube = cells.reshape(-1, k, k, k)  # [label, candidate, baseline]
-    candidate, baseline = cube.sum(axis=3), cube.sum(axis=2)
-    if k == 2:
-
-        def metrics(confusion: Array) -> dict[str, Array]:
-            tn, fp = confusion[:, 0, 0], confusion[:, 0, 1]
-            fn, tp = confusion[:, 1, 0], confusion[:, 1, 1]
-            return binary_from_counts(tp, fp, fn, tn)
-
-    else:
-        metrics = multiclass_from_confusion
-    ours, theirs = metrics(candidate), metrics(baseline)
+    ours = from_confusion(cube.sum(axis=3))
+    theirs = from_confusion(cube.sum(axis=2))
     return {name: ours[name] - theirs[name] for name in ours}
 
 

@@ -58,6 +58,17 @@ def multiclass_from_confusion(confusion: Array) -> dict[str, Array]:
     }
 
 
+def from_confusion(confusion: Array) -> dict[str, Array]:
+    """The confusion metrics of one matrix (k, k) or of many (..., k, k), [true, predicted]:
+    binary (k = 2, class 1 positive) or multiclass."""
+    confusion = np.asarray(confusion)
+    if confusion.shape[-1] == 2:
+        tn, fp = confusion[..., 0, 0], confusion[..., 0, 1]
+        fn, tp = confusion[..., 1, 0], confusion[..., 1, 1]
+        return binary_from_counts(tp, fp, fn, tn)
+    return multiclass_from_confusion(confusion)
+
+
 def confusion(labels: Array, predicted: Array, k: int) -> Array:
     return np.bincount(labels * k + predicted, minlength=k * k).reshape(k, k)
 
