@@ -20,9 +20,11 @@ from typing import Any
 from mlgate.core.approval import Policy
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
+from mlgate.core.drift import DriftSettings, SkewSettings, Thresholds
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.slices import SliceSettings
+from mlgate.core.tracking import MonitorSettings
 from mlgate.core.verdict import Status
 from mlgate.documents import Document, KeyPath, describe_value, load_document
 from mlgate.errors import ConfigError
@@ -72,6 +74,9 @@ class Config:
     significance: Significance = field(default_factory=Significance)
     columns: ColumnNames = field(default_factory=ColumnNames)
     slices: SliceSettings = field(default_factory=SliceSettings)
+    drift: DriftSettings = field(default_factory=DriftSettings)
+    skew: SkewSettings = field(default_factory=SkewSettings)
+    monitor: MonitorSettings = field(default_factory=MonitorSettings)
     digest: str | None = None
 
     @property
@@ -148,7 +153,64 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         significance=_significance(data.get("significance", {})),
         columns=_columns(data.get("predictions", {})),
         slices=_slices(data.get("slices", {})),
+        drift=_drift(data.get("drift", {}), base_dir=base_dir),
+        skew=_skew(data.get("skew", {})),
+        monitor=_monitor(data.get("monitor", {})),
         digest=digest(data),
+    )
+
+
+_THRESHOLD_KEYS = ("psi", "ks", "js", "fail")
+
+
+def _drift(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
+    default = Thresholds(**{k: section[k] for k in _THRESHOLD_KEYS if k in section})
+    features = {
+        name: Thresholds(
+            **{
+                **{k: getattr(default, k) for k in _THRESHOLD_KEYS},
+                **{k: spec[k] for k in (*_THRESHOLD_KEYS, "ignore", "categorical") if k in spec},
+            }
+        )
+        for name, spec in section.get("features", {}).items()
+    }
+    for name in section.get("ignore", ()):
+        features[name] = Thresholds(ignore=True)
+    paths = {k: str(base_dir / section[k]) for k in ("data", "reference") if k in section}
+    return DriftSettings(
+        default=default,
+        features=features,
+        alpha=float(section.get("alpha", 0.05)),
+        min_rows=int(section.get("min_rows", 100)),
+        bins=int(section.get("bins", 10)),
+        binning=section.get("binning", "quantile"),
+        max_features=int(section.get("max_features", 0)),
+        reference_rows=int(section.get("reference_rows", 50_000)),
+        seed=int(section.get("seed", 0)),
+        **paths,
+    )
+
+
+def _skew(section: dict[str, Any]) -> SkewSettings:
+    return SkewSettings(
+        key=section.get("key"),
+        tolerance=float(section.get("tolerance", 1e-6)),
+        max_mismatch=float(section.get("max_mismatch", 0.0)),
+        fail=bool(section.get("fail", False)),
+    )
+
+
+def _monitor(section: dict[str, Any]) -> MonitorSettings:
+    retrain = section.get("retrain", {})
+    return MonitorSettings(
+        labels=tuple(section.get("labels", MonitorSettings().labels)),
+        fail=bool(section.get("fail", False)),
+        retrain_workflow=retrain.get("workflow"),
+        retrain_ref=retrain.get("ref"),
+        retrain_inputs={
+            k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in retrain.get("inputs", {}).items()
+        },
     )
 
 

@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING
 from mlgate import __version__
 from mlgate.config import Config
 from mlgate.core.compare import compare
+from mlgate.core.drift import DriftReport
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_tests import ModelTests, missing_results
 from mlgate.core.refs import RefError, parse_model_ref
-from mlgate.core.verdict import Identity, Verdict
-from mlgate.errors import ServiceError, UsageError
+from mlgate.core.verdict import Check, Identity, Status, Verdict
+from mlgate.drift_file import read_drift
+from mlgate.errors import InputError, ServiceError, UsageError
 from mlgate.metrics_file import load_metric_set
 from mlgate.predictions import predicted_metrics
 
 if TYPE_CHECKING:
     from mlgate.adapters.local import ReportOptions
-    from mlgate.adapters.registry import Recorded
+    from mlgate.adapters.registry import Recorded, RegistryModel
 
 
 def compare_files(
@@ -30,6 +32,7 @@ def compare_files(
     config: Config,
     model: str | None = None,
     model_tests: Path | None = None,
+    drift: Path | None = None,
     candidate_predictions: Path | None = None,
     baseline_predictions: Path | None = None,
 ) -> Verdict:
@@ -52,6 +55,7 @@ def compare_files(
             candidate_set, baseline_set, baseline_label=str(baseline_predictions)
         )
     tests = load_model_tests(model_tests, config=config)
+    drift_report = read_drift(drift) if drift is not None else None
     policy = config.policy()
     if model:
         policy = replace(policy, model=model)
@@ -60,6 +64,7 @@ def compare_files(
         baseline=baseline_set,
         policy=policy,
         tests=tests,
+        drift=drift_report,
         **(predicted.evidence() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
@@ -104,6 +109,7 @@ class EvaluateRequest:
     commit: str | None = None
     record: bool = True
     model_tests: Path | None = None
+    drift: Path | None = None
     candidate_predictions: Path | None = None
     baseline_predictions: Path | None = None
 
@@ -163,11 +169,14 @@ def evaluate(
         candidate_set, baseline_set = predicted.merge(
             candidate_set, baseline_set, baseline_label=str(request.baseline_predictions)
         )
+    drift, drift_notes = evaluation_drift(request, config=config, baseline=baseline)
     verdict = compare(
         candidate=candidate_set,
         baseline=baseline_set,
         policy=replace(config.policy(), model=request.model),
         tests=tests,
+        drift=drift,
+        notes=drift_notes,
         **(predicted.evidence() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
@@ -184,3 +193,37 @@ def evaluate(
         except ServiceError as exc:
             raise ServiceError(f"{exc} ({verdict_path} and {report_path} were written)") from None
     return Evaluation(verdict=verdict, markdown=markdown, recorded=recorded)
+
+
+def evaluation_drift(
+    request: EvaluateRequest, *, config: Config, baseline: RegistryModel | None
+) -> tuple[DriftReport | None, list[Check]]:
+    """The drift part of an evaluation: the report given with --drift, else — when
+    mlgate.yml has drift.data — that data against the reference stored with the production
+    version. A production version without a stored reference warns; it does not block."""
+    from mlgate.monitoring import drift_report
+
+    if request.drift is not None:
+        return read_drift(request.drift), []
+    if not config.drift.data or baseline is None or baseline.version is None:
+        return None, []
+    reference = f"models:/{request.model}/{baseline.version}"
+    try:
+        report = drift_report(
+            reference=reference,
+            current=Path(config.drift.data),
+            config=config,
+            model=request.model,
+            tracking_uri=request.tracking_uri,
+        )
+    except InputError as exc:
+        if "has no drift reference" not in str(exc):
+            raise
+        note = Check(
+            name="data drift",
+            status=Status.WARN,
+            summary=f"not checked: production version {baseline.version} has no stored "
+            "reference data (mlgate promote stores it when drift.reference is set)",
+        )
+        return None, [note]
+    return report, []

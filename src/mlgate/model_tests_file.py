@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.model_tests import ModelTests
-from mlgate.documents import format_path, load_document
-from mlgate.errors import InputError
 
 KIND = "mlgate-model-tests"
 SCHEMA_VERSION = 1
@@ -24,28 +22,14 @@ def results_document(results: ModelTests, **header: Any) -> dict[str, Any]:
 
 def read_results(path: Path) -> ModelTests:
     """Results from ``path``; a missing or malformed file is an InputError naming it."""
-    import jsonschema
+    from mlgate.verdict_file import read_part
 
-    from mlgate.verdict_file import schema
-
-    document = load_document(path, what="model test results")
-    data = document.data
-    if not isinstance(data, dict) or data.get("kind") != KIND:
-        raise document.error(
-            (), "not a model test results file (expected the JSON that mlgate test writes)"
-        )
-    version = data.get("schema_version")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise document.error(
-            ("schema_version",),
-            f"written by a newer mlgate (schema {version}; this one reads {SCHEMA_VERSION}); "
-            "upgrade mlgate",
-        )
-    definition = {**schema()["$defs"]["model_tests"], "$defs": schema()["$defs"]}
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(definition).iter_errors(data)
+    data = read_part(
+        path,
+        kind=KIND,
+        schema_version=SCHEMA_VERSION,
+        definition="model_tests",
+        what="model test results",
+        writer="mlgate test",
     )
-    if error is not None:
-        where = format_path(tuple(error.absolute_path))
-        raise InputError(f"{document.source}: {where}: {error.message[:200]}")
     return ModelTests.from_dict({**data, "source": str(path)})

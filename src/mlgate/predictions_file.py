@@ -80,6 +80,13 @@ def _arrow_column(column: Any) -> Any:
 
 
 def _read_plain(path: Path, kind: str) -> Columns:
+    rows = read_plain_rows(path, kind)
+    names = list(rows[0])
+    return {name: plain_column([row.get(name) for row in rows]) for name in names}
+
+
+def read_plain_rows(path: Path, kind: str) -> list[dict[str, Any]]:
+    """CSV or JSON Lines rows with the standard library (no pyarrow)."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             if kind == "csv":
@@ -90,11 +97,10 @@ def _read_plain(path: Path, kind: str) -> Columns:
         raise InputError(f"{path}: cannot read {kind}: {exc}") from None
     if not rows:
         raise InputError(f"{path}: no rows")
-    names = list(rows[0])
-    return {name: _plain_column([row.get(name) for row in rows]) for name in names}
+    return rows
 
 
-def _plain_column(values: list[Any]) -> Any:
+def plain_column(values: list[Any]) -> Any:
     import numpy as np
 
     try:

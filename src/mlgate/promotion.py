@@ -4,8 +4,10 @@ the registry (adapters/promotion.py). A refusal is a result with reasons, not an
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mlgate.config import Config
@@ -23,6 +25,7 @@ class PromotionResult:
     reasons: list[str] = field(default_factory=list)
     approvers: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reference: str | None = None  # where the drift reference sample was stored
 
 
 def promote_local(
@@ -263,12 +266,14 @@ def _decide_and_promote(
                 "evaluate and approve it again"
             ],
         )
+    stored = _store_reference(tracking_uri, model=model, version=chosen, config=config)
     audit = {
         "approved_by": ",".join(approvers),
         "approval": approval_url,
         "commit": head_sha,
         "run_url": run_url or "",
         "reason": reason or "",
+        **({"drift_reference": stored} if stored else {}),
     }
     moved = promotions.promote(
         model=model,
@@ -284,7 +289,32 @@ def _decide_and_promote(
         version=moved.version,
         replaced=moved.replaced,
         approvers=list(approvers),
+        reference=stored,
     )
+
+
+def _store_reference(tracking_uri: str, *, model: str, version: str, config: Config) -> str | None:
+    """A sample of drift.reference kept with the version, before the alias moves: a file
+    that cannot be read stops the promotion (exit 2) rather than leaving production
+    without the data monitoring compares against."""
+    settings = config.drift
+    if not settings.reference:
+        return None
+    from mlgate.adapters.references import References
+    from mlgate.adapters.registry import Registry
+    from mlgate.table_file import write_sample
+
+    with tempfile.TemporaryDirectory(prefix="mlgate-reference-") as folder:
+        sample = write_sample(
+            Path(settings.reference),
+            Path(folder),
+            rows=settings.reference_rows,
+            seed=settings.seed,
+        )
+        stored = References(Registry(tracking_uri=tracking_uri)).store(
+            model=model, version=version, sample=sample, source=settings.reference
+        )
+    return f"{stored.uri} ({stored.rows:,} of {stored.source_rows:,} rows)"
 
 
 def outcome_block(result: PromotionResult, model: str, config: Config) -> str:

@@ -69,3 +69,31 @@ def parse_verdict(document: Document) -> Verdict:
             f"{document.source}: {where}: not a valid mlgate verdict: {error.message[:200]}"
         )
     return Verdict.from_dict(data)
+
+
+def read_part(
+    path: Path, *, kind: str, schema_version: int, definition: str, what: str, writer: str
+) -> dict[str, Any]:
+    """A file holding one part of the verdict (``$defs/<definition>``) under a ``kind``
+    header — model-test results, drift reports — checked; problems name the file."""
+    import jsonschema
+
+    document = load_document(path, what=what)
+    data = document.data
+    if not isinstance(data, dict) or data.get("kind") != kind:
+        raise document.error((), f"not a {what} file (expected the JSON that {writer} writes)")
+    version = data.get("schema_version")
+    if isinstance(version, int) and version > schema_version:
+        raise document.error(
+            ("schema_version",),
+            f"written by a newer mlgate (schema {version}; this one reads {schema_version}); "
+            "upgrade mlgate",
+        )
+    rules = {**schema()["$defs"][definition], "$defs": schema()["$defs"]}
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(rules).iter_errors(data)
+    )
+    if error is not None:
+        where = format_path(tuple(error.absolute_path))
+        raise InputError(f"{document.source}: {where}: {error.message[:200]}")
+    return data

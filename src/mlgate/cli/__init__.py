@@ -12,6 +12,7 @@ from mlgate import __version__
 from mlgate.cli.compare import compare_command
 from mlgate.cli.config import config_group
 from mlgate.cli.demo import demo_command
+from mlgate.cli.drift import drift_command, monitor_command, skew_command
 from mlgate.cli.errors import MlgateGroup
 from mlgate.cli.evaluate import evaluate_command
 from mlgate.cli.gate import gate_command
@@ -55,6 +56,9 @@ cli.add_command(history_command)
 cli.add_command(report_command)
 cli.add_command(config_group)
 cli.add_command(test_command)
+cli.add_command(drift_command)
+cli.add_command(skew_command)
+cli.add_command(monitor_command)
 
 
 def main() -> None:

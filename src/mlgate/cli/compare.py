@@ -10,6 +10,7 @@ import click
 from mlgate.cli.options import (
     FilePath,
     config_option,
+    drift_option,
     model_tests_option,
     output_options,
     predictions_options,
@@ -56,6 +57,7 @@ or flat, as DVC writes it: {"accuracy": 0.91, "eval": {"f1": 0.88}} (eval.f1).
     help="Model name for the report (default: model in mlgate.yml).",
 )
 @model_tests_option
+@drift_option
 @output_options
 @report_options
 @click.pass_context
@@ -69,6 +71,7 @@ def compare_command(
     config_path: Path | None,
     model: str | None,
     model_tests: Path | None,
+    drift_report: Path | None,
     verdict_path: Path,
     report_path: Path,
     template: Path | None,
@@ -92,6 +95,7 @@ def compare_command(
         config=config,
         model=model,
         model_tests=model_tests,
+        drift=drift_report,
         candidate_predictions=candidate_predictions,
         baseline_predictions=baseline_predictions,
     )

@@ -12,6 +12,7 @@ import click
 
 from mlgate.cli.options import (
     config_option,
+    drift_option,
     model_settings,
     model_tests_option,
     output_options,
@@ -116,6 +117,7 @@ def registry_options(func: F) -> F:
 @registry_options
 @config_option
 @model_tests_option
+@drift_option
 @predictions_options
 @output_options
 @report_options
@@ -156,6 +158,7 @@ def run_evaluate(
     record: bool,
     config_path: Path | None,
     model_tests: Path | None,
+    drift_report: Path | None,
     candidate_predictions: Path | None,
     baseline_predictions: Path | None,
     verdict_path: Path,
@@ -180,6 +183,7 @@ def run_evaluate(
         commit=commit or head_commit_from_environment(os.environ),
         record=record,
         model_tests=model_tests,
+        drift=drift_report,
         candidate_predictions=candidate_predictions,
         baseline_predictions=baseline_predictions,
     )

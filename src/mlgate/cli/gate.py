@@ -9,6 +9,7 @@ import click
 from mlgate.cli.evaluate import registry_options, run_evaluate
 from mlgate.cli.options import (
     config_option,
+    drift_option,
     model_tests_option,
     output_options,
     predictions_options,
@@ -33,6 +34,7 @@ candidate passes, 1 when the gate rejects it, 2 on bad input, 3 when the registr
 @registry_options
 @config_option
 @model_tests_option
+@drift_option
 @predictions_options
 @output_options
 @report_options

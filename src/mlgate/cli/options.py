@@ -36,6 +36,18 @@ def model_tests_option(func: F) -> F:
     )(func)
 
 
+def drift_option(func: F) -> F:
+    return click.option(
+        "--drift",
+        "drift_report",
+        type=FilePath,
+        envvar="MLGATE_DRIFT",
+        show_envvar=True,
+        help="A drift report (what `mlgate drift` wrote) to fold into the verdict. evaluate "
+        "and gate compute one themselves when mlgate.yml has drift.data.",
+    )(func)
+
+
 def predictions_options(func: F) -> F:
     """Per-example predictions: metrics with paired intervals (compare, evaluate, gate)."""
     func = click.option(

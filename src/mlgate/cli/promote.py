@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,14 @@ def _model_and_store(func: Any) -> Any:
 @click.option(
     "--reason", envvar="MLGATE_REASON", show_envvar=True, help="Why, for the audit trail."
 )
+@click.option(
+    "--reference-data",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="MLGATE_REFERENCE_DATA",
+    show_envvar=True,
+    help="Training/feature data (CSV/Parquet) to sample and store with the version for drift "
+    "monitoring (default: drift.reference in mlgate.yml; up to drift.reference_rows rows).",
+)
 @click.pass_context
 def promote_command(
     ctx: click.Context,
@@ -105,6 +114,7 @@ def promote_command(
     approved_by: str | None,
     commit: str | None,
     reason: str | None,
+    reference_data: Path | None,
 ) -> None:
     """Promote a model version to production after its verdict and approval are checked."""
     from mlgate.adapters.github_env import write_step_outputs
@@ -112,6 +122,8 @@ def promote_command(
     from mlgate.publishing import platform_from_environment
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
+    if reference_data is not None:
+        config = replace(config, drift=replace(config.drift, reference=str(reference_data)))
     where = platform_from_environment(platform, dict(os.environ))
     if where == "local":
         if not version:
@@ -155,6 +167,8 @@ def promote_command(
             else ""
         )
         click.echo(f"{name} version {result.version} is now @{alias}{replaced}")
+    if result.reference:
+        click.echo(f"drift reference stored: {result.reference}")
 
 
 @click.command(

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
+from mlgate.core.drift import DriftReport
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
@@ -57,6 +58,8 @@ def compare(
     examples: int | None = None,
     slices: Sequence[SliceRow] = (),
     slices_skipped: int = 0,
+    drift: DriftReport | None = None,
+    notes: Sequence[Check] = (),
     created_at: str | None = None,
     mlgate_version: str | None = None,
 ) -> Verdict:
@@ -101,6 +104,9 @@ def compare(
     found = slice_check(judged_slices)
     if found is not None:
         checks.append(found)
+    if drift is not None:
+        checks.append(drift.check())
+    checks.extend(notes)
     return Verdict(
         model=policy.model,
         status=overall_status(rows, checks, has_baseline=baseline is not None),
@@ -113,6 +119,7 @@ def compare(
         tests=tests,
         slices=tuple(judged_slices),
         slices_skipped=slices_skipped,
+        drift=drift,
         significance=(
             {
                 "mode": policy.significance.mode.value,

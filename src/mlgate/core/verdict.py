@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.numbers import decode_number, decode_required, encode_number
 from mlgate.core.rules import MetricRule
+
+if TYPE_CHECKING:
+    from mlgate.core.drift import DriftReport
 
 SCHEMA_VERSION = 1
 
@@ -265,6 +268,7 @@ class Verdict:
     slices: tuple[SliceRow, ...] = ()
     slices_skipped: int = 0  # slice values with too few examples to judge
     significance: dict[str, Any] | None = None  # {mode, confidence} when rows have intervals
+    drift: DriftReport | None = None  # the evaluation data against production's reference
     config_hash: str | None = None
     created_at: str | None = None
     mlgate_version: str | None = None
@@ -293,6 +297,7 @@ class Verdict:
             "slices_skipped": self.slices_skipped,
             "tests": self.tests.to_dict() if self.tests is not None else None,
             "significance": self.significance,
+            "drift": self.drift.to_dict() if self.drift is not None else None,
             "checks": [check.to_dict() for check in self.checks],
             "changes": {
                 "params": [change.to_dict() for change in self.param_changes],
@@ -309,6 +314,11 @@ class Verdict:
         baseline = data.get("baseline")
         changes = data.get("changes") or {}
         tests = data.get("tests")
+        drift = data.get("drift")
+        if drift is not None:
+            from mlgate.core.drift import DriftReport  # drift.py builds on this module
+
+            drift = DriftReport.from_dict(drift)
         return cls(
             model=data.get("model"),
             status=Overall(data["status"]),
@@ -322,6 +332,7 @@ class Verdict:
             ),
             tests=ModelTests.from_dict(tests) if tests is not None else None,
             significance=data.get("significance"),
+            drift=drift,
             slices=tuple(SliceRow.from_dict(row) for row in data.get("slices", ())),
             slices_skipped=int(data.get("slices_skipped") or 0),
             config_hash=data.get("config_hash"),

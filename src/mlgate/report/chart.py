@@ -173,3 +173,14 @@ def _label(name: str) -> str:
 def _num(value: float | None) -> str:
     assert value is not None
     return f"{value:.6g}"
+
+
+def bars_against_line(title: str, names: Sequence[str], bars: Sequence[float], line: float) -> str:
+    """One bar per name (values ≥ 0) and a flat line at ``line`` (a threshold)."""
+    low, high = 0.0, _nice(max([*bars, line]), up=True) or 1.0
+    labels = ", ".join(f'"{_label(name)}"' for name in names)
+    series = [
+        f"    bar [{', '.join(_num(v) for v in bars)}]",
+        f"    line [{', '.join(_num(line) for _ in bars)}]",
+    ]
+    return _mermaid(title, labels, low, high, series)

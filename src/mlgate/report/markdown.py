@@ -31,7 +31,7 @@ _SHORTER = (
     {"ungated": False, "skipped_tests": False},
     {"param_changes": False},
     {"minor_signature": False},
-    {"charts": False},
+    {"charts": False, "drift_rows": 3},
     {"passing_rows": False},
     {"warning_rows": False, "name_limit": 80, "test_failure_limit": 5},
 )
@@ -136,16 +136,16 @@ def _load_template(path: Path | None) -> Template:
         raise InputError(f"{path}: report template not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read report template: {exc}") from None
-    return _compile(source, origin=str(path))
+    return compile_template(source, origin=str(path))
 
 
 @cache
 def _builtin_template() -> Template:
     source = resources.files("mlgate.report.templates").joinpath("report.md.j2").read_text("utf-8")
-    return _compile(source, origin="report.md.j2")
+    return compile_template(source, origin="report.md.j2")
 
 
-def _compile(source: str, *, origin: str) -> Template:
+def compile_template(source: str, *, origin: str) -> Template:
     from jinja2 import StrictUndefined, TemplateSyntaxError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 

@@ -45,6 +45,7 @@ class Detail:
     skipped_tests: bool = True
     test_failure_limit: int = 20
     slice_rows: int = 5
+    drift_rows: int = 10
 
 
 def build_context(
@@ -130,12 +131,25 @@ def build_context(
         "changes_summary": _changes_summary(verdict),
         "tests": tests,
         "slices": slices_context(verdict, show=detail.slice_rows),
+        "drift": _drift(verdict, detail=detail, chart=chart),
         "omitted": omitted,
         "full_report": _link(full_report, full_report_url),
         "mlgate_version": md(verdict.mlgate_version or "", limit=40),
         "config_hash": md((verdict.config_hash or "")[:19], limit=None),
     }
     return context, omitted
+
+
+def _drift(verdict: Verdict, *, detail: Detail, chart: bool) -> str:
+    """The drift section (its own rows say how many more features the JSON holds)."""
+    if verdict.drift is None:
+        return ""
+    from mlgate.report.drift_view import drift_section
+
+    section = drift_section(
+        verdict.drift, show=detail.drift_rows, chart=chart and detail.charts, headline=False
+    )
+    return section.rstrip()
 
 
 _SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]\\`\"']+$")

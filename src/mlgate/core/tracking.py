@@ -1,0 +1,144 @@
+"""The drift tracking issue: what a scheduled `mlgate monitor` run does to it.
+
+One open issue per model, found again by its hidden marker: opened when drift appears,
+its body replaced with the latest report on every run while drift lasts (with a comment
+only when the set of drifting features changes), and closed with a comment when a run
+finds no drift. How long it has lasted is kept in a hidden JSON line of the body; a body
+someone edited into nonsense starts the count afresh instead of failing the job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from mlgate.core.drift import DriftReport
+from mlgate.core.verdict import Status, plural
+
+_STATE = re.compile(r"^<!-- mlgate:drift-state (\{.*\}) -->$", re.MULTILINE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitorSettings:
+    labels: tuple[str, ...] = ("mlgate", "data-drift")
+    fail: bool = False  # exit 1 while drift lasts
+    retrain_workflow: str | None = None  # GitHub workflow file or id to dispatch
+    retrain_ref: str | None = None
+    retrain_inputs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackedIssue:
+    """An open issue that carries our marker."""
+
+    number: int
+    body: str
+    url: str | None = None
+
+
+class Step(str, Enum):
+    OPEN = "opened"
+    UPDATE = "updated"
+    CLOSE = "closed"
+    NONE = "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    step: Step
+    title: str = ""
+    body: str = ""  # the new body (open, update)
+    comment: str = ""  # posted on update (when the drifting set changed) and on close
+    retrain: bool = False  # start retraining (only when an issue is opened)
+
+
+@dataclass(frozen=True, kw_only=True)
+class State:
+    since: str
+    checks: int
+    drifting: tuple[str, ...]
+
+    def line(self) -> str:
+        text = json.dumps(
+            {"since": self.since, "checks": self.checks, "drifting": list(self.drifting)},
+            ensure_ascii=True,
+        )
+        # A feature name must not end the HTML comment: < and > as JSON escapes.
+        return (
+            "<!-- mlgate:drift-state "
+            + text.replace("<", "\\u003c").replace(">", "\\u003e")
+            + " -->"
+        )
+
+
+def read_state(body: str) -> State | None:
+    found = _STATE.search(body)
+    if not found:
+        return None
+    try:
+        data: Any = json.loads(found.group(1))
+        return State(
+            since=str(data["since"]),
+            checks=int(data["checks"]),
+            drifting=tuple(str(name) for name in data["drifting"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def plan_tracking(
+    report: DriftReport,
+    existing: TrackedIssue | None,
+    *,
+    marker: str,
+    section: str,
+    now: str,
+    where: str,
+    retrain: bool,
+    escape: Callable[[str], str],
+) -> Plan:
+    """What to do with the tracking issue after a run that produced ``report``.
+
+    ``section`` is the report's Markdown, ``where`` one escaped line saying which model
+    version and which run (``now`` is the run's time, ISO 8601); ``escape`` makes a
+    feature name (data, not ours) safe in Markdown."""
+    drifting = tuple(f.name for f in report.drifted) + tuple(
+        f"{m.feature} (by key)" for m in report.skewed_keys
+    )
+    found = report.status is not Status.PASS
+    if not found:
+        if existing is None:
+            return Plan(step=Step.NONE)
+        previous = read_state(existing.body)
+        lasted = (
+            f" after {plural(previous.checks, 'check')} since {previous.since}" if previous else ""
+        )
+        comment = f"✅ Drift ended{lasted}: no feature drifts as of {now}. {where}"
+        return Plan(step=Step.CLOSE, comment=comment)
+    previous = read_state(existing.body) if existing is not None else None
+    state = State(
+        since=previous.since if previous else now,
+        checks=(previous.checks + 1) if previous else 1,
+        drifting=drifting,
+    )
+    status = (
+        f"Drifting since {state.since}; seen in {plural(state.checks, 'check')}, the last at "
+        f"{now}. {where}"
+    )
+    body = f"{marker}\n{state.line()}\n{status}\n\n{section}"
+    title = f"Data drift in {report.model or 'the production model'}"[:255]
+    if existing is None:
+        return Plan(step=Step.OPEN, title=title, body=body, retrain=retrain)
+    comment = ""
+    if previous is None or set(previous.drifting) != set(drifting):
+        names = _names(tuple(escape(name) for name in drifting))
+        comment = f"The drifting features changed as of {now}: {names or 'none'}. {where}"
+    return Plan(step=Step.UPDATE, title=title, body=body, comment=comment)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
