@@ -253,19 +253,28 @@ def _from_rows(path: Path, rows: list[dict[str, Any]]) -> Table:
 
     columns = {}
     for name in rows[0]:
-        values = plain_column([row.get(name) for row in rows])
-        if values.dtype == np.int64:
-            columns[name] = TableColumn(name=name, type="integer", chunks=(values.astype(float),))
+        cells = [row.get(name) for row in rows]
+        values = plain_column(cells)
+        if values.dtype == np.int64 or (values.dtype == float and _whole_numbers(cells)):
+            numbers = values.astype(float)
+            columns[name] = TableColumn(name=name, type="integer", chunks=(numbers,))
         elif values.dtype == float:
             columns[name] = TableColumn(name=name, type="float", chunks=(values,))
         else:
-            present = np.asarray([v != "" for v in values])
-            categories, codes = np.unique(values, return_inverse=True)
-            codes = np.where(present, codes, -1).astype(np.int64)
+            present = values != ""
+            categories, found = np.unique(values[present], return_inverse=True)
+            codes = np.full(len(values), -1, dtype=np.int64)
+            codes[present] = found
             columns[name] = TableColumn(
                 name=name, type="string", categories=categories, codes=codes
             )
     return Table(path=path, rows=len(rows), columns=columns)
+
+
+def _whole_numbers(cells: list[Any]) -> bool:
+    """Whole numbers with gaps (``31,,40``): integers, as pyarrow reads them."""
+    written = [str(c).strip() for c in cells if c not in (None, "")]
+    return bool(written) and all(c.lstrip("-").isdigit() for c in written)
 
 
 def as_categories(column: TableColumn) -> TableColumn:

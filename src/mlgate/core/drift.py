@@ -93,7 +93,7 @@ class Measured:
     psi: float
     distance: float  # KS D (numeric) or Jensen–Shannon distance (categorical)
     p_value: float
-    test: str  # "ks" or "chi2"
+    test: str  # "ks", "ks+missing" (KS and the missing share, Bonferroni) or "chi2"
     statistic: float  # KS D or the chi-squared statistic
     reference_rows: int  # values present
     current_rows: int
@@ -375,7 +375,7 @@ def judge_feature(
     if measured.distance >= distance_limit:
         over.append(f"{distance_name} {measured.distance:.3g} ≥ {distance_limit:g}")
     significant = measured.p_value < settings.alpha
-    test = "KS" if measured.test == "ks" else "chi²"
+    test = {"ks": "KS", "ks+missing": "KS / missing share", "chi2": "chi²"}[measured.test]
     if over and significant:
         reasons = (*over, f"{test} p {_p(measured.p_value)} < {settings.alpha:g}")
         return replace(base, status=FeatureStatus.DRIFT, reasons=reasons, fail=limits.fail)

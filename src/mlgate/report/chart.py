@@ -127,7 +127,9 @@ def _single(row: MetricRow, low: float, high: float, *, bars: bool) -> Chart:
     )
 
 
-def _mermaid(title: str, labels: str, low: float, high: float, series: list[str]) -> str:
+def _mermaid(
+    title: str, labels: str, low: float, high: float, series: list[str], *, axis: str = "value"
+) -> str:
     return "\n".join(
         [
             "```mermaid",
@@ -135,7 +137,7 @@ def _mermaid(title: str, labels: str, low: float, high: float, series: list[str]
             "xychart-beta",
             f'    title "{title}"',
             f"    x-axis [{labels}]",
-            f'    y-axis "value" {_num(low)} --> {_num(high)}',
+            f'    y-axis "{axis}" {_num(low)} --> {_num(high)}',
             *series,
             "```",
         ]
@@ -175,7 +177,9 @@ def _num(value: float | None) -> str:
     return f"{value:.6g}"
 
 
-def bars_against_line(title: str, names: Sequence[str], bars: Sequence[float], line: float) -> str:
+def bars_against_line(
+    title: str, names: Sequence[str], bars: Sequence[float], line: float, *, axis: str
+) -> str:
     """One bar per name (values ≥ 0) and a flat line at ``line`` (a threshold)."""
     low, high = 0.0, _nice(max([*bars, line]), up=True) or 1.0
     labels = ", ".join(f'"{_label(name)}"' for name in names)
@@ -183,4 +187,4 @@ def bars_against_line(title: str, names: Sequence[str], bars: Sequence[float], l
         f"    bar [{', '.join(_num(v) for v in bars)}]",
         f"    line [{', '.join(_num(line) for _ in bars)}]",
     ]
-    return _mermaid(title, labels, low, high, series)
+    return _mermaid(title, labels, low, high, series, axis=axis)

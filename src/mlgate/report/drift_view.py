@@ -77,7 +77,7 @@ def drift_document(report: DriftReport, *, max_chars: int = 65_536, chart: bool 
     head = drift_marker(report.model, report.kind) + "\n"
     model = f" · {md(report.model, limit=120)}" if report.model else ""
     title = f"## mlgate {'skew' if report.kind is Kind.SKEW else 'data drift'}{model}\n\n"
-    show = 50
+    show = 25
     while True:
         text = head + title + drift_section(report, show=show, chart=chart and show >= 10)
         if len(text) <= max_chars or show == 0:
@@ -153,6 +153,7 @@ def _chart(report: DriftReport) -> str:
         [f.name for f in top],
         [f.score for f in top],
         threshold,
+        axis="PSI",
     )
 
 
@@ -175,7 +176,7 @@ def _num(value: float) -> str:
 def _p(value: float) -> str:
     if math.isnan(value):
         return "—"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
 @cache

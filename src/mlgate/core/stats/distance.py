@@ -48,10 +48,14 @@ def _shares(counts: Array) -> Array:
 
 
 def quantile_edges(sorted_values: Array, bins: int) -> Array:
-    """Inner bin edges at the reference's quantiles (deciles for 10 bins), without repeats:
-    a feature with few distinct values gets fewer bins, never empty ones by construction."""
+    """Inner bin edges at the reference's quantiles (deciles for 10 bins), without repeats.
+    A feature with at most ``bins`` distinct values gets one bin per value instead (a 0/1
+    flag that is 90% zeros would otherwise fall into one bin and never drift)."""
     if len(sorted_values) == 0:
         return np.empty(0)
+    starts = np.flatnonzero(sorted_values[1:] != sorted_values[:-1]) + 1
+    if len(starts) < bins:
+        return sorted_values[starts]  # each distinct value but the smallest opens a bin
     positions = np.linspace(0, len(sorted_values) - 1, bins + 1)[1:-1]
     return np.unique(sorted_values[np.round(positions).astype(np.int64)])
 
@@ -75,7 +79,8 @@ def bin_counts(sorted_values: Array, inner_edges: Array) -> Array:
 
 def kolmogorov_smirnov(first: Array, second: Array) -> TestResult:
     """Two-sample KS on sorted samples: D = sup |F₁ − F₂| (exact, ties included) and the
-    asymptotic two-sided p-value of Kolmogorov's distribution at √(n·m/(n+m))·D.
+    two-sided p-value of Kolmogorov's distribution at (√nₑ + 0.12 + 0.11/√nₑ)·D, with
+    nₑ = n·m/(n+m) — Stephens' small-sample correction of the asymptotic form.
 
     F₁ is constant between consecutive points of ``first``, so the supremum is reached at a
     point of ``first`` (right values) or just before one (left limits): one merge of
@@ -97,7 +102,8 @@ def kolmogorov_smirnov(first: Array, second: Array) -> TestResult:
         below, upto = _runs(steps)
         top = max(int(np.abs(upto * m - right).max()), int(np.abs(below * m - left).max()))
     d = top / (n * m)
-    return TestResult(statistic=d, p_value=kolmogorov_sf(math.sqrt(n * m / (n + m)) * d))
+    root = math.sqrt(n * m / (n + m))
+    return TestResult(statistic=d, p_value=kolmogorov_sf((root + 0.12 + 0.11 / root) * d))
 
 
 def _runs(steps: Array) -> tuple[Array, Array]:

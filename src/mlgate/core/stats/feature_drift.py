@@ -38,14 +38,21 @@ def measure_numeric(reference: Array, current: Array, *, bins: int, binning: str
         edges = quantile_edges(ref, bins)
     ref_counts = bin_counts(ref, edges)
     cur_counts = bin_counts(cur, edges)
+    p_value, test = ks.p_value, "ks"
     if ref_missing or cur_missing:
         ref_counts = np.append(ref_counts, ref_missing)
         cur_counts = np.append(cur_counts, cur_missing)
+        # Did the share of missing values change? Chi-squared on present/missing, and
+        # Bonferroni for the two tests ("same distribution" and "same missing share").
+        gaps = chi_squared(
+            np.array([len(ref), ref_missing]), np.array([len(cur), cur_missing])
+        ).p_value
+        p_value, test = min(1.0, 2 * min(ks.p_value, gaps)), "ks+missing"
     return Measured(
         psi=psi(ref_counts, cur_counts) if len(ref) and len(cur) else float("nan"),
         distance=ks.statistic,
-        p_value=ks.p_value,
-        test="ks",
+        p_value=p_value,
+        test=test,
         statistic=ks.statistic,
         reference_rows=len(ref),
         current_rows=len(cur),
