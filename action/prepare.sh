@@ -30,6 +30,10 @@ py_version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 if [[ "$command" == "test" && ! ",$extras," =~ ,test, ]]; then
   extras="${extras:+$extras,}test"
 fi
+# Drift reads Parquet feature tables with pyarrow (the `drift` extra).
+if [[ "$command" =~ ^(drift|monitor)$ && ! ",$extras," =~ ,drift, ]]; then
+  extras="${extras:+$extras,}drift"
+fi
 
 if [[ -n "$version" ]]; then
   spec="mlgate${extras:+[$extras]}==$version"

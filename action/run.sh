@@ -19,7 +19,7 @@ case "$command" in
       args=(publish -- "${MLGATE_ACTION_VERDICT:-verdict.json}")
     fi
     ;;
-  promote | test)
+  promote | test | drift | monitor)
     args=("$command")
     ;;
   rollback)
@@ -29,7 +29,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test"
+    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor"
     echo "exit-code=2" >>"$GITHUB_OUTPUT"
     exit 2
     ;;

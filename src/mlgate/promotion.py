@@ -273,7 +273,7 @@ def _decide_and_promote(
         "commit": head_sha,
         "run_url": run_url or "",
         "reason": reason or "",
-        **({"drift_reference": stored} if stored else {}),
+        **({"reference_sample": stored} if stored else {}),
     }
     moved = promotions.promote(
         model=model,

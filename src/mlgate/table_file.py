@@ -1,7 +1,7 @@
 """Feature tables (CSV, Parquet) for drift: each column as numbers or as categories, with
 its type for the schema comparison; and the size-capped sample promotion stores.
 
-pyarrow reads both formats fast (the ``predictions`` extra); without it CSV is read with
+pyarrow reads both formats fast (the ``drift`` extra); without it CSV is read with
 the standard library and Parquet asks for pyarrow. Every problem is an InputError naming
 the file.
 """
@@ -73,9 +73,7 @@ def read_table(path: Path, *, role: str) -> Table:
     if _has_arrow():
         return _from_arrow(path, _read_arrow(path, kind))
     if kind == "parquet":
-        raise InputError(
-            f"{path}: reading Parquet needs pyarrow: pip install 'mlgate[predictions]'"
-        )
+        raise InputError(f"{path}: reading Parquet needs pyarrow: pip install 'mlgate[drift]'")
     rows = read_plain_rows(path, "csv")
     return _from_rows(path, rows)
 
@@ -333,9 +331,7 @@ def write_sample(source: Path, folder: Path, *, rows: int, seed: int) -> Sample:
         pq.write_table(table, target, compression="zstd")
         return Sample(path=target, rows=table.num_rows, source_rows=total)
     if kind == "parquet":
-        raise InputError(
-            f"{source}: reading Parquet needs pyarrow: pip install 'mlgate[predictions]'"
-        )
+        raise InputError(f"{source}: reading Parquet needs pyarrow: pip install 'mlgate[drift]'")
     records = read_plain_rows(source, "csv")
     total = len(records)
     if total > rows:

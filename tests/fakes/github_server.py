@@ -48,6 +48,9 @@ class State:
     )  # heads served after the first read
     reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)  # login → admin/write/read/none
+    issues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # repo → issues
+    dispatches: list[dict[str, Any]] = field(default_factory=list)
+    workflows: set[str] = field(default_factory=lambda: {"retrain.yml"})
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
@@ -97,6 +100,13 @@ class FakeGitHub:
                 }
             )
 
+    def add_issue(self, repo: str, *, login: str, title: str, body: str) -> dict[str, Any]:
+        with self.lock:
+            return self._new_issue(repo, login, {"title": title, "body": body})
+
+    def issues(self, repo: str) -> list[dict[str, Any]]:
+        return list(self.state.issues.get(repo, []))
+
     def comments(self, repo: str, number: int) -> list[dict[str, Any]]:
         return list(self.state.comments.get((repo, number), []))
 
@@ -104,6 +114,36 @@ class FakeGitHub:
         return list(self.state.log)
 
     # -- model -------------------------------------------------------------------------
+
+    def _new_issue(self, repo: str, login: str, payload: dict[str, Any]) -> dict[str, Any]:
+        issues = self.state.issues.setdefault(repo, [])
+        number = len(issues) + 1 + len({n for (r, n) in self.state.comments if r == repo})
+        self.state.next_id += 1
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        issue = {
+            "id": self.state.next_id,
+            "node_id": f"I_{self.state.next_id}",
+            "number": number,
+            "title": payload["title"],
+            "body": payload.get("body"),
+            "state": "open",
+            "state_reason": None,
+            "locked": False,
+            "labels": [
+                {"id": i, "name": name, "color": "ededed", "default": False}
+                for i, name in enumerate(payload.get("labels", []))
+            ],
+            "user": _user(login, self.api_url),
+            "comments": 0,
+            "url": f"{self.api_url}/repos/{repo}/issues/{number}",
+            "html_url": f"{self.host}/{repo}/issues/{number}",
+            "created_at": now,
+            "updated_at": now,
+            "closed_at": None,
+            "author_association": "NONE" if login.endswith("[bot]") else "MEMBER",
+        }
+        issues.append(issue)
+        return issue
 
     def _new_comment(self, repo: str, number: int, login: str, body: str) -> dict[str, Any]:
         self.state.next_id += 1
@@ -217,15 +257,60 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     return self._page(path, fake.comments(repo, number), query)
                 author = login or "github-actions[bot]"
                 return self._send(201, fake._new_comment(repo, number, author, payload["body"]))
+            if self._issue_route(path, query, payload, login):
+                return None
             if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/comments/(\d+)", path):
                 return self._comment(int(match.group(2)), payload)
             if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/statuses/([0-9a-f]{7,40})", path):
                 return self._status(match.group(2), payload, login)
             return self._send(404, NOT_FOUND)
 
+        def _issue_route(
+            self, path: str, query: dict[str, list[str]], payload: dict[str, Any], login: str | None
+        ) -> bool:
+            """Issues (list, open, read, edit) and workflow dispatches."""
+            writing = self.command != "GET"
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues", path):
+                repo = match.group(1)
+                if not writing:
+                    state = query.get("state", ["open"])[0]
+                    found = [i for i in fake.issues(repo) if state in ("all", i["state"])]
+                    self._page(path, found, query)
+                else:
+                    self._send(201, fake._new_issue(repo, login or "github-actions[bot]", payload))
+            elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)", path):
+                self._issue(match.group(1), int(match.group(2)), payload)
+            elif match := re.fullmatch(
+                r"/repos/([^/]+/[^/]+)/actions/workflows/([^/]+)/dispatches", path
+            ):
+                if match.group(2) not in fake.state.workflows:
+                    self._send(404, NOT_FOUND)
+                elif "ref" not in payload:
+                    self._send(422, {"message": "Invalid request: ref is required"})
+                else:
+                    fake.state.dispatches.append({"workflow": match.group(2), **payload})
+                    self._send(204, None)
+            else:
+                return False
+            return True
+
         def _read_only_route(self, path: str, query: dict[str, list[str]]) -> bool:
-            """Pull requests, their reviews and collaborator permissions (GET only)."""
-            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
+            """Repositories, pull requests, their reviews and collaborator permissions."""
+            if match := re.fullmatch(r"/repos/([^/]+/[^/]+)", path):
+                repo = match.group(1)
+                self._send(
+                    200,
+                    {
+                        "id": 77,
+                        "name": repo.split("/")[1],
+                        "full_name": repo,
+                        "default_branch": "main",
+                        "url": f"{fake.api_url}/repos/{repo}",
+                        "html_url": f"{fake.host}/{repo}",
+                        "private": False,
+                    },
+                )
+            elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
                 self._pull(match.group(1), int(match.group(2)))
             elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/reviews", path):
                 self._page(path, fake.state.reviews.get(int(match.group(2)), []), query)
@@ -279,6 +364,20 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 },
             )
 
+        def _issue(self, repo: str, number: int, payload: dict[str, Any]) -> None:
+            for issue in fake.issues(repo):
+                if issue["number"] != number:
+                    continue
+                if self.command == "PATCH":
+                    for key in ("title", "body", "state", "state_reason"):
+                        if key in payload:
+                            issue[key] = payload[key]
+                    if payload.get("state") == "closed":
+                        issue["closed_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                    issue["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                return self._send(200, issue)
+            return self._send(404, NOT_FOUND)
+
         def _comment(self, cid: int, payload: dict[str, Any]) -> None:
             for comments in fake.state.comments.values():
                 for comment in comments:
@@ -313,7 +412,12 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             page = int(query.get("page", ["1"])[0])
             last = max(1, -(-len(items) // per_page))
             chunk = items[(page - 1) * per_page : page * per_page]
-            base = f"{fake.api_url}{path}?per_page={per_page}&page="
+            kept = "".join(
+                f"{key}={values[0]}&"
+                for key, values in query.items()
+                if key not in ("page", "per_page")
+            )
+            base = f"{fake.api_url}{path}?{kept}per_page={per_page}&page="
             links = []
             if page < last:
                 links += [f'<{base}{page + 1}>; rel="next"', f'<{base}{last}>; rel="last"']

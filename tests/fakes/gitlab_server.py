@@ -38,6 +38,9 @@ class State:
     mrs: dict[int, dict[str, Any]] = field(default_factory=dict)  # iid → {sha, author}
     approvals: dict[int, dict[str, Any]] = field(default_factory=dict)  # iid → {left, by}
     protected_environments: set[str] = field(default_factory=set)
+    issues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # project → issues
+    issue_notes: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    pipelines: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 5000
@@ -63,6 +66,36 @@ class FakeGitLab:
         with self.lock:
             return self._new_note(project, iid, username, body, system=system)
 
+    def add_issue(self, project: str, *, username: str, title: str, body: str) -> dict[str, Any]:
+        with self.lock:
+            return self._new_issue(project, username, {"title": title, "description": body})
+
+    def issues(self, project: str) -> list[dict[str, Any]]:
+        return list(self.state.issues.get(project, []))
+
+    def _new_issue(self, project: str, username: str, payload: dict[str, Any]) -> dict[str, Any]:
+        issues = self.state.issues.setdefault(project, [])
+        self.state.next_id += 1
+        iid = len(issues) + 1
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        labels = payload.get("labels") or ""
+        issue = {
+            "id": self.state.next_id,
+            "iid": iid,
+            "project_id": int(project) if project.isdigit() else 42,
+            "title": payload["title"],
+            "description": payload.get("description"),
+            "state": "opened",
+            "labels": labels.split(",") if isinstance(labels, str) and labels else list(labels),
+            "author": _author(username, self.url),
+            "created_at": now,
+            "updated_at": now,
+            "closed_at": None,
+            "web_url": f"{self.url}/acme/churn/-/issues/{iid}",
+        }
+        issues.append(issue)
+        return issue
+
     def notes(self, project: str, iid: int) -> list[dict[str, Any]]:
         return list(self.state.notes.get((project, iid), []))
 
@@ -76,14 +109,7 @@ class FakeGitLab:
             "type": None,
             "body": body,
             "attachment": None,
-            "author": {
-                "id": abs(hash(username)) % 10**6,
-                "username": username,
-                "name": username,
-                "state": "active",
-                "avatar_url": None,
-                "web_url": f"{self.url}/{username}",
-            },
+            "author": _author(username, self.url),
             "created_at": now,
             "updated_at": now,
             "system": system,
@@ -97,6 +123,17 @@ class FakeGitLab:
         }
         self.state.notes.setdefault((project, iid), []).append(note)
         return note
+
+
+def _author(username: str, url: str) -> dict[str, Any]:
+    return {
+        "id": abs(hash(username)) % 10**6,
+        "username": username,
+        "name": username,
+        "state": "active",
+        "avatar_url": None,
+        "web_url": f"{url}/{username}",
+    }
 
 
 def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
@@ -144,6 +181,8 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
         ) -> None:
             if self.command == "GET" and path == "/user":
                 return self._send(200, {"id": 1, "username": user, "name": user, "state": "active"})
+            if self._issue_route(path, query, payload, user):
+                return None
             if match := re.fullmatch(r"/projects/([^/]+)/merge_requests/(\d+)/notes", path):
                 project, iid = unquote(match.group(1)), int(match.group(2))
                 if self.command == "GET":
@@ -191,6 +230,81 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                 return self._send(201, status)
             return self._send(404, NOT_FOUND)
 
+        def _issue_route(
+            self, path: str, query: dict[str, list[str]], payload: dict[str, Any], user: str
+        ) -> bool:
+            """The project, its issues and their notes, and new pipelines."""
+            if match := re.fullmatch(r"/projects/([^/]+)", path):
+                project = unquote(match.group(1))
+                self._send(
+                    200,
+                    {
+                        "id": 42,
+                        "path_with_namespace": project,
+                        "default_branch": "main",
+                        "web_url": f"{fake.url}/acme/churn",
+                    },
+                )
+            elif match := re.fullmatch(r"/projects/([^/]+)/issues", path):
+                project = unquote(match.group(1))
+                if self.command == "GET":
+                    state = query.get("state", ["all"])[0]
+                    found = [i for i in fake.issues(project) if state in ("all", i["state"])]
+                    self._page(path, found, query)
+                else:
+                    self._send(201, fake._new_issue(project, user, payload))
+            elif match := re.fullmatch(r"/projects/([^/]+)/issues/(\d+)", path):
+                self._issue(unquote(match.group(1)), int(match.group(2)), payload)
+            elif match := re.fullmatch(r"/projects/([^/]+)/issues/(\d+)/notes", path):
+                key = (unquote(match.group(1)), int(match.group(2)))
+                notes = fake.state.issue_notes.setdefault(key, [])
+                if self.command == "GET":
+                    self._page(path, notes, query)
+                else:
+                    fake.state.next_id += 1
+                    note = {
+                        "id": fake.state.next_id,
+                        "body": payload["body"],
+                        "author": _author(user, fake.url),
+                        "system": False,
+                        "noteable_type": "Issue",
+                        "noteable_iid": key[1],
+                    }
+                    notes.append(note)
+                    self._send(201, note)
+            elif match := re.fullmatch(r"/projects/([^/]+)/pipeline", path):
+                if not payload.get("ref"):
+                    self._send(400, {"message": {"ref": ["can't be blank"]}})
+                else:
+                    pipeline = {
+                        "id": 900 + len(fake.state.pipelines),
+                        "ref": payload["ref"],
+                        "status": "created",
+                        "source": "api",
+                        "variables": payload.get("variables", []),
+                        "web_url": f"{fake.url}/acme/churn/-/pipelines/{900 + len(fake.state.pipelines)}",
+                    }
+                    fake.state.pipelines.append(pipeline)
+                    self._send(201, {k: v for k, v in pipeline.items() if k != "variables"})
+            else:
+                return False
+            return True
+
+        def _issue(self, project: str, iid: int, payload: dict[str, Any]) -> None:
+            for issue in fake.issues(project):
+                if issue["iid"] != iid:
+                    continue
+                if self.command == "PUT":
+                    for key in ("title", "description"):
+                        if key in payload:
+                            issue[key] = payload[key]
+                    event = payload.get("state_event")
+                    if event in ("close", "reopen"):
+                        issue["state"] = "closed" if event == "close" else "opened"
+                    issue["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+                return self._send(200, issue)
+            return self._send(404, NOT_FOUND)
+
         def _mr(self, iid: int) -> None:
             mr = fake.state.mrs.get(iid)
             if mr is None:
@@ -231,7 +345,12 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             page = int(query.get("page", ["1"])[0])
             pages = max(1, -(-len(items) // per_page))
             chunk = items[(page - 1) * per_page : page * per_page]
-            base = f"http://127.0.0.1:{fake.server.server_address[1]}{fake.prefix}/api/v4{path}?per_page={per_page}&page="
+            kept = "".join(
+                f"{key}={values[0]}&"
+                for key, values in query.items()
+                if key not in ("page", "per_page")
+            )
+            base = f"http://127.0.0.1:{fake.server.server_address[1]}{fake.prefix}/api/v4{path}?{kept}per_page={per_page}&page="
             links = [f'<{base}1>; rel="first"', f'<{base}{pages}>; rel="last"']
             headers = {
                 "X-Page": str(page),

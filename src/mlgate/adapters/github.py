@@ -118,12 +118,13 @@ class GitHub:
         Actions bot."""
         from github import GithubException
 
-        try:
-            return str(self._gh.get_user().login)
-        except GithubException as exc:
-            if exc.status in (401, 403):
-                return ACTIONS_BOT
-            raise ServiceError(self._describe("reading the token's user", exc)) from None
+        with self._guard("reading the token's user"):  # other failures: ServiceError
+            try:
+                return str(self._gh.get_user().login)
+            except GithubException as exc:
+                if exc.status in (401, 403):
+                    return ACTIONS_BOT
+                raise
 
     def publish_comment(
         self, *, number: int, marker: str, body: str, mode: CommentMode, author: str | None = None

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from mlgate.config import Config
 
 from mlgate.cli.options import config_option
 
@@ -61,3 +65,28 @@ def check_command(config_path: Path | None) -> None:
         click.echo(
             f"  model tests: {', '.join(map(str, config.tests.paths))} → {config.tests.results}"
         )
+    for line in _drift_lines(config):
+        click.echo(f"  {line}")
+
+
+def _drift_lines(config: Config) -> list[str]:
+    drift = config.drift
+    limits = drift.default
+    own = [name for name, t in drift.features.items() if not t.ignore]
+    ignored = [name for name, t in drift.features.items() if t.ignore]
+    lines = [
+        f"drift: PSI ≥ {limits.psi:g}, KS D ≥ {limits.ks:g}, JS ≥ {limits.js:g} "
+        f"at α {drift.alpha:g}"
+        + (f"; own thresholds for {', '.join(own)}" if own else "")
+        + (f"; ignoring {', '.join(ignored)}" if ignored else "")
+    ]
+    if drift.reference:
+        lines.append(
+            f"drift reference: {drift.reference} (up to {drift.reference_rows:,} rows stored "
+            "with each promoted version)"
+        )
+    if drift.data:
+        lines.append(f"gate drift check: {drift.data} against production's stored reference")
+    if config.monitor.retrain_workflow:
+        lines.append(f"monitor: on new drift, start {config.monitor.retrain_workflow}")
+    return lines

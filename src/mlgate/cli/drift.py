@@ -260,6 +260,7 @@ def monitor_command(
     print_format: str,
 ) -> None:
     """Check production data for drift on a schedule; keep one tracking issue per model."""
+    from mlgate.adapters.github_env import write_step_outputs
     from mlgate.errors import MlgateError
     from mlgate.monitoring import drift_report, track_on
     from mlgate.publishing import platform_from_environment
@@ -285,6 +286,7 @@ def monitor_command(
         outcome = track_on(where, report, config=config, env=dict(os.environ))
     except MlgateError as exc:
         raise type(exc)(f"{exc} ({out_path} and {report_path} were written)") from None
+    write_step_outputs({"issue-url": outcome.issue_url or ""})
     if outcome.step.value != "none":
         click.echo(f"mlgate: tracking issue {outcome.step.value}: {outcome.issue_url or ''}")
     if outcome.retrain:
@@ -326,7 +328,9 @@ def _finish(
     report_path: Path,
     print_format: str,
 ) -> int:
-    """Write the JSON first (the contract), then the Markdown; print; exit 1 on FAIL."""
+    """Write the JSON first (the contract), then the Markdown (also the job summary in
+    GitHub Actions); print; exit 1 on FAIL."""
+    from mlgate.adapters.github_env import append, write_step_outputs
     from mlgate.core.verdict import Status
     from mlgate.drift_file import write_drift
     from mlgate.report.drift_view import drift_document, drift_terminal
@@ -335,6 +339,9 @@ def _finish(
     write_drift(out_path, report)
     markdown = drift_document(report)
     write_text_atomic(report_path, markdown)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        append(Path(os.environ["GITHUB_STEP_SUMMARY"]), markdown + "\n")
+    write_step_outputs({"drift": report.status.value})
     if print_format == "markdown":
         click.echo(markdown, nl=False)
     elif print_format == "json":
