@@ -160,6 +160,8 @@ def test_the_two_example_projects_share_their_files() -> None:
         "mlgate.yml",
         "tests/test_model.py",
         "data/golden.csv",
+        "data/train_features.csv",
+        "export_served.py",
     ]
     for name in shared:
         assert (github / name).read_bytes() == (gitlab / name).read_bytes(), name

@@ -84,7 +84,7 @@ def _feature(
     name = reference.name
     limits = settings.for_feature(name)
     if limits.ignore:
-        return _skipped(reference, "ignored by drift.features")
+        return _skipped(reference, "ignored (drift.ignore in mlgate.yml)")
     if reference.temporal or current.temporal:
         return _skipped(reference, "a time column: it moves by design")
     as_categorical = limits.categorical
