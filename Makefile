@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/install_size.py
 	$(BIN)/python benchmarks/paired_intervals.py
 	$(BIN)/python benchmarks/decision_quality.py
+	$(BIN)/python benchmarks/drift_report.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules

@@ -182,7 +182,7 @@ def _drift(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
         features=features,
         alpha=float(section.get("alpha", 0.05)),
         min_rows=int(section.get("min_rows", 100)),
-        bins=int(section.get("bins", 10)),
+        bins=0 if section.get("bins") == "sturges" else int(section.get("bins", 10)),
         binning=section.get("binning", "quantile"),
         max_features=int(section.get("max_features", 0)),
         reference_rows=int(section.get("reference_rows", 50_000)),

@@ -53,7 +53,7 @@ class DriftSettings:
     features: dict[str, Thresholds] = field(default_factory=dict)
     alpha: float = 0.05
     min_rows: int = 100
-    bins: int = 10
+    bins: int = 10  # 0: Sturges' rule (uniform binning)
     binning: str = "quantile"  # or "uniform" (equal width over both samples)
     max_features: int = 0  # 0: no limit; a guard for very wide tables
     data: str | None = None  # the data the gate compares with production's reference
@@ -71,7 +71,7 @@ class DriftSettings:
             "js": self.default.js,
             "alpha": self.alpha,
             "min_rows": self.min_rows,
-            "bins": self.bins,
+            "bins": self.bins or "sturges",
             "binning": self.binning,
         }
 

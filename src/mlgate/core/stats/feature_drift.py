@@ -35,7 +35,7 @@ def measure_numeric(reference: Array, current: Array, *, bins: int, binning: str
     if binning == "uniform":
         edges = uniform_edges(ref, cur, bins or None)
     else:
-        edges = quantile_edges(ref, bins)
+        edges = quantile_edges(ref, bins or 10)
     ref_counts = bin_counts(ref, edges)
     cur_counts = bin_counts(cur, edges)
     p_value, test = ks.p_value, "ks"
