@@ -38,7 +38,11 @@ def compare_tables(
     model: str | None = None,
     ignore: tuple[str, ...] = (),
 ) -> DriftReport:
-    changes = schema_changes(reference.types(), current.types())
+    changes = [
+        c
+        for c in schema_changes(reference.types(), current.types())
+        if c.column not in ignore and not settings.for_feature(c.column).ignore
+    ]
     broken = {c.column for c in changes if c.breaking}
     shared = [
         name
@@ -59,11 +63,7 @@ def compare_tables(
                 shared,
             )
         )
-    drifted_schema = [
-        schema_drift(c, settings=settings)
-        for c in changes
-        if c.breaking and not settings.for_feature(c.column).ignore and c.column not in ignore
-    ]
+    drifted_schema = [schema_drift(c, settings=settings) for c in changes if c.breaking]
     return DriftReport(
         kind=kind,
         model=model,

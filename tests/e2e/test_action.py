@@ -234,3 +234,81 @@ def test_promote_workflow_needs_an_approving_review_on_the_head(
     assert client.get_model_version(model_name, "2").tags["mlgate.approved_by"] == "alice"
     body = github.comments(REPO, NUMBER)[0]["body"]
     assert "Promoted" in body and "alice" in body
+
+
+def test_scheduled_monitor_opens_then_closes_the_drift_issue(
+    mlflow_server: str,
+    model_name: str,
+    github: FakeGitHub,
+    tmp_path: Path,
+    act_cache: Path,
+) -> None:
+    """The production version carries its reference (stored as `mlgate promote` does); a
+    scheduled run on drifted data opens the issue, one on steady data closes it."""
+    import numpy as np
+    from mlflow import MlflowClient
+
+    from mlgate.adapters.references import References
+    from mlgate.adapters.registry import Registry
+    from mlgate.table_file import write_sample
+
+    rng = np.random.default_rng(4)
+    repo = tmp_path / "repo"
+    workflows = repo / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "e2e" / "github" / "workflows" / "monitor.yml", workflows)
+    (repo / "mlgate.yml").write_text(f"model: {model_name}\n")
+
+    def table(name: str, shift: float) -> Path:
+        path = repo / f"{name}.csv"
+        rows = zip(rng.normal(shift, 1, 3000), rng.choice(["basic", "pro"], 3000), strict=True)
+        path.write_text("tenure,plan\n" + "".join(f"{t:.4f},{p}\n" for t, p in rows))
+        return path
+
+    reference = table("training", 0.0)
+    table("served-drifted", 0.7)
+    table("served-steady", 0.0)
+    sha = git_init(repo, f"https://github.com/{REPO}.git")
+    assert sha
+    production = log_run(mlflow_server, metrics=metrics(0.90))
+    version = register(mlflow_server, production, model_name, alias="champion")
+    sample = write_sample(reference, tmp_path / "sample", rows=1000, seed=0)
+    References(Registry(tracking_uri=mlflow_server)).store(
+        model=model_name, version=version, sample=sample, source="training.csv"
+    )
+    assert (
+        MlflowClient(mlflow_server)
+        .get_model_version(model_name, version)
+        .tags["mlgate.drift_reference"]
+    )
+
+    def scheduled(current: str) -> ActRun:
+        return run_act(
+            repo,
+            "schedule",
+            {"schedule": "17 6 * * 1", "repository": {"full_name": REPO}},
+            workflow="monitor.yml",
+            logs=tmp_path,
+            cache=act_cache,
+            env={"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server},
+            variables={"MLGATE_E2E_CURRENT": current},
+            token=TOKEN,
+        )
+
+    drifted = scheduled("served-drifted.csv")
+    assert drifted.returncode == 0, drifted.text()[-4000:]
+    outputs = drifted.printed_outputs()
+    assert outputs["drift"] == "warn" and outputs["exit-code"] == "0"
+    issues = github.issues(REPO)
+    assert len(issues) == 1 and issues[0]["user"]["login"] == BOT
+    assert outputs["issue-url"] == issues[0]["html_url"]
+    assert f"models:/{model_name}/{version} (1000 of 3000 rows sampled)" in issues[0]["body"]
+    assert "`tenure`" in issues[0]["body"]
+    assert "Data drift" in drifted.summary()
+    assert TOKEN not in drifted.text() + drifted.stderr
+
+    steady = scheduled("served-steady.csv")
+    assert steady.returncode == 0, steady.text()[-4000:]
+    assert steady.printed_outputs()["drift"] == "pass"
+    assert github.issues(REPO)[0]["state"] == "closed"
+    assert github.comments(REPO, issues[0]["number"])[-1]["body"].startswith("✅ Drift ended")

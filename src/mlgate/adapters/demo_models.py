@@ -53,6 +53,18 @@ def write_golden_set(path: Path) -> None:
     x_test.assign(benign=y_test).to_csv(path, index=False)
 
 
+def write_training_features(path: Path) -> None:
+    """The features the models were trained on: the reference data drift is judged against."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    features, target = load_breast_cancer(return_X_y=True, as_frame=True)
+    x_train, _, _, _ = train_test_split(
+        features, target, test_size=0.3, random_state=SEED, stratify=target
+    )
+    x_train.to_csv(path, index=False)
+
+
 def _train_and_log(
     *,
     tracking_uri: str,

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from mlgate.config import Config
 from mlgate.core.refs import RunRef
@@ -55,6 +56,8 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         f"registered production as {config.model} version {registered.version} "
         f"@{config.baseline_alias}"
     )
+    _store_reference(folder, config=config, registry=registry, version=registered.version)
+    progress(f"stored a sample of {config.drift.reference} with version {registered.version}")
 
     candidate = train_and_log(
         tracking_uri=tracking_uri,
@@ -84,6 +87,27 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         verdict_path=folder / "verdict.json",
         report_path=folder / "report.md",
         options=ReportOptions(max_chars=config.report.max_chars, chart=config.report.chart),
+    )
+
+
+def _store_reference(folder: Path, *, config: Config, registry: Any, version: str) -> None:
+    """The training features' sample, kept with the production version as promotion keeps
+    it, so the evaluation checks the held-out data for drift against it."""
+    from mlgate.adapters.demo_models import write_training_features
+    from mlgate.adapters.references import References
+    from mlgate.table_file import write_sample
+
+    assert config.model is not None and config.drift.reference is not None
+    source = Path(config.drift.reference)
+    write_training_features(source)
+    sample = write_sample(
+        source,
+        folder / "reference",
+        rows=config.drift.reference_rows,
+        seed=config.drift.seed,
+    )
+    References(registry).store(
+        model=config.model, version=version, sample=sample, source=source.name
     )
 
 

@@ -59,6 +59,12 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
     if verdict.tests is not None:
         lines.append("")
         lines.extend(_tests(verdict.tests, style))
+    if verdict.drift is not None:
+        lines.append("")
+        lines.append(f"data drift: {clean(verdict.drift.headline(), limit=200)}")
+        for feature in verdict.drift.drifted[:5]:
+            why = clean("; ".join(feature.reasons), limit=160)
+            lines.append(style(f"  {clean(feature.name, limit=60)}: {why}", "yellow"))
     if verdict.param_changes or verdict.signature_changes:
         lines.append("")
         lines.extend(_changes(verdict))
