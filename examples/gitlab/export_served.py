@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=7, help="how many days back")
     parser.add_argument("--out", default="served.csv", help="CSV or Parquet file to write")
-    parser.add_argument("--date", help="the day to export up to (YYYY-MM-DD; default today)")
+    parser.add_argument(
+        "--date",
+        default=os.environ.get("SERVED_DATE") or None,
+        help="the day to export up to, YYYY-MM-DD (default: $SERVED_DATE, else today; set it "
+        "in a manual pipeline to check a past week again)",
+    )
     args = parser.parse_args()
     today = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
     served = read_served(args.days, today=today)

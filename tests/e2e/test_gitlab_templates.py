@@ -132,3 +132,54 @@ def test_a_regression_fails_the_pipeline(
     # Critical model tests failed too: the checklist and the golden set, named in the note.
     assert "❌ **critical** `test_no_regression_on_the_golden_set` (golden)" in notes[0]["body"]
     assert 'name="test_obvious_customers"' in junit.read_text()
+
+
+def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
+    mlflow_server: str, model_name: str, production: str, gitlab: FakeGitLab, tmp_path: Path
+) -> None:
+    """The example's schedule: export-served writes the week's features, the template's
+    mlgate-monitor job compares them with production's stored reference and keeps one
+    issue. Charges in the example's feature log creep up over the year: late November
+    drifts, early January does not."""
+    from mlflow import MlflowClient
+
+    from mlgate.adapters.references import References
+    from mlgate.adapters.registry import Registry
+    from mlgate.table_file import write_sample
+
+    version = MlflowClient(mlflow_server).get_registered_model(model_name).aliases["champion"]
+    sample = write_sample(
+        ROOT / "examples" / "gitlab" / "data" / "train_features.csv",
+        tmp_path / "sample",
+        rows=50_000,
+        seed=0,
+    )
+    References(Registry(tracking_uri=mlflow_server)).store(
+        model=model_name, version=str(version), sample=sample, source="data/train_features.csv"
+    )
+    repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 1.0\n")
+    values = variables(gitlab, mlflow_server, sha, model_name)
+    for key in ("CI_MERGE_REQUEST_IID", "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"):
+        values.pop(key)
+    values["CI_PIPELINE_SOURCE"] = "schedule"
+
+    drifted = run_gitlab_ci_local(repo, variables={**values, "SERVED_DATE": "2026-11-27"})
+    log = drifted.stdout + drifted.stderr
+    assert drifted.returncode == 0, log[-5000:]
+    assert "PASS  export-served" in log and "PASS  mlgate-monitor" in log
+    assert "mlgate-evaluate" not in log and "PASS  train" not in log
+    issues = gitlab.issues(PROJECT_ID)
+    assert len(issues) == 1 and issues[0]["state"] == "opened"
+    assert issues[0]["title"] == f"Data drift in {model_name}"
+    assert issues[0]["labels"] == ["mlgate", "data-drift"]
+    assert "`monthly_charges`" in issues[0]["description"]
+    assert f"[Run]({gitlab.url}/acme/churn/-/pipelines/1)" in issues[0]["description"]
+    report = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-monitor" / "mlgate-drift.json"
+    assert '"status": "warn"' in report.read_text()
+
+    steady = run_gitlab_ci_local(repo, variables={**values, "SERVED_DATE": "2026-01-05"})
+    assert steady.returncode == 0, (steady.stdout + steady.stderr)[-5000:]
+    issues = gitlab.issues(PROJECT_ID)
+    assert len(issues) == 1 and issues[0]["state"] == "closed"
+    notes = gitlab.state.issue_notes[(PROJECT_ID, issues[0]["iid"])]
+    assert notes[-1]["body"].startswith("✅ Drift ended after 1 check")

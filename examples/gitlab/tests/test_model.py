@@ -41,16 +41,27 @@ def churn_probability(model: Any) -> Any:
 @pytest.mark.model_test(critical=True, tags=["checklist"])
 def test_obvious_customers(candidate_model: Any) -> None:
     """Minimum functionality: cases any churn model must get right."""
-    loyal = {"tenure_months": 66.0, "monthly_charges": 55.0, "support_calls": 0.0,
-             "contract_years": 2.0}
-    unhappy = {"tenure_months": 2.0, "monthly_charges": 105.0, "support_calls": 8.0,
-               "contract_years": 0.0}
-    assert_cases(candidate_model, [
-        Case("loyal two-year customer", loyal, 0),
-        Case("loyal, one support call", {**loyal, "support_calls": 1.0}, 0),
-        Case("new, expensive, many support calls", unhappy, 1),
-        Case("new, many calls, cheap plan", {**unhappy, "monthly_charges": 60.0}, 1),
-    ])
+    loyal = {
+        "tenure_months": 66.0,
+        "monthly_charges": 55.0,
+        "support_calls": 0.0,
+        "contract_years": 2.0,
+    }
+    unhappy = {
+        "tenure_months": 2.0,
+        "monthly_charges": 105.0,
+        "support_calls": 8.0,
+        "contract_years": 0.0,
+    }
+    assert_cases(
+        candidate_model,
+        [
+            Case("loyal two-year customer", loyal, 0),
+            Case("loyal, one support call", {**loyal, "support_calls": 1.0}, 0),
+            Case("new, expensive, many support calls", unhappy, 1),
+            Case("new, many calls, cheap plan", {**unhappy, "monthly_charges": 60.0}, 1),
+        ],
+    )
 
 
 @pytest.mark.model_test(critical=True, tags=["robustness"])
@@ -85,9 +96,7 @@ def test_no_regression_on_the_golden_set(
     candidate_model: Any, baseline_model: Any, eval_data: pd.DataFrame
 ) -> None:
     """What production gets right on the golden set, the candidate keeps (2% slack)."""
-    assert_no_regression(
-        candidate_model, baseline_model, eval_data, LABEL, max_new_error_rate=0.02
-    )
+    assert_no_regression(candidate_model, baseline_model, eval_data, LABEL, max_new_error_rate=0.02)
 
 
 @pytest.mark.model_test(critical=False, tags=["budget"])
