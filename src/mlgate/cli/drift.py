@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate.cli.options import F, FilePath, config_option
+from mlgate.cli.options import F, FilePath, config_option, model_and_store_options, print_option
 
 if TYPE_CHECKING:
     from mlgate.config import Config
@@ -57,16 +57,7 @@ monitor.fail or a feature with fail: true; 3 when GitHub/GitLab failed after ret
 
 def _output_options(default: str, envprefix: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
-        func = click.option(
-            "--print",
-            "print_format",
-            type=click.Choice(["text", "markdown", "json", "none"]),
-            default="text",
-            show_default=True,
-            envvar="MLGATE_PRINT",
-            show_envvar=True,
-            help="What to print on standard output.",
-        )(func)
+        func = print_option(func)
         func = click.option(
             "--report",
             "report_path",
@@ -103,22 +94,6 @@ def _fail_option(func: Any) -> Any:
     )(func)
 
 
-def _model_options(func: Any) -> Any:
-    func = click.option(
-        "--tracking-uri",
-        envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
-        show_envvar=True,
-        help="MLflow tracking server or store (for a registered reference).",
-    )(func)
-    func = click.option(
-        "--model",
-        envvar="MLGATE_MODEL",
-        show_envvar=True,
-        help="Registered model name (default: model in mlgate.yml).",
-    )(func)
-    return func
-
-
 @click.command("drift", epilog=DRIFT_EPILOG)
 @click.option(
     "--reference",
@@ -136,7 +111,7 @@ def _model_options(func: Any) -> Any:
     help="Current data (CSV/Parquet). Default: drift.data in mlgate.yml.",
 )
 @config_option
-@_model_options
+@model_and_store_options
 @_fail_option
 @_output_options("mlgate-drift", "MLGATE_DRIFT")
 @click.pass_context
@@ -234,7 +209,7 @@ def skew_command(
     "alias). A file or another registered version, as for `mlgate drift`.",
 )
 @config_option
-@_model_options
+@model_and_store_options
 @click.option(
     "--platform",
     type=click.Choice(["github", "gitlab", "local"]),

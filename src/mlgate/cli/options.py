@@ -25,6 +25,22 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def model_and_store_options(func: F) -> F:
+    """--model and --tracking-uri (MLGATE_TRACKING_URI, else MLflow's own variable)."""
+    func = click.option(
+        "--tracking-uri",
+        envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
+        show_envvar=True,
+        help="MLflow tracking server or store.",
+    )(func)
+    return click.option(
+        "--model",
+        envvar="MLGATE_MODEL",
+        show_envvar=True,
+        help="Registered model name (default: model in mlgate.yml).",
+    )(func)
+
+
 def model_tests_option(func: F) -> F:
     return click.option(
         "--model-tests",

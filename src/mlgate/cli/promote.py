@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from mlgate.cli.options import config_option, model_settings
+from mlgate.cli.options import config_option, model_and_store_options, model_settings
 
 PROMOTE_EPILOG = """\b
 Examples:
@@ -37,19 +37,7 @@ no-op (exit 0); a rerun after an interrupted promotion completes it.
 
 
 def _model_and_store(func: Any) -> Any:
-    func = click.option(
-        "--tracking-uri",
-        envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
-        show_envvar=True,
-        help="MLflow tracking server or store.",
-    )(func)
-    func = click.option(
-        "--model",
-        envvar="MLGATE_MODEL",
-        show_envvar=True,
-        help="Registered model name (default: model in mlgate.yml).",
-    )(func)
-    return config_option(func)
+    return config_option(model_and_store_options(func))
 
 
 @click.command("promote", epilog=PROMOTE_EPILOG)
