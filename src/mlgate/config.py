@@ -20,7 +20,7 @@ from typing import Any
 from mlgate.core.approval import Policy
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
-from mlgate.core.drift import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.slices import SliceSettings

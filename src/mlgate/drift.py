@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from mlgate.core.drift import (
     DataSide,
     DriftReport,
-    DriftSettings,
     FeatureDrift,
     FeatureStatus,
     Kind,
@@ -21,6 +20,7 @@ from mlgate.core.drift import (
     ordered,
     schema_drift,
 )
+from mlgate.core.drift_settings import DriftSettings
 from mlgate.errors import InputError
 from mlgate.table_file import Table, TableColumn, as_categories
 

@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from mlgate.core.drift import DriftSettings, FeatureStatus, Thresholds
+from mlgate.core.drift import FeatureStatus
+from mlgate.core.drift_settings import DriftSettings, Thresholds
 from mlgate.core.verdict import Status
 from mlgate.drift import compare_tables, schema_changes
 from mlgate.errors import InputError

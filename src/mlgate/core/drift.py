@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+from mlgate.core.drift_settings import DriftSettings
 from mlgate.core.numbers import decode_number, encode_number
 from mlgate.core.verdict import Check, Status, plural
 
@@ -33,57 +34,6 @@ class FeatureStatus(str, Enum):
     OK = "ok"
     TOO_FEW = "too_few"  # fewer than min_rows values on a side: not judged
     SKIPPED = "skipped"  # a time column, or ignored by the config
-
-
-@dataclass(frozen=True, kw_only=True)
-class Thresholds:
-    psi: float = 0.2
-    ks: float = 0.1
-    js: float = 0.1
-    fail: bool = False
-    ignore: bool = False
-    categorical: bool | None = None  # None: by the column's type
-
-
-@dataclass(frozen=True, kw_only=True)
-class DriftSettings:
-    """The ``drift:`` section. ``features`` overrides thresholds for single columns."""
-
-    default: Thresholds = field(default_factory=Thresholds)
-    features: dict[str, Thresholds] = field(default_factory=dict)
-    alpha: float = 0.05
-    min_rows: int = 100
-    bins: int = 10  # 0: Sturges' rule (uniform binning)
-    binning: str = "quantile"  # or "uniform" (equal width over both samples)
-    max_features: int = 0  # 0: no limit; a guard for very wide tables
-    data: str | None = None  # the data the gate compares with production's reference
-    reference: str | None = None  # the data `mlgate promote` stores with the version
-    reference_rows: int = 50_000
-    seed: int = 0
-
-    def for_feature(self, name: str) -> Thresholds:
-        return self.features.get(name, self.default)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "psi": self.default.psi,
-            "ks": self.default.ks,
-            "js": self.default.js,
-            "alpha": self.alpha,
-            "min_rows": self.min_rows,
-            "bins": self.bins or "sturges",
-            "binning": self.binning,
-        }
-
-
-@dataclass(frozen=True, kw_only=True)
-class SkewSettings:
-    """The ``skew:`` section: matching rows by ``key`` and how much may differ."""
-
-    key: str | None = None
-    tolerance: float = 1e-6  # relative, for numbers
-    max_mismatch: float = 0.0
-    fail: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

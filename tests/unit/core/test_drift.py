@@ -10,18 +10,17 @@ import pytest
 from mlgate.core.drift import (
     DataSide,
     DriftReport,
-    DriftSettings,
     FeatureDrift,
     FeatureStatus,
     Kind,
     Measured,
     Mismatch,
     SchemaChange,
-    Thresholds,
     judge_feature,
     ordered,
     schema_drift,
 )
+from mlgate.core.drift_settings import DriftSettings, Thresholds
 from mlgate.core.verdict import Status
 
 

@@ -14,7 +14,6 @@ from cmarkgfm.cmark import Options
 from mlgate.core.drift import (
     DataSide,
     DriftReport,
-    DriftSettings,
     FeatureDrift,
     FeatureStatus,
     Kind,
@@ -22,6 +21,7 @@ from mlgate.core.drift import (
     Mismatch,
     SchemaChange,
 )
+from mlgate.core.drift_settings import DriftSettings
 from mlgate.core.verdict import Check, Identity, Overall, Status, Verdict
 from mlgate.report.drift_view import drift_document, drift_marker, drift_section, drift_terminal
 from mlgate.report.markdown import render_markdown
