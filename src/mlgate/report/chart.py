@@ -128,13 +128,20 @@ def _single(row: MetricRow, low: float, high: float, *, bars: bool) -> Chart:
 
 
 def _mermaid(
-    title: str, labels: str, low: float, high: float, series: list[str], *, axis: str = "value"
+    title: str,
+    labels: str,
+    low: float,
+    high: float,
+    series: list[str],
+    *,
+    axis: str = "value",
+    horizontal: bool = False,
 ) -> str:
     return "\n".join(
         [
             "```mermaid",
             _INIT,
-            "xychart-beta",
+            "xychart-beta horizontal" if horizontal else "xychart-beta",
             f'    title "{title}"',
             f"    x-axis [{labels}]",
             f'    y-axis "{axis}" {_num(low)} --> {_num(high)}',
@@ -180,11 +187,12 @@ def _num(value: float | None) -> str:
 def bars_against_line(
     title: str, names: Sequence[str], bars: Sequence[float], line: float, *, axis: str
 ) -> str:
-    """One bar per name (values ≥ 0) and a flat line at ``line`` (a threshold)."""
+    """One bar per name (values ≥ 0) and a flat line at ``line`` (a threshold), drawn
+    horizontally: names (feature names are long) get a line of their own each."""
     low, high = 0.0, _nice(max([*bars, line]), up=True) or 1.0
     labels = ", ".join(f'"{_label(name)}"' for name in names)
     series = [
         f"    bar [{', '.join(_num(v) for v in bars)}]",
         f"    line [{', '.join(_num(line) for _ in bars)}]",
     ]
-    return _mermaid(title, labels, low, high, series, axis=axis)
+    return _mermaid(title, labels, low, high, series, axis=axis, horizontal=True)

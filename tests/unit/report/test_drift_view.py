@@ -90,11 +90,19 @@ def test_section_renders_table_chart_and_escapes_data() -> None:
     assert first[7] == "median 2; 25.0% missing"
     assert "<img" not in page and 'href="http://e.vil"' not in page
     assert page.count('<pre lang="mermaid">') == 1
+    more = re.search(r"</table>\n<p><sub>… and (\d+) more features?", page)
+    assert more is None  # three rows only: nothing more to say
+
+
+def test_more_rows_are_said_below_the_table_not_inside_it() -> None:
+    page = html(drift_section(report(count=40), show=10))
+    assert "</table>\n<p><sub>… and 32 more features, all in the JSON report.</sub></p>" in page
 
 
 def test_chart_bars_the_top_features_against_the_threshold() -> None:
     text = drift_section(report(count=20))
     chart = text[text.index("```mermaid") :]
+    assert "\nxychart-beta horizontal\n" in chart  # long feature names get a line each
     assert "bar [0.5, 0.3, 0.01, 0.005" in chart
     assert "line [0.2, 0.2" in chart and chart.count("0.2,") >= 9
     assert 'y-axis "PSI" 0 --> 0.6' in chart
