@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime, timezone
 
 from mlgate.core.drift import (
@@ -151,7 +150,3 @@ def schema_changes(reference: dict[str, str], current: dict[str, str]) -> list[S
         )
     order = {name: i for i, name in enumerate([*reference, *current])}
     return sorted(changes, key=lambda c: order[c.column])
-
-
-def with_model(report: DriftReport, model: str | None) -> DriftReport:
-    return replace(report, model=model)

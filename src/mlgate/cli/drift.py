@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate.cli.options import F, FilePath, config_option, model_and_store_options, print_option
+from mlgate.cli.options import F, FilePath, config_option, model_and_store_options, written_files
 
 if TYPE_CHECKING:
     from mlgate.config import Config
@@ -56,31 +56,14 @@ monitor.fail or a feature with fail: true; 3 when GitHub/GitLab failed after ret
 
 
 def _output_options(default: str, envprefix: str) -> Callable[[F], F]:
-    def decorate(func: F) -> F:
-        func = print_option(func)
-        func = click.option(
-            "--report",
-            "report_path",
-            type=FilePath,
-            default=Path(f"{default}.md"),
-            show_default=True,
-            envvar=f"{envprefix}_MARKDOWN",
-            show_envvar=True,
-            help="Where to write the Markdown report.",
-        )(func)
-        func = click.option(
-            "--out",
-            "out_path",
-            type=FilePath,
-            default=Path(f"{default}.json"),
-            show_default=True,
-            envvar=f"{envprefix}_OUT",
-            show_envvar=True,
-            help="Where to write the JSON report.",
-        )(func)
-        return func
-
-    return decorate
+    return written_files(
+        out=f"{default}.json",
+        out_dest="out_path",
+        out_env=f"{envprefix}_OUT",
+        out_help="Where to write the JSON report.",
+        report=f"{default}.md",
+        report_env=f"{envprefix}_MARKDOWN",
+    )
 
 
 def _fail_option(func: Any) -> Any:

@@ -125,30 +125,46 @@ def print_option(func: F) -> F:
     )(func)
 
 
-def output_options(func: F) -> F:
-    """Where the verdict and report go, and what is printed (compare, evaluate)."""
-    func = print_option(func)
-    func = click.option(
-        "--report",
-        "report_path",
-        type=FilePath,
-        default=Path("report.md"),
-        show_default=True,
-        envvar="MLGATE_REPORT",
-        show_envvar=True,
-        help="Where to write the Markdown report.",
-    )(func)
-    func = click.option(
-        "--out",
-        "verdict_path",
-        type=FilePath,
-        default=Path("verdict.json"),
-        show_default=True,
-        envvar="MLGATE_VERDICT",
-        show_envvar=True,
-        help="Where to write the verdict.",
-    )(func)
-    return func
+def written_files(
+    *, out: str, out_dest: str, out_env: str, out_help: str, report: str, report_env: str
+) -> Callable[[F], F]:
+    """--out FILE (the JSON document), --report FILE (its Markdown) and --print."""
+
+    def decorate(func: F) -> F:
+        func = print_option(func)
+        func = click.option(
+            "--report",
+            "report_path",
+            type=FilePath,
+            default=Path(report),
+            show_default=True,
+            envvar=report_env,
+            show_envvar=True,
+            help="Where to write the Markdown report.",
+        )(func)
+        return click.option(
+            "--out",
+            out_dest,
+            type=FilePath,
+            default=Path(out),
+            show_default=True,
+            envvar=out_env,
+            show_envvar=True,
+            help=out_help,
+        )(func)
+
+    return decorate
+
+
+# Where the verdict and report go, and what is printed (compare, evaluate, gate).
+output_options = written_files(
+    out="verdict.json",
+    out_dest="verdict_path",
+    out_env="MLGATE_VERDICT",
+    out_help="Where to write the verdict.",
+    report="report.md",
+    report_env="MLGATE_REPORT",
+)
 
 
 def model_settings(
