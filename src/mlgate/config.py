@@ -21,6 +21,7 @@ from mlgate.core.approval import Policy
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
 from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.provenance import EvaluationSettings
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.slices import SliceSettings
@@ -77,6 +78,7 @@ class Config:
     drift: DriftSettings = field(default_factory=DriftSettings)
     skew: SkewSettings = field(default_factory=SkewSettings)
     monitor: MonitorSettings = field(default_factory=MonitorSettings)
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     digest: str | None = None
 
     @property
@@ -156,6 +158,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         drift=_drift(data.get("drift", {}), base_dir=base_dir),
         skew=_skew(data.get("skew", {})),
         monitor=_monitor(data.get("monitor", {})),
+        evaluation=_evaluation(data.get("evaluation", {}), base_dir=base_dir),
         digest=digest(data),
     )
 
@@ -211,6 +214,20 @@ def _monitor(section: dict[str, Any]) -> MonitorSettings:
             k: str(v).lower() if isinstance(v, bool) else str(v)
             for k, v in retrain.get("inputs", {}).items()
         },
+    )
+
+
+def _evaluation(section: dict[str, Any], *, base_dir: Path) -> EvaluationSettings:
+    data = section.get("data")
+    if data is not None and not data.startswith("dvc://"):
+        data = str(base_dir / data)
+    return EvaluationSettings(
+        data=data,
+        name=section.get("name"),
+        label=section.get("label"),
+        rescore=bool(section.get("rescore", True)),
+        allow_cross_dataset=bool(section.get("allow_cross_dataset", False)),
+        require=bool(section.get("require", False)),
     )
 
 

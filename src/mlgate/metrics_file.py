@@ -16,11 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.changes import SignatureFormatError, normalize_signature
+from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
 from mlgate.core.verdict import Identity
 from mlgate.documents import Document, KeyPath, describe_value, load_document
 
-STRUCTURED_KEYS = ("metrics", "params", "signature", "run_id", "model_version", "commit", "label")
+STRUCTURED_KEYS = (
+    "metrics",
+    "params",
+    "signature",
+    "run_id",
+    "model_version",
+    "commit",
+    "label",
+    "dataset",
+    "eval_code",
+)
+DATASET_KEYS = ("name", "digest", "source")
 _NON_FINITE_TEXT = {
     "nan": math.nan,
     "+nan": math.nan,
@@ -65,10 +77,34 @@ def parse_metric_set(document: Document) -> MetricSet:
             model_version=_text(document, data, "model_version"),
             run_id=_text(document, data, "run_id"),
             commit=_text(document, data, "commit"),
+            dataset=_dataset(document, data.get("dataset")),
+            eval_code=_text(document, data, "eval_code"),
         ),
         metrics=_metrics(document, metrics, ("metrics",)),
         params=_params(document, data.get("params")),
         signature=_signature(document, data.get("signature")),
+    )
+
+
+def _dataset(document: Document, value: Any) -> Dataset | None:
+    """``dataset: {name, digest, source}`` — the evaluation data the metrics came from."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise document.error(
+            ("dataset",),
+            "expected a mapping with name, digest and source (digest: the data's hash)",
+        )
+    unknown = sorted(set(value) - set(DATASET_KEYS))
+    if unknown:
+        raise document.error(
+            ("dataset", unknown[0]), f"unknown key; a dataset has {', '.join(DATASET_KEYS)}"
+        )
+    texts = {key: _text(document, value, key, where=("dataset",)) for key in DATASET_KEYS}
+    if not texts["name"]:
+        raise document.error(("dataset",), "name the dataset (dataset.name)")
+    return Dataset(
+        name=texts["name"], digest=texts["digest"], source=texts["source"], origin="metrics file"
     )
 
 
@@ -111,12 +147,12 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _text(document: Document, data: dict[str, Any], key: str) -> str | None:
+def _text(document: Document, data: dict[str, Any], key: str, *, where: KeyPath = ()) -> str | None:
     value = data.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise document.error((key,), f"expected text, got {describe_value(value)}")
+        raise document.error((*where, key), f"expected text, got {describe_value(value)}")
     return str(value)
 
 

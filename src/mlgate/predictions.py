@@ -14,6 +14,7 @@ from mlgate.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from mlgate.config import Config
+    from mlgate.core.columns import ColumnNames
     from mlgate.core.stats.estimates import Estimate
 
 
@@ -70,19 +71,35 @@ def predicted_metrics(
         raise UsageError(
             "per-example predictions need numpy: pip install 'mlgate[predictions]'"
         ) from None
-    from mlgate.core.stats.estimates import Settings, estimate
-    from mlgate.core.stats.paired import PairingError, pair
     from mlgate.predictions_file import read_predictions
 
     columns_c = read_predictions(candidate, role="candidate")
     columns_b = read_predictions(baseline, role="baseline")
+    return paired_metrics(
+        columns_c, columns_b, config=config, sources=(str(candidate), str(baseline))
+    )
+
+
+def paired_metrics(
+    candidate: dict[str, Any],
+    baseline: dict[str, Any],
+    *,
+    config: Config,
+    sources: tuple[str, str],
+    names: ColumnNames | None = None,
+) -> PredictedMetrics:
+    """Both models' per-example columns → every metric they allow, with paired intervals
+    and slice rows (a predictions file's columns, or what re-scoring produced)."""
+    from mlgate.core.stats.estimates import Settings, estimate
+    from mlgate.core.stats.paired import PairingError, pair
+
     try:
         paired = pair(
-            columns_c,
-            columns_b,
-            names=config.columns,
+            candidate,
+            baseline,
+            names=names or config.columns,
             slices=config.slices.columns,
-            sources=(str(candidate), str(baseline)),
+            sources=sources,
         )
     except PairingError as exc:
         raise InputError(str(exc)) from None

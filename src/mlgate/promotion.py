@@ -244,16 +244,17 @@ def _decide_and_promote(
     promotions = _promotions(tracking_uri)
     reasons = list(refusals)
     chosen = version or promotions.version_for_commit(model, head_sha)
+    recorded = None
     if chosen is None:
         reasons.append(f"no version of {model} was evaluated for the head commit {head_sha[:12]}")
     else:
-        reasons += check_verdict(
-            promotions.recorded_verdict(model, chosen), head_sha=head_sha, policy=config.approval
-        )
+        recorded = promotions.recorded_verdict(model, chosen)
+        reasons += check_verdict(recorded, head_sha=head_sha, policy=config.approval)
     if reasons:
         return PromotionResult(
             promoted=False, action="refused", version=chosen, reasons=_unique(reasons)
         )
+    assert recorded is not None
     assert chosen is not None
     moved_on = head_now()  # a push between the checks and the write aborts the promotion
     if moved_on != head_sha:
@@ -274,6 +275,7 @@ def _decide_and_promote(
         "run_url": run_url or "",
         "reason": reason or "",
         **({"reference_sample": stored} if stored else {}),
+        **recorded.lineage,
     }
     moved = promotions.promote(
         model=model,

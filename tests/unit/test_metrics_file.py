@@ -114,7 +114,7 @@ def test_signature_as_json_string(tmp_path: Path) -> None:
         (
             "m.json",
             '{"metrics": {}, "param": {}}',
-            "m.json: param: unknown key; a structured metrics file has metrics, params, signature, run_id, model_version, commit, label",
+            "m.json: param: unknown key; a structured metrics file has metrics, params, signature, run_id, model_version, commit, label, dataset, eval_code",
         ),
         (
             "m.json",

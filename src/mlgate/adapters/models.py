@@ -79,6 +79,9 @@ def run_id_of(uri: str) -> str | None:
 
 def load_model(uri: str, *, workdir: Path) -> LoadedModel:
     """Download ``uri`` under ``workdir`` (unless it is a local folder) and load it."""
+    from mlgate.adapters.registry import quiet_mlflow
+
+    quiet_mlflow()
     import mlflow.artifacts
     import mlflow.pyfunc
     from mlflow.exceptions import MlflowException

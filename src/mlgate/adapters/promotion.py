@@ -20,6 +20,7 @@ from mlgate.core.approval import RecordedVerdict
 from mlgate.errors import InputError, UsageError
 
 HISTORY_PREFIX = "mlgate.history."
+LINEAGE_PREFIX = "mlgate.eval_dataset"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +37,14 @@ class Promotions:
 
     def recorded_verdict(self, model: str, version: str) -> RecordedVerdict:
         tags = self._version(model, version).tags or {}
-        return RecordedVerdict(status=tags.get("mlgate.status"), commit=tags.get("mlgate.commit"))
+        lineage = {
+            key.removeprefix("mlgate."): value
+            for key, value in tags.items()
+            if key.startswith(LINEAGE_PREFIX) and value
+        }
+        return RecordedVerdict(
+            status=tags.get("mlgate.status"), commit=tags.get("mlgate.commit"), lineage=lineage
+        )
 
     def version_for_commit(self, model: str, commit: str) -> str | None:
         """The newest version whose recorded verdict is for ``commit``."""

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.adapters.run_datasets import eval_code, eval_dataset, log_eval_dataset
+from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
 from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef
 from mlgate.core.verdict import Identity, Verdict
@@ -164,7 +166,13 @@ class Registry:
             f"runs:/{ref.run_id}/{ref.artifact_path}"
         )
         metric_set = MetricSet(
-            identity=Identity(label=ref.uri, run_id=ref.run_id, commit=_commit(run)),
+            identity=Identity(
+                label=ref.uri,
+                run_id=ref.run_id,
+                commit=_commit(run),
+                dataset=eval_dataset(run),
+                eval_code=eval_code(run),
+            ),
             metrics=_with_prefix(run.data.metrics, prefix),
             params=dict(run.data.params),
             signature=self._signature(location),
@@ -174,12 +182,12 @@ class Registry:
     def _from_version(self, version: Any, *, prefix: str | None) -> RegistryModel:
         metrics: dict[str, float] = {}
         params: dict[str, str] = {}
-        commit = None
+        commit = dataset = code = None
         if version.run_id:
             run = self._run(version.run_id)
             metrics.update(run.data.metrics)
             params.update(run.data.params)
-            commit = _commit(run)
+            commit, dataset, code = _commit(run), eval_dataset(run), eval_code(run)
         model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
         if model_id:
             # MLflow 3 logs evaluation results on the logged model; they are the most
@@ -191,7 +199,12 @@ class Registry:
         uri = f"models:/{version.name}/{version.version}"
         metric_set = MetricSet(
             identity=Identity(
-                label=uri, model_version=str(version.version), run_id=version.run_id, commit=commit
+                label=uri,
+                model_version=str(version.version),
+                run_id=version.run_id,
+                commit=commit,
+                dataset=dataset,
+                eval_code=code,
             ),
             metrics=_with_prefix(metrics, prefix),
             params=params,
@@ -277,6 +290,11 @@ class Registry:
                     self._client.set_tag(candidate.run_id, key, value)
         return Recorded(tags=tags, artifacts=tuple(artifacts), report_location=report_location)
 
+    def log_dataset(self, run_id: str, dataset: Dataset) -> None:
+        """Record the evaluation data on the run as an MLflow dataset input."""
+        with self._guard(f"logging dataset {dataset.name} to run {run_id}"):
+            log_eval_dataset(self._client, run_id, dataset)
+
     def set_alias(self, *, model: str, alias: str, version: str) -> None:
         with self._guard(f"setting models:/{model}@{alias}"):
             self._client.set_registered_model_alias(model, alias, version)
@@ -317,7 +335,9 @@ class Registry:
 def quiet_mlflow() -> None:
     """MLflow logs its own progress at INFO/WARNING ("Created version '2'…"); mlgate reports
     what matters itself, and errors still surface as exceptions. MLflow sets its logger's
-    level when first imported, so import it before overriding."""
+    level when first imported, so import it before overriding. Its download progress bars
+    (drawn whenever tqdm is installed) only clutter CI logs; a user's own setting wins."""
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow  # noqa: F401
 
     logging.getLogger("mlflow").setLevel(logging.ERROR)
@@ -336,8 +356,25 @@ def verdict_tags(verdict: Verdict, *, report_location: str | None) -> dict[str, 
         "mlgate_version": verdict.mlgate_version or "",
         "verdict_schema": "1",
         "failed_metrics": ",".join(failed),
+        **dataset_tags(verdict),
     }
     return {TAG_PREFIX + key: value[:_MAX_TAG_VALUE] for key, value in tags.items() if value}
+
+
+def dataset_tags(verdict: Verdict) -> dict[str, str]:
+    """Which data the verdict's numbers came from (the candidate's evaluation data, and
+    what was done when production's differed), for lineage on the version."""
+    dataset = verdict.candidate.dataset
+    if dataset is None:
+        return {}
+    tags = {
+        "eval_dataset": dataset.name,
+        "eval_dataset.digest": dataset.digest or "",
+        "eval_dataset.source": dataset.source or "",
+    }
+    if verdict.data is not None:
+        tags["eval_dataset.comparison"] = verdict.data.outcome.value
+    return tags
 
 
 def _with_prefix(metrics: Mapping[str, float], prefix: str | None) -> dict[str, float]:

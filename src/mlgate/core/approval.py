@@ -6,7 +6,7 @@ on. Every rule is stated against the exact commit that was evaluated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 WRITE_PERMISSIONS = frozenset({"write", "maintain", "admin"})
 
@@ -54,6 +54,9 @@ class RecordedVerdict:
 
     status: str | None
     commit: str | None
+    # Which data justified the verdict (``eval_dataset``, ``eval_dataset.digest`` …), copied
+    # into the promotion's audit so the lineage survives in the history.
+    lineage: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

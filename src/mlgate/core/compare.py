@@ -17,6 +17,7 @@ from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
 from mlgate.core.model_tests import ModelTests
+from mlgate.core.provenance import DataComparison
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance, judge_change
 from mlgate.core.slices import SliceSettings, judge_slices, slice_check
@@ -59,6 +60,7 @@ def compare(
     slices: Sequence[SliceRow] = (),
     slices_skipped: int = 0,
     drift: DriftReport | None = None,
+    data: DataComparison | None = None,
     notes: Sequence[Check] = (),
     created_at: str | None = None,
     mlgate_version: str | None = None,
@@ -106,6 +108,8 @@ def compare(
         checks.append(found)
     if drift is not None:
         checks.append(drift.check())
+    if data is not None:
+        checks.append(data.check())
     checks.extend(notes)
     return Verdict(
         model=policy.model,
@@ -120,6 +124,7 @@ def compare(
         slices=tuple(judged_slices),
         slices_skipped=slices_skipped,
         drift=drift,
+        data=data,
         significance=(
             {
                 "mode": policy.significance.mode.value,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from mlgate.core.dataset import Dataset
 from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.numbers import decode_number, decode_required, encode_number
@@ -19,6 +20,7 @@ from mlgate.core.rules import MetricRule
 
 if TYPE_CHECKING:
     from mlgate.core.drift import DriftReport
+    from mlgate.core.provenance import DataComparison
 
 SCHEMA_VERSION = 1
 
@@ -46,12 +48,15 @@ STATUS_ORDER: tuple[Status, ...] = tuple(Status)
 
 @dataclass(frozen=True, kw_only=True)
 class Identity:
-    """Which model a set of metrics belongs to; every field is optional."""
+    """Which model a set of metrics belongs to, and what they were computed on (the
+    evaluation data and code); every field is optional."""
 
     label: str
     model_version: str | None = None
     run_id: str | None = None
     commit: str | None = None
+    dataset: Dataset | None = None
+    eval_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,15 +64,20 @@ class Identity:
             "model_version": self.model_version,
             "run_id": self.run_id,
             "commit": self.commit,
+            "dataset": self.dataset.to_dict() if self.dataset else None,
+            "eval_code": self.eval_code,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Identity:
+        dataset = data.get("dataset")
         return cls(
             label=data["label"],
             model_version=data.get("model_version"),
             run_id=data.get("run_id"),
             commit=data.get("commit"),
+            dataset=Dataset.from_dict(dataset) if dataset else None,
+            eval_code=data.get("eval_code"),
         )
 
 
@@ -269,6 +279,7 @@ class Verdict:
     slices_skipped: int = 0  # slice values with too few examples to judge
     significance: dict[str, Any] | None = None  # {mode, confidence} when rows have intervals
     drift: DriftReport | None = None  # the evaluation data against production's reference
+    data: DataComparison | None = None  # which data each side was evaluated on
     config_hash: str | None = None
     created_at: str | None = None
     mlgate_version: str | None = None
@@ -298,6 +309,7 @@ class Verdict:
             "tests": self.tests.to_dict() if self.tests is not None else None,
             "significance": self.significance,
             "drift": self.drift.to_dict() if self.drift is not None else None,
+            "data": self.data.to_dict() if self.data is not None else None,
             "checks": [check.to_dict() for check in self.checks],
             "changes": {
                 "params": [change.to_dict() for change in self.param_changes],
@@ -319,6 +331,11 @@ class Verdict:
             from mlgate.core.drift import DriftReport  # drift.py builds on this module
 
             drift = DriftReport.from_dict(drift)
+        data_section = data.get("data")
+        if data_section is not None:
+            from mlgate.core.provenance import DataComparison
+
+            data_section = DataComparison.from_dict(data_section)
         return cls(
             model=data.get("model"),
             status=Overall(data["status"]),
@@ -333,6 +350,7 @@ class Verdict:
             tests=ModelTests.from_dict(tests) if tests is not None else None,
             significance=data.get("significance"),
             drift=drift,
+            data=data_section,
             slices=tuple(SliceRow.from_dict(row) for row in data.get("slices", ())),
             slices_skipped=int(data.get("slices_skipped") or 0),
             config_hash=data.get("config_hash"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.config import Config
+from mlgate.core.dataset import Dataset
 from mlgate.core.refs import RunRef
 from mlgate.documents import parse_yaml
 from mlgate.errors import UsageError
@@ -58,6 +59,8 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
     )
     _store_reference(folder, config=config, registry=registry, version=registered.version)
     progress(f"stored a sample of {config.drift.reference} with version {registered.version}")
+    dataset = _record_eval_data(config, registry=registry, run_id=production.run_id)
+    progress(f"recorded {dataset.describe()} as production's evaluation data")
 
     candidate = train_and_log(
         tracking_uri=tracking_uri,
@@ -109,6 +112,25 @@ def _store_reference(folder: Path, *, config: Config, registry: Any, version: st
     References(registry).store(
         model=config.model, version=version, sample=sample, source=source.name
     )
+
+
+def _record_eval_data(config: Config, *, registry: Any, run_id: str) -> Dataset:
+    """The held-out split, logged on production's run as its evaluation dataset — as
+    `mlgate evaluate` logged it when production was the candidate — so the comparison can
+    show both sides were scored on the same data."""
+    from mlgate.adapters.demo_models import write_golden_set
+    from mlgate.eval_data import locate
+
+    assert config.evaluation.data is not None
+    write_golden_set(Path(config.evaluation.data))
+    found = locate(
+        config.evaluation.data,
+        name=config.evaluation.name,
+        workdir=Path(config.evaluation.data).parent,
+        what="evaluation.data",
+    )
+    registry.log_dataset(run_id, found.dataset)
+    return found.dataset
 
 
 def _model_tests(

@@ -27,6 +27,8 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
     overall_color = {Overall.PASS: "green", Overall.FAIL: "red", Overall.NO_BASELINE: "cyan"}
     lines = [style(f"mlgate · {model}: {_WORDS[verdict.status]}", overall_color[verdict.status])]
     lines.append(_summary(verdict))
+    if verdict.data is not None and verdict.data.outcome.value == "cross_dataset":
+        lines.append(style("compared across different evaluation datasets", "yellow"))
     if verdict.significance:
         settings = verdict.significance
         examples = settings.get("examples")

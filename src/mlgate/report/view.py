@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mlgate.core.provenance import CHECK_NAME, Outcome
 from mlgate.core.verdict import (
+    Check,
     Identity,
     MetricRow,
     Overall,
@@ -22,6 +24,7 @@ from mlgate.core.verdict import (
 )
 from mlgate.report.chart import build_charts
 from mlgate.report.icons import ICONS
+from mlgate.report.provenance_view import data_line
 from mlgate.report.slices_view import slices_context
 from mlgate.report.tests_view import tests_context
 from mlgate.report.text import md, md_code, number_pair, signed
@@ -94,6 +97,7 @@ def build_context(
         "status": verdict.status.value,
         "headline": headline(verdict, limit=limit),
         "identities": _identities(verdict),
+        "data_line": data_line(verdict),
         "reasons": [
             _reason(row, limit) for row in shown if row.status in (Status.FAIL, Status.WARN)
         ],
@@ -105,6 +109,7 @@ def build_context(
                 "summary": md(c.summary, limit=400),
             }
             for c in verdict.checks
+            if not _said_by_data_line(c, verdict)
         ],
         "rows": [_row(row, limit) for row in shown],
         "has_baseline": verdict.baseline is not None,
@@ -138,6 +143,15 @@ def build_context(
         "config_hash": md((verdict.config_hash or "")[:19], limit=None),
     }
     return context, omitted
+
+
+def _said_by_data_line(check: Check, verdict: Verdict) -> bool:
+    """A data check with nothing to warn about is the data line itself."""
+    return (
+        check.name == CHECK_NAME
+        and verdict.data is not None
+        and check.status in (Status.PASS, Status.INFO)
+    )
 
 
 def _drift(verdict: Verdict, *, detail: Detail, chart: bool) -> str:
@@ -195,6 +209,9 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
         1 for c in verdict.checks if c.status is Status.WARN
     )
     warn_text = f", {plural(warnings, 'warning')}" if warnings else ""
+    across = verdict.data is not None and verdict.data.outcome is Outcome.CROSS_DATASET
+    # Numbers from different data are only comparable by the config's leave: said first.
+    caveat = "⚠️ compared across different evaluation datasets: " if across else ""
     if verdict.status is Overall.FAIL:
         parts = []
         if failing:
@@ -204,7 +221,7 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
             parts.append(f"{counted} failed their rule: {names}{more}")
         parts.extend(md(c.summary, limit=160) for c in failed_checks[:2])
         prefix = "no production model yet, and " if verdict.baseline is None else ""
-        return f"{icon} **mlgate · {model}: failed** — {prefix}{'; '.join(parts)}."
+        return f"{icon} **mlgate · {model}: failed** — {caveat}{prefix}{'; '.join(parts)}."
     outcome = "passed" if verdict.baseline else "no production model yet"
     if not gated:
         return (
@@ -220,7 +237,10 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
     # An improvement the interval cannot tell from noise is not claimed.
     improved = sum(1 for r in gated if r.improved and r.significant is not False)
     improved_text = f", {improved} improved" if improved else ""
-    return f"{icon} **mlgate · {model}: passed** — {_all(len(gated))}{improved_text}{warn_text}."
+    return (
+        f"{icon} **mlgate · {model}: passed** — "
+        f"{caveat}{_all(len(gated))}{improved_text}{warn_text}."
+    )
 
 
 def _all(count: int) -> str:

@@ -65,4 +65,11 @@ def test_json_contents() -> None:
     assert data["changes"]["params"] == [{"name": "lr", "before": "0.1", "after": "0.05"}]
     assert data["changes"]["signature"][0]["breaking"] is True
     assert data["checks"][0]["name"] == "signature"
-    assert data["candidate"] == {"label": "c", "model_version": "7", "run_id": "r", "commit": "abc"}
+    assert data["candidate"] == {
+        "label": "c",
+        "model_version": "7",
+        "run_id": "r",
+        "commit": "abc",
+        "dataset": None,
+        "eval_code": None,
+    }

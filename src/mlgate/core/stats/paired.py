@@ -186,6 +186,11 @@ def _task(
     )
 
 
+def positive_class(labels: Array, positive: str | None) -> str:
+    """The class a binary score is the probability of, as :func:`pair` reads it."""
+    return _classes(np.asarray(labels), "binary", positive)[1]
+
+
 def _classes(labels: Array, task: str, positive: str | None) -> tuple[str, ...]:
     found = sorted(_distinct_text(labels), key=_natural)
     if task == "multiclass":
