@@ -265,8 +265,17 @@ def test_logged_data_matches_the_next_comparison_and_promotion_keeps_the_lineage
     assert first_result.exit_code == 0, first_result.output
     promoted = CliRunner().invoke(
         cli,
-        ["promote", "--tracking-uri", mlflow_server, "--version", first_version]
-        + ["--approved-by", "alice", "--commit", SHA],
+        [
+            "promote",
+            "--tracking-uri",
+            mlflow_server,
+            "--version",
+            first_version,
+            "--approved-by",
+            "alice",
+            "--commit",
+            SHA,
+        ],
         catch_exceptions=False,
     )
     assert promoted.exit_code == 0, promoted.output
