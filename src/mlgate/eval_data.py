@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.dataset import Dataset
+from mlgate.core.provenance import EvaluationSettings
+from mlgate.core.verdict import Check, Status
 from mlgate.errors import InputError, UsageError
 
 DVC_SCHEME = "dvc://"
@@ -39,6 +41,34 @@ def locate(spec: str, *, name: str | None, workdir: Path, what: str) -> EvalData
     if spec.startswith(DVC_SCHEME):
         return _from_dvc(spec, name=name, workdir=workdir, what=what)
     return _from_file(Path(spec), name=name, what=what)
+
+
+def candidate_data(
+    settings: EvaluationSettings, *, logged: Dataset | None, workdir: Path
+) -> tuple[Dataset | None, EvalData | None, list[Check]]:
+    """The candidate's evaluation data: its identity (what the run logged, else
+    evaluation.data's), the data to re-score on, and notes about it. The run's own record
+    wins; evaluation.data is what is scored when its digest agrees, or when the run's
+    source cannot be read from here (MLflow hashes DataFrames its own way, so a digest
+    it computed never equals a file's)."""
+    configured = (
+        locate(settings.data, name=settings.name, workdir=workdir, what="evaluation.data")
+        if settings.data
+        else None
+    )
+    notes = [
+        Check(name="evaluation data file", status=Status.WARN, summary=note)
+        for note in (configured.notes if configured else ())
+    ]
+    if logged is None:
+        return (configured.dataset if configured else None), configured, notes
+    if configured is not None and configured.dataset.same_data(logged):
+        return logged, configured, notes
+    try:
+        found = from_source(logged, workdir=workdir, what=f"dataset {logged.name}")
+    except (InputError, UsageError):
+        found = None
+    return logged, found or configured, notes
 
 
 def md5_of(path: Path) -> str:

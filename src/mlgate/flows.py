@@ -20,14 +20,14 @@ from mlgate.drift_file import read_drift
 from mlgate.errors import InputError, ServiceError, UsageError
 from mlgate.metrics_file import load_metric_set
 from mlgate.predictions import predicted_metrics
-from mlgate.rescoring import settle
+from mlgate.rescoring import settle, settle_files
 
 if TYPE_CHECKING:
     from mlgate.adapters.local import ReportOptions
     from mlgate.adapters.registry import Recorded, RegistryModel
     from mlgate.core.dataset import Dataset
     from mlgate.core.provenance import DataComparison
-    from mlgate.eval_data import EvalData
+    from mlgate.predictions import PredictedMetrics
 
 
 def compare_files(
@@ -67,7 +67,7 @@ def compare_files(
     comparison: DataComparison | None = None
     notes: list[Check] = []
     if predicted is None and baseline_set is not None:
-        candidate_set, comparison, notes = _files_data(candidate_set, baseline_set, config=config)
+        candidate_set, comparison, notes = settle_files(candidate_set, baseline_set, config=config)
     return compare(
         candidate=candidate_set,
         baseline=baseline_set,
@@ -80,33 +80,6 @@ def compare_files(
         created_at=now_utc(),
         mlgate_version=__version__,
     )
-
-
-def _files_data(
-    candidate: MetricSet, baseline: MetricSet, *, config: Config
-) -> tuple[MetricSet, DataComparison | None, list[Check]]:
-    """The data comparison of two metrics files (their ``dataset`` keys, or evaluation.data
-    for the candidate). Files name no model, so nothing can be re-scored; with no
-    provenance anywhere there is nothing to say."""
-    from mlgate.core.provenance import judge_data
-
-    settings = config.evaluation
-    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
-        dataset, _, notes = candidate_data(
-            config, logged=candidate.identity.dataset, workdir=Path(workdir)
-        )
-    candidate = replace(candidate, identity=replace(candidate.identity, dataset=dataset))
-    theirs = baseline.identity.dataset
-    if dataset is None and theirs is None and not settings.require:
-        return candidate, None, notes
-    different = dataset is not None and theirs is not None and dataset.same_data(theirs) is False
-    comparison = judge_data(
-        candidate=dataset,
-        baseline=theirs,
-        settings=settings,
-        reason="metrics files name no model to re-score" if different else None,
-    )
-    return candidate, comparison, notes
 
 
 def load_model_tests(explicit: Path | None, *, config: Config) -> ModelTests | None:
@@ -197,36 +170,14 @@ def evaluate(
             f"the candidate is the production model itself: version {candidate.version} "
             f"holds @{request.baseline_alias}"
         )
-    logged = candidate.metric_set.identity.dataset
-    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
-        dataset, data, data_notes = candidate_data(config, logged=logged, workdir=Path(workdir))
-        candidate_set = replace(
-            candidate.metric_set,
-            identity=replace(
-                candidate.metric_set.identity,
-                commit=request.commit or candidate.metric_set.identity.commit,
-                dataset=dataset,
-            ),
+    sides = _registry_sides(request, config=config, candidate=candidate, baseline=baseline, ref=ref)
+    candidate_set, baseline_set, comparison, data_notes = sides.compared
+    if predicted is not None:
+        candidate_set, baseline_set = predicted.merge(
+            candidate_set, baseline_set, baseline_label=str(request.baseline_predictions)
         )
-        baseline_set = baseline.metric_set if baseline is not None else None
-        comparison = None
-        if predicted is not None:
-            candidate_set, baseline_set = predicted.merge(
-                candidate_set, baseline_set, baseline_label=str(request.baseline_predictions)
-            )
-        elif baseline_set is not None and baseline is not None:
-            settled = settle(
-                candidate=candidate_set,
-                baseline=baseline_set,
-                models=(
-                    model_uri(candidate, ref=ref),
-                    f"models:/{request.model}/{baseline.version}",
-                ),
-                data=data,
-                config=config,
-            )
-            candidate_set, baseline_set = settled.candidate, settled.baseline
-            predicted, comparison = settled.predicted, settled.comparison
+    elif sides.predicted is not None:
+        predicted = sides.predicted
     drift, drift_notes = evaluation_drift(request, config=config, baseline=baseline)
     verdict = compare(
         candidate=candidate_set,
@@ -246,8 +197,8 @@ def evaluate(
     recorded = None
     if request.record:
         try:
-            if logged is None and dataset is not None and candidate.run_id:
-                registry.log_dataset(candidate.run_id, dataset)
+            if sides.log_dataset is not None and candidate.run_id:
+                registry.log_dataset(candidate.run_id, sides.log_dataset)
             recorded = registry.record(
                 candidate, verdict=verdict, files={"verdict": verdict_path, "report": report_path}
             )
@@ -256,35 +207,51 @@ def evaluate(
     return Evaluation(verdict=verdict, markdown=markdown, recorded=recorded)
 
 
-def candidate_data(
-    config: Config, *, logged: Dataset | None, workdir: Path
-) -> tuple[Dataset | None, EvalData | None, list[Check]]:
-    """The candidate's evaluation data: its identity (what the run logged, else
-    evaluation.data's), the data to re-score on, and notes about it. The run's own record
-    wins; evaluation.data is what is scored when its digest agrees, or when the run's
-    source cannot be read from here (MLflow hashes DataFrames its own way, so a digest
-    it computed never equals a file's)."""
-    from mlgate.eval_data import from_source, locate
+@dataclass(frozen=True, kw_only=True)
+class _Sides:
+    compared: tuple[MetricSet, MetricSet | None, DataComparison | None, list[Check]]
+    predicted: PredictedMetrics | None = None
+    log_dataset: Dataset | None = None  # the candidate's data, when its run has none logged
 
-    settings = config.evaluation
-    configured = (
-        locate(settings.data, name=settings.name, workdir=workdir, what="evaluation.data")
-        if settings.data
-        else None
+
+def _registry_sides(
+    request: EvaluateRequest,
+    *,
+    config: Config,
+    candidate: RegistryModel,
+    baseline: RegistryModel | None,
+    ref: ModelRef,
+) -> _Sides:
+    """Both sides with their evaluation data; production re-scored on the candidate's
+    data when theirs differ (not when predictions files were given: those are paired)."""
+    from mlgate.eval_data import candidate_data
+
+    logged = candidate.metric_set.identity.dataset
+    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
+        dataset, data, notes = candidate_data(
+            config.evaluation, logged=logged, workdir=Path(workdir)
+        )
+        identity = candidate.metric_set.identity
+        ours = replace(
+            candidate.metric_set,
+            identity=replace(identity, commit=request.commit or identity.commit, dataset=dataset),
+        )
+        log = dataset if logged is None else None
+        if baseline is None or request.candidate_predictions is not None:
+            theirs = baseline.metric_set if baseline is not None else None
+            return _Sides(compared=(ours, theirs, None, notes), log_dataset=log)
+        settled = settle(
+            candidate=ours,
+            baseline=baseline.metric_set,
+            models=(model_uri(candidate, ref=ref), f"models:/{request.model}/{baseline.version}"),
+            data=data,
+            config=config,
+        )
+    return _Sides(
+        compared=(settled.candidate, settled.baseline, settled.comparison, notes),
+        predicted=settled.predicted,
+        log_dataset=log,
     )
-    notes = [
-        Check(name="evaluation data file", status=Status.WARN, summary=note)
-        for note in (configured.notes if configured else ())
-    ]
-    if logged is None:
-        return (configured.dataset if configured else None), configured, notes
-    if configured is not None and configured.dataset.same_data(logged):
-        return logged, configured, notes
-    try:
-        found = from_source(logged, workdir=workdir, what=f"dataset {logged.name}")
-    except (InputError, UsageError):
-        found = None
-    return logged, found or configured, notes
 
 
 def model_uri(model: RegistryModel, *, ref: ModelRef) -> str:

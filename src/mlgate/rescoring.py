@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import DataComparison, judge_data, needs_rescoring, unscored
+from mlgate.core.verdict import Check
 from mlgate.errors import InputError
 
 if TYPE_CHECKING:
@@ -93,6 +94,33 @@ def settle(
             )
     comparison = judge_data(candidate=ours, baseline=theirs, settings=settings, reason=reason)
     return Settled(candidate=candidate, baseline=baseline, comparison=comparison)
+
+
+def settle_files(
+    candidate: MetricSet, baseline: MetricSet, *, config: Config
+) -> tuple[MetricSet, DataComparison | None, list[Check]]:
+    """The data comparison of two metrics files (their ``dataset`` keys, or evaluation.data
+    for the candidate). Files name no model, so nothing can be re-scored; with no
+    provenance anywhere there is nothing to say."""
+    from mlgate.eval_data import candidate_data
+
+    settings = config.evaluation
+    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
+        dataset, _, notes = candidate_data(
+            settings, logged=candidate.identity.dataset, workdir=Path(workdir)
+        )
+    candidate = replace(candidate, identity=replace(candidate.identity, dataset=dataset))
+    theirs = baseline.identity.dataset
+    if dataset is None and theirs is None and not settings.require:
+        return candidate, None, notes
+    different = dataset is not None and theirs is not None and dataset.same_data(theirs) is False
+    comparison = judge_data(
+        candidate=dataset,
+        baseline=theirs,
+        settings=settings,
+        reason="metrics files name no model to re-score" if different else None,
+    )
+    return candidate, comparison, notes
 
 
 def rescore(*, models: tuple[str, str], data: EvalData, config: Config) -> PredictedMetrics:

@@ -288,6 +288,15 @@ def test_logged_data_matches_the_next_comparison_and_promotion_keeps_the_lineage
     ]
     assert history[-1]["eval_dataset"] == "eval.csv"
     assert history[-1]["eval_dataset.digest"] == md5
+    assert history[-1]["eval_dataset.source"] == "eval.csv"
+    tags = client.get_model_version(model_name, first_version).tags
+    assert tags["mlgate.eval_dataset.digest"] == md5  # the audit repeats the recorded lineage
+    shown = (
+        CliRunner()
+        .invoke(cli, ["history", "--tracking-uri", mlflow_server, "--model", model_name])
+        .output
+    )
+    assert f"by alice  commit {SHA[:12]}  data eval.csv ({md5[:8]})" in shown
 
     second = train_and_log(mlflow_server, seed=2, data=None)
     second_version = candidate_version(mlflow_server, model_name, second)

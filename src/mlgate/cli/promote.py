@@ -227,4 +227,7 @@ def history_command(
         )
         if entry.get("commit"):
             line += f"  commit {str(entry['commit'])[:12]}"
+        if entry.get("eval_dataset"):
+            digest = str(entry.get("eval_dataset.digest") or "")[:8]
+            line += f"  data {entry['eval_dataset']}" + (f" ({digest})" if digest else "")
         click.echo(clean(line))
