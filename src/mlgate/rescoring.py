@@ -82,8 +82,9 @@ def settle(
             names = tuple(predicted.estimates)
             gated = [rule.name for rule in config.rules]
             merged_c, merged_b = predicted.merge(candidate, baseline, baseline_label=models[1])
+            assert data is not None
             comparison = judge_data(
-                candidate=ours,
+                candidate=data.dataset,  # what both were scored on
                 baseline=theirs,
                 settings=settings,
                 rescored=names,

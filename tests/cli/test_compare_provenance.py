@@ -49,6 +49,10 @@ def test_same_digest_compares_and_records_both(run: Run, workdir: Path) -> None:
     assert verdict["data"]["outcome"] == "same"
     assert verdict["candidate"]["dataset"] == {**NOV, "origin": "metrics file"}
     assert "📊 **Data** both evaluated on `eval-2026-11`" in (workdir / "report.md").read_text()
+    # The verdict file with its data section reads back (schema-validated) for the next step.
+    again = run("report", "verdict.json", "--format", "markdown")
+    assert again.exit_code == 0, again.output
+    assert "📊 **Data** both evaluated on `eval-2026-11`" in again.output
 
 
 def test_different_digests_are_refused_with_both_named(run: Run, workdir: Path) -> None:

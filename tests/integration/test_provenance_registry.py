@@ -125,6 +125,14 @@ def candidate_version(server: str, model: str, trained: Trained) -> str:
     return register(server, logged, model)
 
 
+def on_different_data(server: str, model: str) -> tuple[Trained, Trained, str]:
+    """Production evaluated on October's data, a candidate version on November's."""
+    prod = train_and_log(server, seed=1, data=eval_frame(1), name="eval-2026-10")
+    production(server, model, prod)
+    cand = train_and_log(server, seed=2, data=eval_frame(5), name="eval-2026-11")
+    return prod, cand, candidate_version(server, model, cand)
+
+
 def check(verdict: dict, name: str = "evaluation data") -> dict:
     return next(c for c in verdict["checks"] if c["name"] == name)
 
@@ -162,10 +170,7 @@ def test_same_data_is_compared_and_named_in_one_line(
 def test_different_digests_are_refused_naming_both(
     evaluate: Evaluate, workdir: Path, mlflow_server: str, model_name: str
 ) -> None:
-    prod = train_and_log(mlflow_server, seed=1, data=eval_frame(1), name="eval-2026-10")
-    production(mlflow_server, model_name, prod)
-    cand = train_and_log(mlflow_server, seed=2, data=eval_frame(5), name="eval-2026-11")
-    version = candidate_version(mlflow_server, model_name, cand)
+    prod, cand, version = on_different_data(mlflow_server, model_name)
     configure(workdir, model_name, "rescore: false")
 
     result = evaluate("--candidate", f"models:/{model_name}/{version}", "--commit", SHA)
@@ -232,10 +237,7 @@ def test_different_data_rescores_production_on_the_candidates_data(
 def test_allowed_across_datasets_is_compared_with_a_headline_warning(
     evaluate: Evaluate, workdir: Path, mlflow_server: str, model_name: str
 ) -> None:
-    prod = train_and_log(mlflow_server, seed=1, data=eval_frame(1), name="eval-2026-10")
-    production(mlflow_server, model_name, prod)
-    cand = train_and_log(mlflow_server, seed=2, data=eval_frame(5), name="eval-2026-11")
-    version = candidate_version(mlflow_server, model_name, cand)
+    _prod, cand, version = on_different_data(mlflow_server, model_name)
     # The candidate's data was never saved anywhere mlgate can read: no re-scoring.
     configure(workdir, model_name, "allow_cross_dataset: true")
 

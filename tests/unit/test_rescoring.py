@@ -16,7 +16,7 @@ from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import Outcome
 from mlgate.core.verdict import Identity
 from mlgate.eval_data import locate
-from mlgate.rescoring import settle
+from mlgate.rescoring import Settled, settle
 
 FEATURES = ["a", "b"]
 NOV = Dataset(name="nov", digest="1" * 32)
@@ -57,6 +57,20 @@ def sides(ours: Dataset | None, theirs: Dataset | None) -> tuple[MetricSet, Metr
     )
 
 
+def rescored(
+    tmp_path: Path, models: tuple[str, str], cfg: object, production_data: Dataset | None
+) -> Settled:
+    """Both models settled on tmp_path/eval.csv, production recorded on ``production_data``."""
+    ours, theirs = sides(NOV, production_data)
+    return settle(
+        candidate=ours,
+        baseline=theirs,
+        models=models,
+        data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
+        config=cfg,  # type: ignore[arg-type]
+    )
+
+
 @pytest.fixture
 def models(tmp_path: Path) -> tuple[str, str, object, object]:
     from sklearn.linear_model import LogisticRegression
@@ -74,14 +88,7 @@ def test_different_data_is_rescored_under_the_gated_names(tmp_path: Path, models
     data = frame(2)
     data.to_csv(tmp_path / "eval.csv", index=False)
     cfg = config(tmp_path, "  auc: {max_drop: 0.01}\n  accuracy_score: {}\n  latency: {}\n")
-    ours, theirs = sides(NOV, OCT)
-    settled = settle(
-        candidate=ours,
-        baseline=theirs,
-        models=(candidate_uri, production_uri),
-        data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
-        config=cfg,  # type: ignore[arg-type]
-    )
+    settled = rescored(tmp_path, (candidate_uri, production_uri), cfg, OCT)
     assert settled.comparison.outcome is Outcome.RESCORED
     assert settled.comparison.rescored == ("auc", "accuracy_score")
     assert settled.comparison.not_rescored == ("latency",)
@@ -98,13 +105,8 @@ def test_different_data_is_rescored_under_the_gated_names(tmp_path: Path, models
 def test_unrecorded_production_data_is_rescored_too(tmp_path: Path, models: tuple) -> None:
     candidate_uri, production_uri, _, _ = models
     frame(3).to_csv(tmp_path / "eval.csv", index=False)
-    ours, theirs = sides(NOV, None)
-    settled = settle(
-        candidate=ours,
-        baseline=theirs,
-        models=(candidate_uri, production_uri),
-        data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
-        config=config(tmp_path, "  accuracy: {}\n"),  # type: ignore[arg-type]
+    settled = rescored(
+        tmp_path, (candidate_uri, production_uri), config(tmp_path, "  accuracy: {}\n"), None
     )
     assert settled.comparison.outcome is Outcome.RESCORED
     assert settled.comparison.baseline is None
