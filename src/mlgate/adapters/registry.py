@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlgate.adapters.run_datasets import eval_code, eval_dataset, log_eval_dataset
+from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
 from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef
@@ -359,22 +359,6 @@ def verdict_tags(verdict: Verdict, *, report_location: str | None) -> dict[str, 
         **dataset_tags(verdict),
     }
     return {TAG_PREFIX + key: value[:_MAX_TAG_VALUE] for key, value in tags.items() if value}
-
-
-def dataset_tags(verdict: Verdict) -> dict[str, str]:
-    """Which data the verdict's numbers came from (the candidate's evaluation data, and
-    what was done when production's differed), for lineage on the version."""
-    dataset = verdict.candidate.dataset
-    if dataset is None:
-        return {}
-    tags = {
-        "eval_dataset": dataset.name,
-        "eval_dataset.digest": dataset.digest or "",
-        "eval_dataset.source": dataset.source or "",
-    }
-    if verdict.data is not None:
-        tags["eval_dataset.comparison"] = verdict.data.outcome.value
-    return tags
 
 
 def _with_prefix(metrics: Mapping[str, float], prefix: str | None) -> dict[str, float]:

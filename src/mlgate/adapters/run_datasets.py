@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.dataset import Dataset
+from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError
 from mlgate.eval_data import source_uri
 
@@ -68,6 +69,22 @@ def log_eval_dataset(client: Any, run_id: str, dataset: Dataset) -> None:
     client.log_inputs(
         run_id, datasets=[DatasetInput(dataset=entity, tags=[InputTag(CONTEXT_TAG, "evaluation")])]
     )
+
+
+def dataset_tags(verdict: Verdict) -> dict[str, str]:
+    """Which data the verdict's numbers came from (the candidate's evaluation data, and
+    what was done when production's differed), for lineage on the version."""
+    dataset = verdict.candidate.dataset
+    if dataset is None:
+        return {}
+    tags = {
+        "eval_dataset": dataset.name,
+        "eval_dataset.digest": dataset.digest or "",
+        "eval_dataset.source": dataset.source or "",
+    }
+    if verdict.data is not None:
+        tags["eval_dataset.comparison"] = verdict.data.outcome.value
+    return tags
 
 
 def download(uri: str, *, workdir: Path) -> Path:
