@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mlgate.adapters.registry import _with_prefix, redact, verdict_tags
+from mlgate.core.dataset import Dataset
+from mlgate.core.provenance import EvaluationSettings, judge_data
 from mlgate.core.rules import MetricRule
 from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
 
@@ -53,6 +55,26 @@ def test_tags_leave_out_what_is_unknown() -> None:
     assert verdict_tags(verdict, report_location=None) == {
         "mlgate.status": "no_baseline",
         "mlgate.verdict_schema": "1",
+    }
+
+
+def test_tags_name_the_evaluation_data_and_what_was_done() -> None:
+    dataset = Dataset(name="eval-2026-11", digest="3f" * 16, source="dvc://e.csv@abc")
+    data = judge_data(candidate=dataset, baseline=dataset, settings=EvaluationSettings())
+    verdict = Verdict(
+        model="m",
+        status=Overall.PASS,
+        candidate=Identity(label="c", dataset=dataset),
+        baseline=Identity(label="b", dataset=dataset),
+        metrics=(),
+        data=data,
+    )
+    tags = verdict_tags(verdict, report_location=None)
+    assert {k: v for k, v in tags.items() if "eval_dataset" in k} == {
+        "mlgate.eval_dataset": "eval-2026-11",
+        "mlgate.eval_dataset.digest": "3f" * 16,
+        "mlgate.eval_dataset.source": "dvc://e.csv@abc",
+        "mlgate.eval_dataset.comparison": "same",
     }
 
 
