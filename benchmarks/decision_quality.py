@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from mlgate.core.checks import Status
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy, compare
 from mlgate.core.metricset import MetricSet
@@ -25,7 +26,7 @@ from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.stats.estimates import Settings, estimate
 from mlgate.core.stats.paired import pair
-from mlgate.core.verdict import Identity, Status
+from mlgate.core.verdict import Identity
 
 BASELINE_ACCURACY = 0.90
 DISAGREEMENT = 0.06

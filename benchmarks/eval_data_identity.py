@@ -33,7 +33,7 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 def mlgate_identity(path: Path) -> str:
-    from mlgate.eval_data import locate
+    from mlgate.evaluate.data import locate
 
     found = locate(str(path), name=None, workdir=path.parent, what="bench")
     return found.dataset.digest or ""

@@ -67,9 +67,9 @@ def run_mlgate(folder: Path) -> dict[str, object]:
         # pyarrow's Parquet reader imports pandas when it is installed: count it here.
         import pandas  # noqa: F401
 
-    from mlgate.config import Config
     from mlgate.core.stats import estimates, intervals, paired  # noqa: F401
-    from mlgate.predictions import predicted_metrics
+    from mlgate.evaluate.predictions import predicted_metrics
+    from mlgate.files.config import Config
 
     imports_s = time.perf_counter() - t0
     config = Config(source="(benchmark)")

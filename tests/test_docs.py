@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 import yaml
 
 from mlgate.cli import cli
-from mlgate.config import schema
+from mlgate.files.config import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -46,7 +47,7 @@ def test_every_config_key_is_documented() -> None:
 
 
 def test_every_verdict_field_is_documented() -> None:
-    from mlgate.verdict_file import schema as verdict_schema
+    from mlgate.files.verdict import schema as verdict_schema
 
     doc = (ROOT / "docs" / "verdict.md").read_text(encoding="utf-8")
     for key in verdict_schema()["properties"]:
@@ -65,6 +66,7 @@ def readme_commands() -> list[tuple[str, int]]:
     return commands
 
 
+@pytest.mark.slow
 def test_readme_examples_run_as_written(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     exe = str(Path(sys.executable).parent / "mlgate")
@@ -168,7 +170,7 @@ def test_the_two_example_projects_share_their_files() -> None:
 
 
 def test_the_example_config_is_valid() -> None:
-    from mlgate.config import load_config
+    from mlgate.files.config import load_config
 
     config = load_config(ROOT / "examples" / "github" / "mlgate.yml")
     assert config.model == "churn-classifier"

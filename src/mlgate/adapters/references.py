@@ -17,7 +17,7 @@ from typing import Any
 from mlgate.adapters.registry import NotFound, Registry
 from mlgate.core.refs import AliasRef, VersionRef
 from mlgate.errors import InputError
-from mlgate.table_file import Sample
+from mlgate.files.tables import Sample
 
 REFERENCE_TAG = "mlgate.drift_reference"
 _RUNS_URI = re.compile(r"^runs:/([0-9a-f]{32})/(.+)$")

@@ -14,7 +14,6 @@ from typing import Any
 from mlgate.core.dataset import Dataset
 from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError
-from mlgate.eval_data import source_uri
 
 CONTEXT_TAG = "mlflow.data.context"
 EVAL_CONTEXTS = ("evaluation", "eval", "validation", "valid", "test", "testing")
@@ -98,3 +97,17 @@ def download(uri: str, *, workdir: Path) -> Path:
     except (MlflowException, OSError) as exc:
         line = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else "failed"
         raise InputError(f"evaluation data {uri}: {line}") from None
+
+
+def source_uri(raw: str) -> str:
+    """An MLflow dataset source (JSON such as ``{"uri": "s3://…"}``) → its URI, or the
+    text itself when it names none."""
+    try:
+        parsed = json.loads(raw)
+    except (json.JSONDecodeError, TypeError):
+        return raw
+    if isinstance(parsed, dict):
+        for key in ("uri", "url", "path", "table_name"):
+            if isinstance(parsed.get(key), str):
+                return str(parsed[key])
+    return raw

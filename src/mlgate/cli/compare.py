@@ -84,9 +84,9 @@ def compare_command(
     Writes the verdict (JSON) and the report (Markdown), prints a summary, and exits
     1 when a gated metric fails its rule or a critical model test failed.
     """
-    from mlgate.adapters.local import write_outputs
-    from mlgate.config import find_config, load_config
-    from mlgate.flows import compare_files
+    from mlgate.evaluate.compare import compare_files
+    from mlgate.evaluate.outputs import write_outputs
+    from mlgate.files.config import find_config, load_config
 
     config = load_config(find_config(config_path, cwd=Path()))
     verdict = compare_files(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from mlgate.config import Config
+    from mlgate.files.config import Config
 
 from mlgate.cli.options import config_option
 
@@ -33,9 +33,9 @@ def schema_command(verdict: bool) -> None:
     `# yaml-language-server: $schema=mlgate.schema.json` comment.
     """
     if verdict:
-        from mlgate.verdict_file import schema
+        from mlgate.files.verdict import schema
     else:
-        from mlgate.config import schema
+        from mlgate.files.config import schema
     click.echo(json.dumps(schema(), indent=2, ensure_ascii=False))
 
 
@@ -43,8 +43,8 @@ def schema_command(verdict: bool) -> None:
 @config_option
 def check_command(config_path: Path | None) -> None:
     """Validate mlgate.yml and summarise the rules it sets; exits 2 if it is invalid."""
-    from mlgate.config import find_config, load_config
-    from mlgate.core.verdict import plural
+    from mlgate.core.checks import plural
+    from mlgate.files.config import find_config, load_config
 
     path = find_config(config_path, cwd=Path())
     if path is None:

@@ -14,8 +14,8 @@ import click
 from mlgate.cli.options import F, FilePath, config_option, model_and_store_options, written_files
 
 if TYPE_CHECKING:
-    from mlgate.config import Config
     from mlgate.core.drift import DriftReport
+    from mlgate.files.config import Config
 
 DRIFT_EPILOG = """\b
 Examples:
@@ -113,7 +113,7 @@ def drift_command(
     print_format: str,
 ) -> None:
     """Compare each feature of the current data with the reference data."""
-    from mlgate.monitoring import drift_report
+    from mlgate.monitor.drift import drift_report
 
     config = _with_fail(_config(config_path), fail)
     report = drift_report(
@@ -169,7 +169,7 @@ def skew_command(
     print_format: str,
 ) -> None:
     """Compare the features a model was trained on with what was served."""
-    from mlgate.monitoring import skew_report
+    from mlgate.monitor.drift import skew_report
 
     config = _with_fail(_config(config_path), fail)
     report = skew_report(training=training, serving=serving, config=config, key=key, model=model)
@@ -218,10 +218,11 @@ def monitor_command(
     print_format: str,
 ) -> None:
     """Check production data for drift on a schedule; keep one tracking issue per model."""
+    from mlgate.adapters.ci import platform_from_environment
     from mlgate.adapters.github_env import write_step_outputs
     from mlgate.errors import MlgateError
-    from mlgate.monitoring import drift_report, track_on
-    from mlgate.publishing import platform_from_environment
+    from mlgate.monitor.drift import drift_report
+    from mlgate.monitor.tracking import track_on
 
     config = _config(config_path)
     report = drift_report(
@@ -255,7 +256,7 @@ def monitor_command(
 
 
 def _config(config_path: Path | None) -> Config:
-    from mlgate.config import find_config, load_config
+    from mlgate.files.config import find_config, load_config
 
     return load_config(find_config(config_path, cwd=Path()))
 
@@ -286,20 +287,12 @@ def _finish(
     report_path: Path,
     print_format: str,
 ) -> int:
-    """Write the JSON first (the contract), then the Markdown (also the job summary in
-    GitHub Actions); print; exit 1 on FAIL."""
-    from mlgate.adapters.github_env import append, write_step_outputs
-    from mlgate.core.verdict import Status
-    from mlgate.drift_file import write_drift
-    from mlgate.report.drift_view import drift_document, drift_terminal
-    from mlgate.verdict_file import write_text_atomic
+    """Write the report files (monitor/outputs.py); print; exit 1 on FAIL."""
+    from mlgate.core.checks import Status
+    from mlgate.monitor.outputs import write_outputs
+    from mlgate.report.drift_view import drift_terminal
 
-    write_drift(out_path, report)
-    markdown = drift_document(report)
-    write_text_atomic(report_path, markdown)
-    if os.environ.get("GITHUB_STEP_SUMMARY"):
-        append(Path(os.environ["GITHUB_STEP_SUMMARY"]), markdown + "\n")
-    write_step_outputs({"drift": report.status.value})
+    markdown = write_outputs(report, out_path=out_path, report_path=report_path)
     if print_format == "markdown":
         click.echo(markdown, nl=False)
     elif print_format == "json":

@@ -22,7 +22,7 @@ from mlgate.cli.options import (
 from mlgate.cli.output import print_verdict, report_options_for
 
 if TYPE_CHECKING:
-    from mlgate.flows import Evaluation
+    from mlgate.evaluate.registry import Evaluation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -168,8 +168,8 @@ def run_evaluate(
     chart: bool | None,
 ) -> Evaluation:
     """Options → EvaluateRequest → flows.evaluate (shared by evaluate and gate)."""
-    from mlgate.flows import EvaluateRequest, evaluate
-    from mlgate.publishing import head_commit_from_environment
+    from mlgate.adapters.ci import head_commit_from_environment
+    from mlgate.evaluate.registry import EvaluateRequest, evaluate
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
     request = EvaluateRequest(

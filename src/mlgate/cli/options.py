@@ -171,7 +171,7 @@ def model_settings(
     config_path: Path | None, model: str | None, tracking_uri: str | None
 ) -> tuple[Any, str, str]:
     """The config, the registered model's name and the tracking URI, or a usage error."""
-    from mlgate.config import find_config, load_config
+    from mlgate.files.config import find_config, load_config
 
     config = load_config(find_config(config_path, cwd=Path()))
     name = model or config.model

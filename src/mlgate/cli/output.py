@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from mlgate.adapters.local import ReportOptions
-    from mlgate.config import Config
     from mlgate.core.verdict import Verdict
+    from mlgate.evaluate.outputs import ReportOptions
+    from mlgate.files.config import Config
 
 
 def report_options_for(
     config: Config, *, template: Path | None, max_chars: int | None, chart: bool | None
 ) -> ReportOptions:
     """Command-line options win over mlgate.yml's ``report:`` settings."""
-    from mlgate.adapters.local import ReportOptions
+    from mlgate.evaluate.outputs import ReportOptions
 
     return ReportOptions(
         max_chars=max_chars if max_chars is not None else config.report.max_chars,
@@ -33,7 +33,7 @@ def print_verdict(verdict: Verdict, *, markdown: str, fmt: str, color: bool) -> 
     if fmt == "markdown":
         click.echo(markdown, nl=False)
     elif fmt == "json":
-        from mlgate.verdict_file import verdict_json
+        from mlgate.files.verdict import verdict_json
 
         click.echo(verdict_json(verdict), nl=False)
     else:

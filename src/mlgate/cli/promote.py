@@ -105,9 +105,10 @@ def promote_command(
     reference_data: Path | None,
 ) -> None:
     """Promote a model version to production after its verdict and approval are checked."""
+    from mlgate.adapters.ci import platform_from_environment
     from mlgate.adapters.github_env import write_step_outputs
-    from mlgate.promotion import promote_github, promote_gitlab, promote_local
-    from mlgate.publishing import platform_from_environment
+    from mlgate.promote.approvals import promote_github, promote_gitlab
+    from mlgate.promote.promotion import promote_local
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
     if reference_data is not None:
@@ -180,7 +181,7 @@ def rollback_command(
 ) -> None:
     """Move the production alias back to the previous version, in one step."""
     from mlgate.adapters.github_env import write_step_outputs
-    from mlgate.promotion import rollback
+    from mlgate.promote.promotion import rollback
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
     result = rollback(tracking_uri=uri, model=name, config=config, by=by, reason=reason)
@@ -209,7 +210,7 @@ def history_command(
     *, config_path: Path | None, model: str | None, tracking_uri: str | None, fmt: str
 ) -> None:
     """Print the promotion history kept in the registry, oldest first."""
-    from mlgate.promotion import history
+    from mlgate.promote.promotion import history
     from mlgate.report.text import clean
 
     _, name, uri = model_settings(config_path, model, tracking_uri)

@@ -120,8 +120,8 @@ def publish_command(
     **settings: Any,
 ) -> None:
     """Publish VERDICT (a verdict.json) as the PR/MR's report and commit status."""
-    from mlgate.publishing import artifact
-    from mlgate.verdict_file import read_verdict
+    from mlgate.files.verdict import read_verdict
+    from mlgate.publish import artifact
 
     if from_artifact is not None:
         if verdict_path is not None or to_artifact is not None:
@@ -155,13 +155,13 @@ def run_publish(
     head_sha: str | None = None,
 ) -> int:
     """Publish ``verdict``; return the exit code (the verdict's, or 3 with --require-comment)."""
+    from mlgate.adapters.ci import platform_from_environment
     from mlgate.cli.output import print_verdict
     from mlgate.core.comments import CommentMode
-    from mlgate.publishing import platform_from_environment
-    from mlgate.publishing.github import publish_github
-    from mlgate.publishing.gitlab import publish_gitlab
+    from mlgate.files.atomic import write_text_atomic
+    from mlgate.publish.github import publish_github
+    from mlgate.publish.gitlab import publish_gitlab
     from mlgate.report.markdown import render_markdown
-    from mlgate.verdict_file import write_text_atomic
 
     code = 0 if verdict.passed else 1
     where = platform_from_environment(platform, dict(os.environ))

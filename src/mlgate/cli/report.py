@@ -55,10 +55,11 @@ def report_command(
     The verdict's own status is not an error here: this command exits 0 whenever it
     could render the report.
     """
-    from mlgate.config import find_config, load_config
+    from mlgate.files.atomic import write_text_atomic
+    from mlgate.files.config import find_config, load_config
+    from mlgate.files.verdict import read_verdict
     from mlgate.report.markdown import render_markdown
     from mlgate.report.terminal import render_terminal
-    from mlgate.verdict_file import read_verdict, write_text_atomic
 
     verdict = read_verdict(verdict_path)
     if fmt == "text":

@@ -96,8 +96,8 @@ def test_command(
     **options: str | Path | None,
 ) -> None:
     """Run the model tests against a candidate and judge them like the gate."""
-    from mlgate.config import find_config, load_config
-    from mlgate.model_test_run import TestRun, run_model_tests
+    from mlgate.files.config import find_config, load_config
+    from mlgate.testing.run import TestRun, run_model_tests
 
     config = load_config(find_config(config_path, cwd=Path()))
     settings = config.tests

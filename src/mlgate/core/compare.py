@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
+from mlgate.core.checks import STATUS_ORDER, Check, Status, plural
 from mlgate.core.drift import DriftReport
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
@@ -21,17 +22,7 @@ from mlgate.core.provenance import DataComparison
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance, judge_change
 from mlgate.core.slices import SliceSettings, judge_slices, slice_check
-from mlgate.core.verdict import (
-    STATUS_ORDER,
-    Check,
-    MetricRow,
-    Overall,
-    SignatureChange,
-    SliceRow,
-    Status,
-    Verdict,
-    plural,
-)
+from mlgate.core.verdict import MetricRow, Overall, SignatureChange, SliceRow, Verdict
 
 # Two floats that print the same to a user are the same: 0.90 - 0.89 must not exceed 0.01.
 _REL_EPS = 1e-9

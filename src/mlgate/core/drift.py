@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+from mlgate.core.checks import Check, Status, plural
 from mlgate.core.drift_settings import DriftSettings
 from mlgate.core.numbers import decode_number, encode_number
-from mlgate.core.verdict import Check, Status, plural
 
 KIND = "mlgate-drift"
 SCHEMA_VERSION = 1

@@ -8,8 +8,9 @@ asks for them, also fail it: a gate must not pass on tests that did not test thi
 
 from __future__ import annotations
 
+from mlgate.core.checks import Check, Status, plural
 from mlgate.core.model_tests import ModelTests, short_name, summary_text
-from mlgate.core.verdict import Check, Identity, Status, plural
+from mlgate.core.verdict import Identity
 
 CHECK_NAME = "model tests"
 

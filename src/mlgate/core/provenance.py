@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from mlgate.core.checks import Check, Status
 from mlgate.core.dataset import Dataset
-from mlgate.core.verdict import Check, Status
 
 CHECK_NAME = "evaluation data"
 

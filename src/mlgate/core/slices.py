@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from mlgate.core.checks import Check, Status, plural
 from mlgate.core.columns import LOWER_IS_BETTER
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import tolerance_of
-from mlgate.core.verdict import Check, SliceRow, Status, plural
+from mlgate.core.verdict import SliceRow
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from mlgate.core.checks import Status, plural
 from mlgate.core.drift import DriftReport
-from mlgate.core.verdict import Status, plural
 
 _STATE = re.compile(r"^<!-- mlgate:drift-state (\{.*\}) -->$", re.MULTILINE)
 

@@ -10,40 +10,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mlgate.core.checks import Check, Status
 from mlgate.core.dataset import Dataset
+from mlgate.core.drift import DriftReport
 from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.numbers import decode_number, decode_required, encode_number
+from mlgate.core.provenance import DataComparison
 from mlgate.core.rules import MetricRule
 
-if TYPE_CHECKING:
-    from mlgate.core.drift import DriftReport
-    from mlgate.core.provenance import DataComparison
-
 SCHEMA_VERSION = 1
-
-
-class Status(str, Enum):
-    """Outcome of one metric row or one check."""
-
-    FAIL = "fail"
-    WARN = "warn"
-    MISSING = "missing"
-    NEW = "new"
-    PASS = "pass"
-    INFO = "info"
 
 
 class Overall(str, Enum):
     PASS = "pass"
     FAIL = "fail"
     NO_BASELINE = "no_baseline"
-
-
-# Worst first: the report lists rows in this order.
-STATUS_ORDER: tuple[Status, ...] = tuple(Status)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,22 +185,6 @@ class SignatureChange:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Check:
-    """A gate check that is not a metric row (signature compatibility, model tests …)."""
-
-    name: str
-    status: Status
-    summary: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status.value, "summary": self.summary}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Check:
-        return cls(name=data["name"], status=Status(data["status"]), summary=data["summary"])
-
-
-@dataclass(frozen=True, kw_only=True)
 class SliceRow:
     column: str
     value: str
@@ -328,13 +296,9 @@ class Verdict:
         tests = data.get("tests")
         drift = data.get("drift")
         if drift is not None:
-            from mlgate.core.drift import DriftReport  # drift.py builds on this module
-
             drift = DriftReport.from_dict(drift)
         data_section = data.get("data")
         if data_section is not None:
-            from mlgate.core.provenance import DataComparison
-
             data_section = DataComparison.from_dict(data_section)
         return cls(
             model=data.get("model"),
@@ -357,8 +321,3 @@ class Verdict:
             created_at=data.get("created_at"),
             mlgate_version=data.get("mlgate_version"),
         )
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``plural(1, "metric")`` → ``1 metric``; ``plural(2, "metric")`` → ``2 metrics``."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 
-from mlgate.core.verdict import Status, Verdict
+from mlgate.core.checks import Status
+from mlgate.core.verdict import Verdict
 
 
 def escape_data(text: str) -> str:

@@ -9,12 +9,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mlgate.config import Config
 from mlgate.core.dataset import Dataset
 from mlgate.core.refs import RunRef
-from mlgate.documents import parse_yaml
 from mlgate.errors import UsageError
-from mlgate.flows import EvaluateRequest, Evaluation, evaluate
+from mlgate.evaluate.registry import EvaluateRequest, Evaluation, evaluate
+from mlgate.files.config import Config
+from mlgate.files.documents import parse_yaml
 
 MARKER = ".mlgate-demo-store"
 
@@ -26,9 +26,9 @@ def demo_config_text() -> str:
 def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
     """Reset the demo store in ``folder``, train, register, evaluate; files land in ``folder``."""
     from mlgate.adapters.demo_models import train_and_log
-    from mlgate.adapters.local import ReportOptions
     from mlgate.adapters.registry import Registry, quiet_mlflow
-    from mlgate.config import parse_config
+    from mlgate.evaluate.outputs import ReportOptions
+    from mlgate.files.config import parse_config
 
     quiet_mlflow()
 
@@ -98,7 +98,7 @@ def _store_reference(folder: Path, *, config: Config, registry: Any, version: st
     it, so the evaluation checks the held-out data for drift against it."""
     from mlgate.adapters.demo_models import write_training_features
     from mlgate.adapters.references import References
-    from mlgate.table_file import write_sample
+    from mlgate.files.tables import write_sample
 
     assert config.model is not None and config.drift.reference is not None
     source = Path(config.drift.reference)
@@ -119,7 +119,7 @@ def _record_eval_data(config: Config, *, registry: Any, run_id: str) -> Dataset:
     `mlgate evaluate` logged it when production was the candidate — so the comparison can
     show both sides were scored on the same data."""
     from mlgate.adapters.demo_models import write_golden_set
-    from mlgate.eval_data import locate
+    from mlgate.evaluate.data import locate
 
     assert config.evaluation.data is not None
     write_golden_set(Path(config.evaluation.data))
@@ -145,7 +145,7 @@ def _model_tests(
     results in. pytest runs with a config of its own, so the folder's surroundings (a
     project's pytest settings and conftest files) cannot change what it does."""
     from mlgate.adapters.demo_models import write_golden_set
-    from mlgate.model_test_run import TestRun, run_model_tests
+    from mlgate.testing.run import TestRun, run_model_tests
 
     tests = folder / "tests"
     tests.mkdir(exist_ok=True)

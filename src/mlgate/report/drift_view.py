@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mlgate.core.checks import Status, plural
 from mlgate.core.drift import DriftReport, FeatureDrift, FeatureStatus, Kind, Mismatch
-from mlgate.core.verdict import Status, plural
 from mlgate.report.chart import bars_against_line
 from mlgate.report.icons import ICONS
+from mlgate.report.templates import builtin
 from mlgate.report.text import clean, md, md_code, number
-
-if TYPE_CHECKING:
-    from jinja2 import Template
 
 CHART_FEATURES = 10
 MARKER_PREFIX = "<!-- mlgate:drift model="
@@ -69,7 +65,7 @@ def drift_section(
         ],
         "rule": _rule(report),
     }
-    return re.sub(r"\n{3,}", "\n\n", _template().render(**context)).strip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", builtin("drift.md.j2").render(**context)).strip() + "\n"
 
 
 def drift_document(report: DriftReport, *, max_chars: int = 65_536, chart: bool = True) -> str:
@@ -177,14 +173,6 @@ def _p(value: float) -> str:
     if math.isnan(value):
         return "—"
     return "<0.001" if value < 0.001 else f"{value:.3f}"
-
-
-@cache
-def _template() -> Template:
-    from mlgate.report.markdown import compile_template
-
-    source = resources.files("mlgate.report.templates").joinpath("drift.md.j2").read_text("utf-8")
-    return compile_template(source, origin="drift.md.j2")
 
 
 def drift_terminal(report: DriftReport, *, show: int = 15) -> str:

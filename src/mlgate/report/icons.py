@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlgate.core.verdict import Status
+from mlgate.core.checks import Status
 
 ICONS = {
     Status.FAIL: "❌",

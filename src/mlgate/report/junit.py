@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from mlgate.core.checks import Status
 from mlgate.core.model_tests import ModelTest, ModelTests, Outcome
-from mlgate.core.verdict import MetricRow, Status, Verdict
+from mlgate.core.verdict import MetricRow, Verdict
 from mlgate.report.text import clean, number
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlgate.core.verdict import Status, Verdict
+from mlgate.core.checks import Status
+from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError
+from mlgate.report.templates import builtin, compile_template
 from mlgate.report.view import Detail, build_context
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def _tidy(text: str) -> str:
 
 def _load_template(path: Path | None) -> Template:
     if path is None:
-        return _builtin_template()
+        return builtin("report.md.j2")
     try:
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -137,26 +137,3 @@ def _load_template(path: Path | None) -> Template:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read report template: {exc}") from None
     return compile_template(source, origin=str(path))
-
-
-@cache
-def _builtin_template() -> Template:
-    source = resources.files("mlgate.report.templates").joinpath("report.md.j2").read_text("utf-8")
-    return compile_template(source, origin="report.md.j2")
-
-
-def compile_template(source: str, *, origin: str) -> Template:
-    from jinja2 import StrictUndefined, TemplateSyntaxError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=StrictUndefined,
-        autoescape=False,  # the context is escaped Markdown already (report/view.py)
-    )
-    try:
-        return env.from_string(source)
-    except TemplateSyntaxError as exc:
-        raise InputError(f"{origin}:{exc.lineno}: template error: {exc.message}") from None

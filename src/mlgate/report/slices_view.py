@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlgate.core.checks import plural
 from mlgate.core.slices import p_text
-from mlgate.core.verdict import SliceRow, Verdict, plural
+from mlgate.core.verdict import SliceRow, Verdict
 from mlgate.report.icons import ICONS
 from mlgate.report.text import md, number_pair, signed
 

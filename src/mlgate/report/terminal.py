@@ -5,8 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from mlgate.core.checks import Status
 from mlgate.core.model_tests import ModelTests, ordered, summary_text
-from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.report.text import clean, number_pair, signed
 
 _WORDS = {Overall.PASS: "PASSED", Overall.FAIL: "FAILED", Overall.NO_BASELINE: "NO BASELINE"}

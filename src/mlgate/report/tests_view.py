@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlgate.core.checks import plural
 from mlgate.core.model_tests import ModelTest, ModelTests, Outcome, ordered, short_name
-from mlgate.core.verdict import plural
 from mlgate.report.text import md, md_code
 
 _OUTCOME_ICONS = {

@@ -11,17 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mlgate.core.checks import Check, Status, plural
 from mlgate.core.provenance import CHECK_NAME, Outcome
-from mlgate.core.verdict import (
-    Check,
-    Identity,
-    MetricRow,
-    Overall,
-    SignatureChange,
-    Status,
-    Verdict,
-    plural,
-)
+from mlgate.core.verdict import Identity, MetricRow, Overall, SignatureChange, Verdict
 from mlgate.report.chart import build_charts
 from mlgate.report.icons import ICONS
 from mlgate.report.provenance_view import data_line

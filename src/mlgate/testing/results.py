@@ -11,8 +11,8 @@ from pathlib import Path
 from mlgate import __version__
 from mlgate.core.model_tests import ModelTest, ModelTests, ordered, short_name, summary_text
 from mlgate.core.workflow import escape_data, escape_property
-from mlgate.model_tests_file import results_document
-from mlgate.verdict_file import write_text_atomic
+from mlgate.files.atomic import write_text_atomic
+from mlgate.files.model_tests import results_document
 
 
 def write_results(

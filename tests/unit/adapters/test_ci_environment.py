@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from mlgate.adapters.ci import head_commit_from_environment
 from mlgate.adapters.github_env import write_step_outputs
 from mlgate.errors import InputError
-from mlgate.publishing import head_commit_from_environment
 
 HEAD, MERGE = "a" * 40, "m" * 40
 

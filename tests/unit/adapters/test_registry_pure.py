@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mlgate.adapters.registry import _with_prefix, redact, verdict_tags
+from mlgate.core.checks import Status
 from mlgate.core.dataset import Dataset
 from mlgate.core.provenance import EvaluationSettings, judge_data
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 
 
 def test_verdict_tags() -> None:

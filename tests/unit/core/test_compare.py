@@ -6,10 +6,11 @@ import math
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.compare import GatePolicy, compare
 from mlgate.core.metricset import MetricSet
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Identity, Overall, Status
+from mlgate.core.verdict import Identity, Overall
 
 RULES = (
     MetricRule(name="accuracy", tolerance=0.01),

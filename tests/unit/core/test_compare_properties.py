@@ -7,10 +7,11 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlgate.core.checks import Status
 from mlgate.core.compare import GatePolicy, compare
 from mlgate.core.metricset import MetricSet
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Identity, Overall, Status
+from mlgate.core.verdict import Identity, Overall
 
 NAMES = st.sampled_from(["acc", "f1", "auc", "lat", "loss", "size"])
 VALUES = st.one_of(

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.drift import (
     DataSide,
     DriftReport,
@@ -21,7 +22,6 @@ from mlgate.core.drift import (
     schema_drift,
 )
 from mlgate.core.drift_settings import DriftSettings, Thresholds
-from mlgate.core.verdict import Status
 
 
 def measured(

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.compare import judge
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Status
 
 INF, NAN = math.inf, math.nan
 

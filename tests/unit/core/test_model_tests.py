@@ -7,11 +7,12 @@ import dataclasses
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.compare import GatePolicy, compare
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
 from mlgate.core.model_tests import ModelTest, ModelTests, Outcome, missing_results, ordered
-from mlgate.core.verdict import Identity, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, Overall, Verdict
 
 CANDIDATE = Identity(label="candidate", run_id="a" * 32)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.dataset import Dataset
 from mlgate.core.provenance import (
     DataComparison,
@@ -13,7 +14,6 @@ from mlgate.core.provenance import (
     needs_rescoring,
     unscored,
 )
-from mlgate.core.verdict import Status
 
 NOV = Dataset(name="eval-2026-11", digest="3f2a1b9c" + "0" * 24, source="eval.csv")
 NOV_AGAIN = Dataset(name="renamed", digest=("3F2A1B9C" + "0" * 24), origin="mlflow")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.compare import judge
 from mlgate.core.interval import Interval
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode
-from mlgate.core.verdict import Status
 
 RULE = MetricRule(name="accuracy", tolerance=0.01)
 LOSS = MetricRule(name="log_loss", higher_is_better=False, tolerance=0.01)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.interval import Interval
 from mlgate.core.rules import MetricRule
 from mlgate.core.slices import SliceSettings, holm, judge_slices, slice_check
-from mlgate.core.verdict import SliceRow, Status
+from mlgate.core.verdict import SliceRow
 
 
 def test_holm_matches_hand_computation() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from mlgate.core.checks import Check, Status
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Check, Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.core.workflow import (
     annotation_commands,
     escape_data,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.config import load_config
 from mlgate.core.compare import compare
 from mlgate.core.model_tests import ModelTest, ModelTests, Outcome
 from mlgate.core.verdict import Identity, Verdict
-from mlgate.metrics_file import load_metric_set
+from mlgate.files.config import load_config
+from mlgate.files.metrics import load_metric_set
 
 QUICKSTART = Path(__file__).resolve().parents[3] / "examples" / "quickstart"
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots"
@@ -127,7 +127,7 @@ def with_intervals() -> Verdict:
     """examples/predictions: metrics with paired intervals, a slice regression."""
     import dataclasses
 
-    from mlgate.flows import compare_files
+    from mlgate.evaluate.compare import compare_files
 
     verdict = compare_files(
         candidate=None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 
+from mlgate.core.checks import Status
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import MetricRow, Status
+from mlgate.core.verdict import MetricRow
 from mlgate.report.chart import MAX_CHARTS, MAX_METRICS_PER_CHART, build_charts
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
+from mlgate.core.checks import Check, Status
 from mlgate.core.drift import (
     DataSide,
     DriftReport,
@@ -22,7 +23,7 @@ from mlgate.core.drift import (
     SchemaChange,
 )
 from mlgate.core.drift_settings import DriftSettings
-from mlgate.core.verdict import Check, Identity, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, Overall, Verdict
 from mlgate.report.drift_view import drift_document, drift_marker, drift_section, drift_terminal
 from mlgate.report.markdown import render_markdown
 

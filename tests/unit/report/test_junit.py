@@ -3,8 +3,9 @@ from __future__ import annotations
 import dataclasses
 import xml.etree.ElementTree as ET
 
+from mlgate.core.checks import Check, Status
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Check, Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.report.junit import junit_report
 
 

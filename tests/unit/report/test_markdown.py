@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from mlgate.core.checks import Status
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.errors import InputError
 from mlgate.report.markdown import MIN_CHARS, marker, render_markdown
 

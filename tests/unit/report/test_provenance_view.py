@@ -8,12 +8,12 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 
-from mlgate.config import load_config
 from mlgate.core.compare import compare
 from mlgate.core.dataset import Dataset
 from mlgate.core.provenance import EvaluationSettings, judge_data
 from mlgate.core.verdict import Verdict
-from mlgate.metrics_file import load_metric_set
+from mlgate.files.config import load_config
+from mlgate.files.metrics import load_metric_set
 from mlgate.report.markdown import render_markdown
 from mlgate.report.terminal import render_terminal
 

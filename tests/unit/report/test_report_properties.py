@@ -11,8 +11,9 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mlgate.core.checks import Status
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.report.markdown import render_markdown
 
 NAMES = st.text(min_size=1, max_size=60)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mlgate.core.checks import Status
 from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import Identity, MetricRow, Overall, Status, Verdict
+from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.report.terminal import render_terminal
 
 

@@ -62,6 +62,7 @@ def test_auc_intervals_cover_the_true_delta() -> None:
     assert 0.93 <= coverage(hits) <= 0.97, coverage(hits)
 
 
+@pytest.mark.slow
 def test_mae_intervals_cover_the_true_delta() -> None:
     rng = np.random.default_rng(300)
     sigma_c, sigma_b = 0.95, 1.0  # E|N(0, σ)| = σ √(2/π)

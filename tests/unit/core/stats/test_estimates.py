@@ -111,7 +111,7 @@ def test_an_undefined_metric_survives_the_verdict_round_trip() -> None:
     from mlgate.core.compare import GatePolicy, compare
     from mlgate.core.metricset import MetricSet
     from mlgate.core.verdict import Identity
-    from mlgate.verdict_file import verdict_json
+    from mlgate.files.verdict import verdict_json
 
     ids = np.arange(50)
     labels = np.ones(50, dtype=int)

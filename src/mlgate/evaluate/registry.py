@@ -1,0 +1,220 @@
+"""``mlgate evaluate``: the candidate and the production model from the MLflow registry →
+verdict and report on disk → the verdict recorded on the candidate's version."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlgate import __version__
+from mlgate.adapters.clock import now_utc
+from mlgate.core.checks import Check, Status
+from mlgate.core.compare import compare
+from mlgate.core.drift import DriftReport
+from mlgate.core.metricset import MetricSet
+from mlgate.core.refs import ModelRef, RefError, parse_model_ref
+from mlgate.core.verdict import Verdict
+from mlgate.errors import InputError, ServiceError, UsageError
+from mlgate.evaluate.compare import load_model_tests
+from mlgate.evaluate.predictions import predicted_metrics
+from mlgate.evaluate.rescoring import settle
+from mlgate.files.config import Config
+from mlgate.files.drift import read_drift
+
+if TYPE_CHECKING:
+    from mlgate.adapters.registry import Recorded, RegistryModel
+    from mlgate.core.dataset import Dataset
+    from mlgate.core.provenance import DataComparison
+    from mlgate.evaluate.outputs import ReportOptions
+    from mlgate.evaluate.predictions import PredictedMetrics
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluateRequest:
+    """What ``mlgate evaluate`` needs, built from options and MLGATE_* variables."""
+
+    tracking_uri: str
+    registry_uri: str | None = None
+    model: str
+    candidate: str
+    register: bool = False
+    baseline_alias: str
+    metric_prefix: str | None = None
+    commit: str | None = None
+    record: bool = True
+    model_tests: Path | None = None
+    drift: Path | None = None
+    candidate_predictions: Path | None = None
+    baseline_predictions: Path | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    verdict: Verdict
+    markdown: str
+    recorded: Recorded | None
+
+
+def evaluate(
+    request: EvaluateRequest,
+    *,
+    config: Config,
+    verdict_path: Path,
+    report_path: Path,
+    options: ReportOptions,
+) -> Evaluation:
+    """Candidate and production from the registry → verdict and report on disk → the
+    verdict recorded on the candidate's version. Files are written before anything is
+    recorded, so a registry failure at the end loses nothing."""
+    from mlgate.adapters.registry import Registry
+    from mlgate.evaluate.outputs import write_outputs
+
+    try:
+        ref = parse_model_ref(request.candidate)
+    except RefError as exc:
+        raise UsageError(f"--candidate: {exc}") from None
+    tests = load_model_tests(request.model_tests, config=config)
+    predicted = predicted_metrics(
+        request.candidate_predictions, request.baseline_predictions, config=config
+    )
+    registry = Registry(tracking_uri=request.tracking_uri, registry_uri=request.registry_uri)
+    candidate = registry.candidate(
+        ref, model=request.model, register=request.register, prefix=request.metric_prefix
+    )
+    baseline = registry.baseline(
+        model=request.model, alias=request.baseline_alias, prefix=request.metric_prefix
+    )
+    if (
+        baseline is not None
+        and candidate.version is not None
+        and baseline.version == candidate.version
+    ):
+        raise UsageError(
+            f"the candidate is the production model itself: version {candidate.version} "
+            f"holds @{request.baseline_alias}"
+        )
+    sides = _registry_sides(request, config=config, candidate=candidate, baseline=baseline, ref=ref)
+    candidate_set, baseline_set, comparison, data_notes = sides.compared
+    if predicted is not None:
+        candidate_set, baseline_set = predicted.merge(
+            candidate_set, baseline_set, baseline_label=str(request.baseline_predictions)
+        )
+    elif sides.predicted is not None:
+        predicted = sides.predicted
+    drift, drift_notes = evaluation_drift(request, config=config, baseline=baseline)
+    verdict = compare(
+        candidate=candidate_set,
+        baseline=baseline_set,
+        policy=replace(config.policy(), model=request.model),
+        tests=tests,
+        drift=drift,
+        data=comparison,
+        notes=[*data_notes, *drift_notes],
+        **(predicted.evidence() if predicted is not None else {}),
+        created_at=now_utc(),
+        mlgate_version=__version__,
+    )
+    markdown = write_outputs(
+        verdict, verdict_path=verdict_path, report_path=report_path, options=options
+    )
+    recorded = None
+    if request.record:
+        try:
+            if sides.log_dataset is not None and candidate.run_id:
+                registry.log_dataset(candidate.run_id, sides.log_dataset)
+            recorded = registry.record(
+                candidate, verdict=verdict, files={"verdict": verdict_path, "report": report_path}
+            )
+        except ServiceError as exc:
+            raise ServiceError(f"{exc} ({verdict_path} and {report_path} were written)") from None
+    return Evaluation(verdict=verdict, markdown=markdown, recorded=recorded)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Sides:
+    compared: tuple[MetricSet, MetricSet | None, DataComparison | None, list[Check]]
+    predicted: PredictedMetrics | None = None
+    log_dataset: Dataset | None = None  # the candidate's data, when its run has none logged
+
+
+def _registry_sides(
+    request: EvaluateRequest,
+    *,
+    config: Config,
+    candidate: RegistryModel,
+    baseline: RegistryModel | None,
+    ref: ModelRef,
+) -> _Sides:
+    """Both sides with their evaluation data; production re-scored on the candidate's
+    data when theirs differ (not when predictions files were given: those are paired)."""
+    from mlgate.evaluate.data import candidate_data
+
+    logged = candidate.metric_set.identity.dataset
+    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
+        dataset, data, notes = candidate_data(
+            config.evaluation, logged=logged, workdir=Path(workdir)
+        )
+        identity = candidate.metric_set.identity
+        ours = replace(
+            candidate.metric_set,
+            identity=replace(identity, commit=request.commit or identity.commit, dataset=dataset),
+        )
+        log = dataset if logged is None else None
+        if baseline is None or request.candidate_predictions is not None:
+            theirs = baseline.metric_set if baseline is not None else None
+            return _Sides(compared=(ours, theirs, None, notes), log_dataset=log)
+        settled = settle(
+            candidate=ours,
+            baseline=baseline.metric_set,
+            models=(model_uri(candidate, ref=ref), f"models:/{request.model}/{baseline.version}"),
+            data=data,
+            config=config,
+        )
+    return _Sides(
+        compared=(settled.candidate, settled.baseline, settled.comparison, notes),
+        predicted=settled.predicted,
+        log_dataset=log,
+    )
+
+
+def model_uri(model: RegistryModel, *, ref: ModelRef) -> str:
+    """Where the candidate's model loads from: its registry version, else the run."""
+    if model.name and model.version:
+        return f"models:/{model.name}/{model.version}"
+    return ref.uri
+
+
+def evaluation_drift(
+    request: EvaluateRequest, *, config: Config, baseline: RegistryModel | None
+) -> tuple[DriftReport | None, list[Check]]:
+    """The drift part of an evaluation: the report given with --drift, else — when
+    mlgate.yml has drift.data — that data against the reference stored with the production
+    version. A production version without a stored reference warns; it does not block."""
+    from mlgate.monitor.drift import drift_report
+
+    if request.drift is not None:
+        return read_drift(request.drift), []
+    if not config.drift.data or baseline is None or baseline.version is None:
+        return None, []
+    reference = f"models:/{request.model}/{baseline.version}"
+    try:
+        report = drift_report(
+            reference=reference,
+            current=Path(config.drift.data),
+            config=config,
+            model=request.model,
+            tracking_uri=request.tracking_uri,
+        )
+    except InputError as exc:
+        if "has no drift reference" not in str(exc):
+            raise
+        note = Check(
+            name="data drift",
+            status=Status.WARN,
+            summary=f"not checked: production version {baseline.version} has no stored "
+            "reference data (mlgate promote stores it when drift.reference is set)",
+        )
+        return None, [note]
+    return report, []

@@ -1,0 +1,187 @@
+"""Comparing like with like: when production's metrics were computed on other data than
+the candidate's (or on data nobody recorded), score both models on the candidate's
+evaluation data and compare those numbers — paired, with intervals, as per-example
+predictions are. When that is not possible the data comparison says why, and the gate
+refuses unless the config allows comparing across datasets.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlgate.core.checks import Check
+from mlgate.core.metricset import MetricSet
+from mlgate.core.provenance import DataComparison, judge_data, needs_rescoring, unscored
+from mlgate.errors import InputError
+
+if TYPE_CHECKING:
+    from mlgate.evaluate.data import EvalData
+    from mlgate.evaluate.predictions import PredictedMetrics
+    from mlgate.files.config import Config
+
+# What evaluation scripts call the metrics mlgate computes from predictions (MLflow's
+# evaluate writes accuracy_score, f1_score …; many scripts write auc).
+METRIC_NAMES = {
+    "auc": "roc_auc",
+    "roc_auc_score": "roc_auc",
+    "accuracy_score": "accuracy",
+    "f1_score": "f1",
+    "precision_score": "precision",
+    "recall_score": "recall",
+    "logloss": "log_loss",
+    "r2_score": "r2",
+    "mean_absolute_error": "mae",
+    "root_mean_squared_error": "rmse",
+}
+
+
+class Unavailable(Exception):
+    """Re-scoring cannot be done here; the message is the reason, for the report."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settled:
+    """Both sides as they will be compared, and what was done about their data."""
+
+    candidate: MetricSet
+    baseline: MetricSet
+    comparison: DataComparison
+    predicted: PredictedMetrics | None = None
+
+
+def settle(
+    *,
+    candidate: MetricSet,
+    baseline: MetricSet,
+    models: tuple[str, str] | None,
+    data: EvalData | None,
+    config: Config,
+) -> Settled:
+    """Compare as they are when both were evaluated on the same data; else re-score
+    production (``models`` = the candidate's and production's URIs) on ``data``."""
+    ours, theirs = candidate.identity.dataset, baseline.identity.dataset
+    settings = config.evaluation
+    reason = None
+    if needs_rescoring(ours, theirs):
+        try:
+            if not settings.rescore:
+                raise Unavailable("evaluation.rescore is false")
+            if models is None:
+                raise Unavailable("the models are not in a registry to load them from")
+            if data is None:
+                raise Unavailable(
+                    "the candidate's evaluation data is not available here (set evaluation.data)"
+                )
+            predicted = rescore(models=models, data=data, config=config)
+        except Unavailable as exc:
+            reason = str(exc)
+        else:
+            names = tuple(predicted.estimates)
+            gated = [rule.name for rule in config.rules]
+            merged_c, merged_b = predicted.merge(candidate, baseline, baseline_label=models[1])
+            assert data is not None
+            comparison = judge_data(
+                candidate=data.dataset,  # what both were scored on
+                baseline=theirs,
+                settings=settings,
+                rescored=names,
+                not_rescored=unscored(gated, names),
+            )
+            return Settled(
+                candidate=merged_c, baseline=merged_b, comparison=comparison, predicted=predicted
+            )
+    comparison = judge_data(candidate=ours, baseline=theirs, settings=settings, reason=reason)
+    return Settled(candidate=candidate, baseline=baseline, comparison=comparison)
+
+
+def settle_files(
+    candidate: MetricSet, baseline: MetricSet, *, config: Config
+) -> tuple[MetricSet, DataComparison | None, list[Check]]:
+    """The data comparison of two metrics files (their ``dataset`` keys, or evaluation.data
+    for the candidate). Files name no model, so nothing can be re-scored; with no
+    provenance anywhere there is nothing to say."""
+    from mlgate.evaluate.data import candidate_data
+
+    settings = config.evaluation
+    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
+        dataset, _, notes = candidate_data(
+            settings, logged=candidate.identity.dataset, workdir=Path(workdir)
+        )
+    candidate = replace(candidate, identity=replace(candidate.identity, dataset=dataset))
+    theirs = baseline.identity.dataset
+    if dataset is None and theirs is None and not settings.require:
+        return candidate, None, notes
+    different = dataset is not None and theirs is not None and dataset.same_data(theirs) is False
+    comparison = judge_data(
+        candidate=dataset,
+        baseline=theirs,
+        settings=settings,
+        reason="metrics files name no model to re-score" if different else None,
+    )
+    return candidate, comparison, notes
+
+
+def rescore(*, models: tuple[str, str], data: EvalData, config: Config) -> PredictedMetrics:
+    """Both models on ``data`` → the metrics the config gates (and the candidate
+    reports), under the names they are gated by."""
+    try:
+        import numpy  # noqa: F401
+        import pandas  # noqa: F401
+
+        from mlgate.adapters.scoring import ScoringError, read_frame, score
+    except ImportError:
+        raise Unavailable(
+            "loading the models needs mlflow and pandas with the model's own libraries "
+            "(pip install 'mlgate[local]')"
+        ) from None
+    from mlgate.evaluate.predictions import paired_metrics
+
+    label = config.evaluation.label or config.columns.label
+    with tempfile.TemporaryDirectory(prefix="mlgate-rescore-") as folder:
+        try:
+            frame = read_frame(data.fetch())
+        except InputError as exc:
+            raise Unavailable(str(exc)) from None
+        if label not in frame.columns:
+            raise Unavailable(
+                f"{data.dataset.name} has no label column {label!r} (set evaluation.label)"
+            )
+        columns = []
+        for uri, side in zip(models, ("candidate", "production"), strict=True):
+            try:
+                columns.append(
+                    score(
+                        uri,
+                        frame,
+                        label=label,
+                        names=config.columns,
+                        keep=config.slices.columns,
+                        workdir=Path(folder) / side,
+                    )
+                )
+            except ScoringError as exc:
+                raise Unavailable(str(exc)) from None
+    try:
+        predicted = paired_metrics(columns[0], columns[1], config=config, sources=models)
+    except InputError as exc:
+        raise Unavailable(str(exc)) from None
+    return _named(predicted, wanted=[rule.name for rule in config.rules])
+
+
+def _named(predicted: PredictedMetrics, *, wanted: list[str]) -> PredictedMetrics:
+    """Estimates under the gated names (``auc`` for ``roc_auc``); with none gated, all."""
+    found = {
+        name: replace(predicted.estimates[METRIC_NAMES.get(name, name)], name=name)
+        for name in wanted
+        if METRIC_NAMES.get(name, name) in predicted.estimates
+    }
+    if wanted and not found:
+        computed = ", ".join(sorted(predicted.estimates))
+        raise Unavailable(
+            f"none of the gated metrics can be computed from predictions (mlgate computes "
+            f"{computed})"
+        )
+    return replace(predicted, estimates=found or dict(predicted.estimates))

@@ -1,0 +1,385 @@
+"""``mlgate.yml`` → a frozen :class:`Config`, validated against the shipped JSON Schema.
+
+Every error names the file, the line (where YAML gives it) and the key path::
+
+    mlgate.yml:7: metrics.f1.max_drp: unknown key; did you mean 'max_drop'?
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.approval import Policy
+from mlgate.core.checks import Status
+from mlgate.core.columns import ColumnNames
+from mlgate.core.compare import GatePolicy
+from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.provenance import EvaluationSettings
+from mlgate.core.rules import MetricRule
+from mlgate.core.significance import Mode, Significance
+from mlgate.core.slices import SliceSettings
+from mlgate.core.tracking import MonitorSettings
+from mlgate.errors import ConfigError
+from mlgate.files.documents import Document, KeyPath, describe_value, load_document
+
+DEFAULT_NAMES = ("mlgate.yml", "mlgate.yaml")
+DEFAULT_MAX_CHARS = 65_536
+_BREAKING = {"fail": Status.FAIL, "warn": Status.WARN, "ignore": Status.PASS}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportSettings:
+    max_chars: int = DEFAULT_MAX_CHARS
+    template: Path | None = None
+    chart: bool = True
+
+
+DEFAULT_RESULTS = "mlgate-tests.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TestSettings:
+    """The ``tests:`` section: what ``mlgate test`` runs and where the results go.
+    ``configured`` is False when mlgate.yml has no such section (model tests are optional)."""
+
+    __test__ = False  # not a pytest test class
+
+    configured: bool = False
+    paths: tuple[Path, ...] = (Path("tests"),)
+    results: Path = Path(DEFAULT_RESULTS)
+    data: Path | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    source: str
+    model: str | None = None
+    baseline_alias: str = "champion"
+    metric_prefix: str | None = None
+    rules: tuple[MetricRule, ...] = ()
+    breaking_signature: Status = Status.FAIL
+    report: ReportSettings = field(default_factory=ReportSettings)
+    approval: Policy = field(default_factory=Policy)
+    promote_alias: str | None = None
+    previous_alias: str = "previous"
+    tests: TestSettings = field(default_factory=TestSettings)
+    significance: Significance = field(default_factory=Significance)
+    columns: ColumnNames = field(default_factory=ColumnNames)
+    slices: SliceSettings = field(default_factory=SliceSettings)
+    drift: DriftSettings = field(default_factory=DriftSettings)
+    skew: SkewSettings = field(default_factory=SkewSettings)
+    monitor: MonitorSettings = field(default_factory=MonitorSettings)
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    digest: str | None = None
+
+    @property
+    def production_alias(self) -> str:
+        return self.promote_alias or self.baseline_alias
+
+    def policy(self) -> GatePolicy:
+        return GatePolicy(
+            model=self.model,
+            rules=self.rules,
+            breaking_signature=self.breaking_signature,
+            tests_required=self.tests.required,
+            significance=self.significance,
+            slices=self.slices,
+            config_hash=self.digest,
+        )
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("mlgate.schemas").joinpath("config.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def find_config(explicit: Path | None, *, cwd: Path) -> Path | None:
+    """The config to use: the one asked for, else ``mlgate.yml`` in ``cwd`` if present."""
+    if explicit is not None:
+        return explicit
+    for name in DEFAULT_NAMES:
+        if (cwd / name).is_file():
+            return cwd / name
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Load and validate ``path``; ``None`` gives the defaults (nothing gated)."""
+    if path is None:
+        return Config(source="(no config)")
+    document = load_document(path, what="config")
+    return parse_config(document, base_dir=path.parent)
+
+
+def parse_config(document: Document, *, base_dir: Path) -> Config:
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, dict):
+        raise document.error((), "expected a mapping of settings at the top level", ConfigError)
+    metrics = data.get("metrics")
+    if isinstance(metrics, dict):
+        # `accuracy:` with nothing under it means "track it with the defaults".
+        data = {**data, "metrics": {k: ({} if v is None else v) for k, v in metrics.items()}}
+    _validate(document, data)
+    rules = tuple(
+        _rule(document, str(name), spec) for name, spec in data.get("metrics", {}).items()
+    )
+    report = data.get("report", {})
+    template = report.get("template")
+    return Config(
+        source=document.source,
+        model=data.get("model"),
+        baseline_alias=data.get("baseline", "champion"),
+        metric_prefix=data.get("metric_prefix"),
+        rules=rules,
+        breaking_signature=_BREAKING[data.get("signature", {}).get("breaking", "fail")],
+        report=ReportSettings(
+            max_chars=report.get("max_chars", DEFAULT_MAX_CHARS),
+            template=(base_dir / template) if template else None,
+            chart=report.get("chart", True),
+        ),
+        approval=Policy(**data.get("approval", {})),
+        promote_alias=data.get("promote", {}).get("alias"),
+        previous_alias=data.get("promote", {}).get("previous_alias", "previous"),
+        tests=_tests(data.get("tests"), base_dir=base_dir),
+        significance=_significance(data.get("significance", {})),
+        columns=_columns(data.get("predictions", {})),
+        slices=_slices(data.get("slices", {})),
+        drift=_drift(data.get("drift", {}), base_dir=base_dir),
+        skew=_skew(data.get("skew", {})),
+        monitor=_monitor(data.get("monitor", {})),
+        evaluation=_evaluation(data.get("evaluation", {}), base_dir=base_dir),
+        digest=digest(data),
+    )
+
+
+_THRESHOLD_KEYS = ("psi", "ks", "js", "fail")
+
+
+def _drift(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
+    default = Thresholds(**{k: section[k] for k in _THRESHOLD_KEYS if k in section})
+    features = {
+        name: Thresholds(
+            **{
+                **{k: getattr(default, k) for k in _THRESHOLD_KEYS},
+                **{k: spec[k] for k in (*_THRESHOLD_KEYS, "ignore", "categorical") if k in spec},
+            }
+        )
+        for name, spec in section.get("features", {}).items()
+    }
+    for name in section.get("ignore", ()):
+        features[name] = Thresholds(ignore=True)
+    paths = {k: str(base_dir / section[k]) for k in ("data", "reference") if k in section}
+    return DriftSettings(
+        default=default,
+        features=features,
+        alpha=float(section.get("alpha", 0.05)),
+        min_rows=int(section.get("min_rows", 100)),
+        bins=0 if section.get("bins") == "sturges" else int(section.get("bins", 10)),
+        binning=section.get("binning", "quantile"),
+        max_features=int(section.get("max_features", 0)),
+        reference_rows=int(section.get("reference_rows", 50_000)),
+        seed=int(section.get("seed", 0)),
+        **paths,
+    )
+
+
+def _skew(section: dict[str, Any]) -> SkewSettings:
+    return SkewSettings(
+        key=section.get("key"),
+        tolerance=float(section.get("tolerance", 1e-6)),
+        max_mismatch=float(section.get("max_mismatch", 0.0)),
+        fail=bool(section.get("fail", False)),
+    )
+
+
+def _monitor(section: dict[str, Any]) -> MonitorSettings:
+    retrain = section.get("retrain", {})
+    return MonitorSettings(
+        labels=tuple(section.get("labels", MonitorSettings().labels)),
+        fail=bool(section.get("fail", False)),
+        retrain_workflow=retrain.get("workflow"),
+        retrain_ref=retrain.get("ref"),
+        retrain_inputs={
+            k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in retrain.get("inputs", {}).items()
+        },
+    )
+
+
+def _evaluation(section: dict[str, Any], *, base_dir: Path) -> EvaluationSettings:
+    data = section.get("data")
+    if data is not None and not data.startswith("dvc://"):
+        data = str(base_dir / data)
+    return EvaluationSettings(
+        data=data,
+        name=section.get("name"),
+        label=section.get("label"),
+        rescore=bool(section.get("rescore", True)),
+        allow_cross_dataset=bool(section.get("allow_cross_dataset", False)),
+        require=bool(section.get("require", False)),
+    )
+
+
+def _significance(section: dict[str, Any]) -> Significance:
+    return Significance(
+        mode=Mode(section.get("mode", "significant")),
+        confidence=float(section.get("confidence", 0.95)),
+        resamples=int(section.get("resamples", 2000)),
+        seed=int(section.get("seed", 0)),
+    )
+
+
+def _slices(section: dict[str, Any]) -> SliceSettings:
+    return SliceSettings(
+        columns=tuple(section.get("columns", ())),
+        min_size=int(section.get("min_size", 100)),
+        metrics=tuple(section.get("metrics", ())),
+        fail=bool(section.get("fail", False)),
+    )
+
+
+def _columns(section: dict[str, Any]) -> ColumnNames:
+    positive = section.get("positive")
+    # Boolean labels are read as 1 and 0, and 1.0 is the class 1.
+    if isinstance(positive, bool) or (isinstance(positive, float) and positive.is_integer()):
+        positive = int(positive)
+    return ColumnNames(
+        **{k: section[k] for k in ("id", "label", "prediction", "score", "task") if k in section},
+        positive=None if positive is None else str(positive),
+    )
+
+
+def _tests(section: dict[str, Any] | None, *, base_dir: Path) -> TestSettings:
+    if section is None:
+        return TestSettings()
+    data = section.get("data")
+    return TestSettings(
+        configured=True,
+        paths=tuple(base_dir / p for p in section.get("paths", ["tests"])),
+        results=base_dir / section.get("results", DEFAULT_RESULTS),
+        data=base_dir / data if data else None,
+        required=section.get("required", True),
+    )
+
+
+def digest(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _validate(document: Document, data: dict[str, Any]) -> None:
+    import jsonschema
+
+    non_text = _non_text_key(data, ())
+    if non_text is not None:
+        raise document.error(non_text, "keys must be text; quote it", ConfigError)
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        messages = [_describe(document, error) for error in errors]
+        raise ConfigError("\n".join(dict.fromkeys(messages)))
+
+
+def _non_text_key(value: Any, path: KeyPath) -> KeyPath | None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if not isinstance(key, str):
+                return (*path, str(key))
+            found = _non_text_key(child, (*path, key))
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(document: Document, error: Any) -> str:
+    path: KeyPath = tuple(error.absolute_path)
+    validator, expected = error.validator, error.validator_value
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        key = unknown[0] if unknown else "?"
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+        return str(document.error((*path, key), f"unknown key; {hint}"))
+    if validator == "type":
+        problem = f"expected {_type_words(expected)}, got {describe_value(error.instance)}"
+    elif validator == "enum":
+        problem = (
+            f"must be one of {', '.join(map(str, expected))}; got {describe_value(error.instance)}"
+        )
+    elif validator == "minimum":
+        problem = f"must be at least {expected}; got {error.instance}"
+    elif validator == "maximum":
+        problem = f"must be at most {expected}; got {error.instance}"
+    elif validator == "pattern":
+        problem = (
+            f"{describe_value(error.instance)} is not allowed here (letters, digits, _ and - only)"
+        )
+    elif validator in ("minLength", "maxLength"):
+        bound = "at least" if validator == "minLength" else "at most"
+        problem = f"must be {bound} {expected} characters long"
+    else:
+        problem = error.message
+    return str(document.error(path, problem))
+
+
+def _type_words(expected: Any) -> str:
+    words = {
+        "object": "a mapping",
+        "number": "a number",
+        "integer": "a whole number",
+        "string": "text",
+        "boolean": "true or false",
+        "array": "a list",
+        "null": "nothing",
+    }
+    if isinstance(expected, list):
+        return " or ".join(words.get(str(t), str(t)) for t in expected)
+    return words.get(expected, str(expected))
+
+
+def _rule(document: Document, name: str, spec: dict[str, Any]) -> MetricRule:
+    higher = spec.get("higher_is_better", True)
+    good, bad = ("rise", "drop") if higher else ("drop", "rise")
+    for suffix in ("", "_pct"):
+        if f"max_{good}{suffix}" in spec:
+            direction = "higher" if higher else "lower"
+            raise document.error(
+                ("metrics", name, f"max_{good}{suffix}"),
+                f"{name} is {direction}-is-better, so only a {bad} can regress it; "
+                f"use max_{bad}{suffix}",
+                ConfigError,
+            )
+    for key, value in spec.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise document.error(("metrics", name, key), "must be a finite number", ConfigError)
+    low, high = spec.get("min"), spec.get("max")
+    if low is not None and high is not None and low > high:
+        raise document.error(
+            ("metrics", name, "min"), f"min {low} is above max {high}", ConfigError
+        )
+    return MetricRule(
+        name=name,
+        higher_is_better=higher,
+        tolerance=_float(spec.get(f"max_{bad}")),
+        tolerance_pct=_float(spec.get(f"max_{bad}_pct")),
+        min=_float(low),
+        max=_float(high),
+        required=spec.get("required", True),
+        warn_only=spec.get("warn_only", False),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,115 @@
+"""``mlgate drift`` / ``skew``: feature tables, or the reference data stored with a registered
+version, compared by the drift core."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.drift import DriftReport, Kind
+from mlgate.core.refs import AliasRef, RefError, VersionRef, parse_model_ref
+from mlgate.errors import UsageError
+from mlgate.files.config import Config
+from mlgate.files.tables import read_table
+
+
+def drift_report(
+    *,
+    reference: str,
+    current: Path,
+    config: Config,
+    model: str | None = None,
+    tracking_uri: str | None = None,
+) -> DriftReport:
+    """``reference`` is a CSV/Parquet file, or a registered version (``@champion``,
+    ``models:/NAME@ALIAS``, ``models:/NAME/3``) whose stored reference is downloaded."""
+    from mlgate.monitor.tables import compare_tables
+
+    name = model or config.model
+    ref = _registry_ref(reference, model=name)
+    with tempfile.TemporaryDirectory(prefix="mlgate-reference-") as folder:
+        if ref is None:
+            reference_path, label = Path(reference), reference
+        else:
+            fetched = _references(tracking_uri).fetch(ref, folder=Path(folder))
+            reference_path, label = fetched.path, fetched.label
+        reference_table = read_table(reference_path, role="drift reference")
+        current_table = read_table(current, role="current data")
+    return compare_tables(
+        reference_table,
+        current_table,
+        settings=config.drift,
+        reference_label=label,
+        current_label=str(current),
+        model=name,
+    )
+
+
+def skew_report(
+    *, training: Path, serving: Path, config: Config, key: str | None, model: str | None = None
+) -> DriftReport:
+    """Distributions of the features compared as drift is, labelled skew; with a key, the
+    rows in both files also compared value by value."""
+    from mlgate.monitor.skew import key_mismatches
+    from mlgate.monitor.tables import compare_tables
+
+    training_table = read_table(training, role="training features")
+    serving_table = read_table(serving, role="serving log")
+    join = key or config.skew.key
+    report = compare_tables(
+        training_table,
+        serving_table,
+        settings=config.drift,
+        kind=Kind.SKEW,
+        model=model or config.model,
+        ignore=(join,) if join else (),
+    )
+    if join is None:
+        return report
+    features = [
+        f.name
+        for f in report.features
+        if f.measured is not None and f.name in serving_table.columns
+    ]
+    mismatches = key_mismatches(
+        training_table,
+        serving_table,
+        key=join,
+        features=features,
+        tolerance=config.skew.tolerance,
+    )
+    return replace(
+        report,
+        key=join,
+        mismatches=tuple(sorted(mismatches, key=lambda m: (-m.share, m.feature))),
+        max_mismatch=config.skew.max_mismatch,
+        mismatch_fails=config.skew.fail,
+    )
+
+
+def _registry_ref(text: str, *, model: str | None) -> AliasRef | VersionRef | None:
+    if text.startswith("@"):
+        if not model:
+            raise UsageError(
+                f"--reference {text}: name the model with --model or model: in mlgate.yml"
+            )
+        return AliasRef(name=model, alias=text[1:])
+    if not text.startswith("models:/"):
+        return None
+    try:
+        ref = parse_model_ref(text)
+    except RefError as exc:
+        raise UsageError(f"--reference: {exc}") from None
+    assert isinstance(ref, (AliasRef, VersionRef))
+    return ref
+
+
+def _references(tracking_uri: str | None) -> Any:
+    from mlgate.adapters.references import References
+    from mlgate.adapters.registry import Registry
+
+    if not tracking_uri:
+        raise UsageError("a registered reference needs --tracking-uri or MLFLOW_TRACKING_URI")
+    return References(Registry(tracking_uri=tracking_uri))

@@ -1,0 +1,101 @@
+"""Publishing on GitHub: the PR comment, the job summary, the commit status, annotations
+and step outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlgate.core.comments import CommentMode
+from mlgate.core.verdict import Verdict
+from mlgate.core.workflow import annotation_commands, mask
+from mlgate.errors import MlgateError
+from mlgate.files.atomic import write_text_atomic
+from mlgate.publish import PublishOutcome, status_name, status_text
+from mlgate.report.markdown import marker, render_markdown
+
+GITHUB_COMMENT_CHARS = 65_536
+SUMMARY_CHARS = 1_000_000
+
+
+def publish_github(
+    verdict: Verdict,
+    *,
+    mode: CommentMode,
+    status: bool,
+    out_dir: Path,
+    number: int | None = None,
+    head_sha: str | None = None,
+    min_interval: float | None = None,
+) -> PublishOutcome:
+    from mlgate.adapters.github import GitHub, GitHubTarget, ReadOnlyToken
+    from mlgate.adapters.github_env import append, from_environment, write_step_outputs
+
+    context = from_environment(number=number)
+    commands = [mask(context.token)] if context.token else []
+    full = render_markdown(verdict, max_chars=SUMMARY_CHARS)
+    if context.step_summary is not None:
+        append(context.step_summary, full + "\n")
+    body = render_markdown(
+        verdict,
+        max_chars=GITHUB_COMMENT_CHARS,
+        full_report="the job summary",
+        full_report_url=context.run_url,
+    )
+    comment_file = out_dir / "mlgate-comment.md"
+    write_text_atomic(comment_file, body)
+    commands += annotation_commands(verdict)
+    problems: list[str] = []
+    url = action = None
+    if context.token is None:
+        problems.append(
+            "no token: set GITHUB_TOKEN (permissions: pull-requests: write, statuses: write)"
+        )
+    else:
+        github = GitHub(
+            GitHubTarget(
+                api_url=context.api_url, repository=context.repository, token=context.token
+            ),
+            min_interval=min_interval,
+        )
+        try:
+            if context.number is None:
+                problems.append(
+                    "not a pull request event and no --pr: the report was not commented"
+                )
+            else:
+                published = github.publish_comment(
+                    number=context.number, marker=marker(verdict.model), body=body, mode=mode
+                )
+                url, action = published.url, published.action.value
+            sha = head_sha or context.head_sha
+            if status and sha:
+                github.set_status(
+                    sha=sha,
+                    state="failure" if not verdict.passed else "success",
+                    context=status_name(verdict),
+                    description=status_text(verdict),
+                    target_url=context.run_url,
+                )
+        except ReadOnlyToken as exc:
+            problems.append(
+                f"{exc}. A fork's pull request gets a read-only token, so the report could not be "
+                f"commented; it is in {comment_file} — upload it as an artifact and post it from a "
+                "trusted workflow_run job (docs/publishing.md)."
+            )
+        except MlgateError as exc:
+            problems.append(str(exc))
+    write_step_outputs(
+        {
+            "verdict": verdict.status.value,
+            "report-path": str(comment_file),
+            "comment-url": url or "",
+            "model-version": verdict.candidate.model_version or "",
+        }
+    )
+    return PublishOutcome(
+        comment_url=url,
+        comment_action=action,
+        comment_file=comment_file,
+        problems=problems,
+        workflow_commands=commands,
+    )
