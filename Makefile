@@ -1,20 +1,30 @@
 # The two set-up commands: `make demo` and `make test`. Both create .venv if it is missing.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-UV     := $(BIN)/uv
-STAMP  := $(VENV)/.installed-dev
-DEMO   := .mlgate-demo
-NODE   := tests/e2e/node_modules/.installed
+#   make demo    mlgate's main job end to end on the embedded default
+#   make test    system tools, ruff, mypy and every test, in parallel (≤ 10 min on 2 cores)
+#   make check   the inner loop: ruff, mypy, the unit and CLI tests (≤ 90 s)
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+UV      := $(BIN)/uv
+STAMP   := $(VENV)/.installed-dev
+DEMO    := .mlgate-demo
+NODE    := tests/e2e/node_modules/.installed
+# pytest-xdist workers: the e2e tests mostly wait on act, gitlab-ci-local and MLflow, so
+# more workers than cores keeps both cores busy. Each worker starts its own MLflow server.
+WORKERS ?= 4
+CHECK_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck unit docs bench clean
+.PHONY: demo test check lint typecheck unit tools docs bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on CI machines
+# here) every process — each mlflow server, CLI run and pytest subprocess — would otherwise
+# compile mlflow and scikit-learn from source again.
 $(STAMP): pyproject.toml | $(UV)
-	$(UV) pip install --python $(BIN)/python --quiet -e '.[dev]'
+	$(UV) pip install --python $(BIN)/python --quiet --compile-bytecode -e '.[dev]'
 	touch $@
 
 # gitlab-ci-local for the GitLab e2e tests, pinned in tests/e2e/package-lock.json.
@@ -25,6 +35,10 @@ $(NODE): tests/e2e/package.json tests/e2e/package-lock.json
 demo: $(STAMP)
 	$(BIN)/mlgate demo --dir $(DEMO)
 
+# git, rsync, node and npm: found, else installed from apt (root or sudo), else named.
+tools:
+	@PYTHON=$(PYTHON) scripts/system-tools.sh
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
@@ -32,10 +46,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) $(NODE)
-	$(BIN)/pytest -q
+unit: tools $(STAMP) $(NODE)
+	$(BIN)/pytest -q -n $(WORKERS) --maxschedchunk=1 --durations=15
 
-test: lint typecheck unit
+test: tools lint typecheck unit
+
+check: lint typecheck
+	$(BIN)/pytest -q -n $(CHECK_WORKERS) tests/unit tests/cli
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py

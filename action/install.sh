@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Step 2 of the mlgate action: install mlgate in a virtual environment of its own (the job's
-# Python packages are left alone), with uv, downloads cached under MLGATE_CACHE_DIR.
+# Python packages are left alone), with uv, downloads cached under MLGATE_CACHE_DIR — or in
+# the PIP_CACHE_DIR / UV_CACHE_DIR the job already sets (a self-hosted runner's own caches).
 set -euo pipefail
 
 venv="${RUNNER_TEMP:-/tmp}/mlgate-venv"
-export PIP_CACHE_DIR="$MLGATE_CACHE_DIR/pip"
-export UV_CACHE_DIR="$MLGATE_CACHE_DIR/uv"
+export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$MLGATE_CACHE_DIR/pip}"
+export UV_CACHE_DIR="${UV_CACHE_DIR:-$MLGATE_CACHE_DIR/uv}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 "$MLGATE_PYTHON" -m venv "$venv"

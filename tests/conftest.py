@@ -35,3 +35,16 @@ def plugin_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 # pytester runs pytest sessions in-process: how mlgate's plugin is tested.
 pytest_plugins = ["pytester"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end and slow tests first: under pytest-xdist (`make test`) they then start
+    at once on different workers instead of queueing behind one another at the end. The
+    order is otherwise pytest's, and the same on every worker."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("e2e"):
+            return 0
+        return 1 if item.get_closest_marker("slow") else 2
+
+    items.sort(key=rank)
