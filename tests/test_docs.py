@@ -174,3 +174,23 @@ def test_the_example_config_is_valid() -> None:
 
     config = load_config(ROOT / "examples" / "github" / "mlgate.yml")
     assert config.model == "churn-classifier"
+
+
+def test_every_make_target_the_readme_lists_exists_and_is_described() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z]+):", makefile, flags=re.M))
+    listed = re.findall(r"^\| `make ([a-z]+)` \| (.+?) \|", README, flags=re.M)
+    assert {name for name, _ in listed} >= {"demo", "test", "check"}
+    for name, what in listed:
+        assert name in targets, f"the README lists make {name}, which the Makefile lacks"
+        assert len(what) > 10, f"make {name} has no description"
+    phony = re.search(r"^\.PHONY: (.+)$", makefile, flags=re.M)
+    assert phony and {name for name, _ in listed} <= set(phony.group(1).split())
+
+
+def test_the_readme_lists_every_prerequisite_make_test_checks() -> None:
+    script = (ROOT / "scripts" / "system-tools.sh").read_text(encoding="utf-8")
+    tools = re.findall(r"^(\w+)\s+\S+\s+\S", script.split('TOOLS="')[1].split('"')[0], flags=re.M)
+    setup = _readme_section("Set up")
+    assert tools and all(f"`{tool}`" in setup or tool in {"node"} for tool in tools), tools
+    assert "Node.js" in setup and "Python ≥ 3.10" in setup

@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SERVICE = 3
     INTERNAL = 4
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 class MlgateError(Exception):

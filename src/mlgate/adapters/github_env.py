@@ -34,20 +34,39 @@ def from_environment(
     if "/" not in repository:
         raise UsageError("GITHUB_REPOSITORY is not set (owner/name); are we in GitHub Actions?")
     event = read_event(env)
-    pull = event.get("pull_request") or {}
-    issue = event.get("issue") or {}
-    found = pull.get("number") or (issue.get("number") if issue.get("pull_request") else None)
+    found = pull_number(event, source=env.get("GITHUB_EVENT_PATH", "the event"))
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_id = env.get("GITHUB_RUN_ID")
     return GitHubContext(
         api_url=env.get("GITHUB_API_URL", DEFAULT_API).rstrip("/"),
         repository=repository,
         token=env.get("MLGATE_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None,
-        number=number if number is not None else (int(found) if found else None),
+        number=number if number is not None else found,
         head_sha=head_sha(event, env),
         run_url=f"{server}/{repository}/actions/runs/{run_id}" if run_id else None,
         step_summary=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
     )
+
+
+def pull_number(event: Mapping[str, Any], *, source: str) -> int | None:
+    """The pull request an event is about: ``pull_request.number``, or ``issue.number`` for
+    a comment on a pull request (an issue that has ``pull_request``). A payload is
+    untrusted: anything but a positive whole number is an input error naming the field."""
+    for key, needs_pull in (("pull_request", False), ("issue", True)):
+        part = event.get(key)
+        if part is None:
+            continue
+        if not isinstance(part, dict):
+            raise InputError(f"{source}: {key}: expected an object, not {type(part).__name__}")
+        if needs_pull and not part.get("pull_request"):
+            return None
+        found = part.get("number")
+        if found is None:
+            continue
+        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+            raise InputError(f"{source}: {key}.number: expected a pull request number")
+        return found
+    return None
 
 
 def head_sha(event: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
@@ -56,7 +75,7 @@ def head_sha(event: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
     pull = event.get("pull_request")
     head = pull.get("head") if isinstance(pull, dict) else None
     sha = head.get("sha") if isinstance(head, dict) else None
-    return str(sha) if sha else env.get("GITHUB_SHA") or None
+    return sha if isinstance(sha, str) and sha else env.get("GITHUB_SHA") or None
 
 
 def read_event(env: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -32,7 +32,8 @@ def from_environment(
     url = api[: -len("/api/v4")] if api.endswith("/api/v4") else api
     token = env.get("MLGATE_GITLAB_TOKEN") or env.get("GITLAB_TOKEN") or None
     found = env.get("CI_MERGE_REQUEST_IID")
-    number = iid if iid is not None else (int(found) if found and found.isdigit() else None)
+    plain = found is not None and found.isascii() and found.isdigit()
+    number = iid if iid is not None else (int(found) if plain and found else None)
     project_url = env.get("CI_MERGE_REQUEST_PROJECT_URL") or env.get("CI_PROJECT_URL") or ""
     return GitLabContext(
         url=url,

@@ -55,7 +55,7 @@ def resolve_uri(value: str, *, model_name: str | None = None, alias_ok: bool = F
         pass
     if _SCHEME.match(text):
         return text
-    if alias_ok and _ALIAS.match(text):
+    if alias_ok and _ALIAS.fullmatch(text):
         if not model_name:
             raise ModelLoadError(
                 f"{text!r} looks like an alias; name the registered model "

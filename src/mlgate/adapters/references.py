@@ -80,7 +80,7 @@ class References:
                 f"{where} ({ref.uri}) has no drift reference: promote it with drift.reference "
                 "set in mlgate.yml, or pass --reference FILE"
             )
-        match = _RUNS_URI.match(uri)
+        match = _RUNS_URI.fullmatch(uri)
         if match is None:
             raise InputError(f"{where}: tag {REFERENCE_TAG} is not a runs:/ URI: {uri[:200]}")
         folder.mkdir(parents=True, exist_ok=True)

@@ -378,7 +378,7 @@ def _commit(run: Any) -> str | None:
 
 def _logged_model_in(source: str | None) -> str | None:
     """``models:/m-…`` (a version made from an MLflow 3 LoggedModel) → ``m-…``."""
-    match = re.match(r"^models:/(m-[0-9a-f]+)$", source or "")
+    match = re.fullmatch(r"models:/(m-[0-9a-f]+)", source or "")
     return match.group(1) if match else None
 
 

@@ -40,6 +40,7 @@ def cli() -> None:
       2  usage or input error (bad option, config or file)
       3  an outside service failed after retries
       4  an internal error in mlgate (a bug; MLGATE_DEBUG=1 shows the traceback)
+    130  interrupted (Ctrl-C)
 
     Every option can also be set with the MLGATE_* variable shown in its help.
     """

@@ -24,11 +24,16 @@ class MlgateGroup(click.Group):
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             ctx.exit(ExitCode.OK)
+        except KeyboardInterrupt:
+            # click would exit 1, which means "the gate rejected the candidate".
+            click.echo("mlgate: interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
             if os.environ.get("MLGATE_DEBUG"):
                 raise
+            detail = " ".join(str(exc).split())[:500]
             click.echo(
-                f"mlgate: internal error: {type(exc).__name__}: {exc} "
+                f"mlgate: internal error: {type(exc).__name__}: {detail} "
                 "(a bug in mlgate; rerun with MLGATE_DEBUG=1 for the traceback and report it)",
                 err=True,
             )

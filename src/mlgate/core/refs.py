@@ -54,16 +54,16 @@ class RefError(ValueError):
 def parse_model_ref(text: str) -> ModelRef:
     """Raises RefError with a message that lists the accepted forms."""
     value = text.strip()
-    if _RUN_ID.match(value):
+    if _RUN_ID.fullmatch(value):
         return RunRef(run_id=value)
-    if match := _RUNS_URI.match(value):
+    if match := _RUNS_URI.fullmatch(value):
         return RunRef(
             run_id=match.group(1),
             artifact_path=(match.group(2) or DEFAULT_ARTIFACT_PATH).strip("/"),
         )
-    if match := _MODELS_VERSION.match(value):
+    if match := _MODELS_VERSION.fullmatch(value):
         return VersionRef(name=match.group(1), version=match.group(2))
-    if match := _MODELS_ALIAS.match(value):
+    if match := _MODELS_ALIAS.fullmatch(value):
         return AliasRef(name=match.group(1), alias=match.group(2))
     raise RefError(
         f"{text!r} is not a model reference; use a run id (32 hex characters), "

@@ -14,6 +14,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, so a reader never sees half a file.
     The file gets the permissions an ordinary write would (mkstemp's are owner-only, and
     a report that CI uploads or a teammate reads must not be)."""
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -22,6 +23,8 @@ def write_text_atomic(path: Path, text: str) -> None:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 

@@ -85,7 +85,7 @@ def read_text(path: Path, *, what: str) -> str:
     except FileNotFoundError:
         raise InputError(f"{path}: {what} not found") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a {what} file") from None
+        raise InputError(f"{path}: is a directory ({what} expected)") from None
     except PermissionError:
         raise InputError(f"{path}: cannot read {what}: permission denied") from None
     except UnicodeDecodeError as exc:

@@ -39,8 +39,8 @@ def promote_github(
     event = read_event()
     comment = event.get("comment") if isinstance(event.get("comment"), dict) else None
     if comment is not None:
-        user = comment.get("user") or {}
-        login = str(user.get("login", ""))
+        user = comment.get("user") if isinstance(comment.get("user"), dict) else {}
+        login = str(user.get("login") or "")
         command = CommentCommand(
             user=login,
             body=str(comment.get("body", "")),

@@ -21,7 +21,7 @@ from mlgate.files.verdict import read_verdict
 
 PR_FILE = "pr.json"
 VERDICT_FILE = "verdict.json"
-_SHA = re.compile(r"^[0-9a-f]{40}$")
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 def save(verdict_path: Path, folder: Path) -> Path:
@@ -51,7 +51,7 @@ def load_checked(folder: Path) -> tuple[Verdict, int, str]:
     event = read_event()
     run = event.get("workflow_run")
     built = run.get("head_sha") if isinstance(run, dict) else None
-    if not isinstance(built, str) or not _SHA.match(built):
+    if not isinstance(built, str) or not _SHA.fullmatch(built):
         raise UsageError(
             "--from-artifact runs in a workflow_run job: no workflow_run.head_sha in the event"
         )
@@ -87,6 +87,6 @@ def _read_claim(path: Path) -> tuple[int, str]:
     sha = data.get("head_sha") if isinstance(data, dict) else None
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         raise InputError(f"{path}: number: expected a pull request number")
-    if not isinstance(sha, str) or not _SHA.match(sha):
+    if not isinstance(sha, str) or not _SHA.fullmatch(sha):
         raise InputError(f"{path}: head_sha: expected a 40-character commit SHA")
     return number, sha

@@ -18,7 +18,7 @@ from mlgate.core.checks import Status
 from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError
 from mlgate.report.templates import builtin, compile_template
-from mlgate.report.view import Detail, build_context
+from mlgate.report.view import Detail, build_context, link
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -87,7 +87,7 @@ def render_markdown(
         return head + text
     text = _fit_failing_rows(verdict, detail, attempt, budget)
     if len(text) > budget:
-        text = _truncate(text, budget)
+        text = _truncate(text, budget, full_report=link(full_report, full_report_url))
     return head + text
 
 
@@ -108,9 +108,11 @@ def _fit_failing_rows(
     return best
 
 
-def _truncate(text: str, budget: int) -> str:
-    """Last resort (a very verbose custom template): cut at a line, close what is open."""
-    notice = "\n\n> ✂️ Report truncated to fit the size limit.\n"
+def _truncate(text: str, budget: int, *, full_report: str | None) -> str:
+    """Last resort (a very verbose custom template, a tiny budget): cut at a line, close
+    what is open, and say where the whole report is."""
+    where = f" Full details: {full_report}." if full_report else ""
+    notice = f"\n\n> ✂️ Report truncated to fit the size limit.{where}\n"
     room = budget - len(notice) - len("\n```\n</details>\n")
     cut = text[: max(room, 0)]
     if "\n" in cut:

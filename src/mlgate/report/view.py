@@ -130,7 +130,7 @@ def build_context(
         "slices": slices_context(verdict, show=detail.slice_rows),
         "drift": _drift(verdict, detail=detail, chart=chart),
         "omitted": omitted,
-        "full_report": _link(full_report, full_report_url),
+        "full_report": link(full_report, full_report_url),
         "mlgate_version": md(verdict.mlgate_version or "", limit=40),
         "config_hash": md((verdict.config_hash or "")[:19], limit=None),
     }
@@ -161,12 +161,12 @@ def _drift(verdict: Verdict, *, detail: Detail, chart: bool) -> str:
 _SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]\\`\"']+$")
 
 
-def _link(text: str | None, url: str | None) -> str | None:
+def link(text: str | None, url: str | None) -> str | None:
     """Escaped text, as a link when the URL is a plain http(s) URL (anything else could
     break out of the link syntax, so it is left out)."""
     if not text:
         return None
-    if url and _SAFE_URL.match(url):
+    if url and _SAFE_URL.fullmatch(url):
         return f"[{md(text, limit=200)}]({url})"
     return md(text, limit=200)
 

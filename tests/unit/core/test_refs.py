@@ -41,6 +41,10 @@ def test_uris_round_trip() -> None:
         "models:/churn",
         "models:/churn/v7",
         "s3://bucket/model",
+        "models:/churn/7\nmodels:/other/1",
+        "models:/churn\n@champion",
+        f"runs:/{RUN}/model\n/x",
+        f"{RUN}\n{RUN}",
     ],
 )
 def test_rejects_with_the_accepted_forms(text: str) -> None:

@@ -16,34 +16,6 @@ QUICKSTART = Path(__file__).resolve().parents[3] / "examples" / "quickstart"
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots"
 
 
-def quickstart_verdict(candidate: str, *, baseline: bool = True) -> Verdict:
-    config = load_config(QUICKSTART / "mlgate.yml")
-    return compare(
-        candidate=load_metric_set(QUICKSTART / candidate, role="candidate"),
-        baseline=load_metric_set(QUICKSTART / "production.json", role="baseline")
-        if baseline
-        else None,
-        policy=config.policy(),
-        created_at="2026-11-27T00:00:00Z",
-        mlgate_version="0.0.0-test",
-    )
-
-
-@pytest.fixture
-def passing() -> Verdict:
-    return quickstart_verdict("candidate.json")
-
-
-@pytest.fixture
-def failing() -> Verdict:
-    return quickstart_verdict("candidate-regressed.json")
-
-
-@pytest.fixture
-def first_model() -> Verdict:
-    return quickstart_verdict("candidate.json", baseline=False)
-
-
 @pytest.fixture
 def snapshot() -> Callable[[str, str], None]:
     return assert_snapshot

@@ -69,3 +69,56 @@ def test_model_tests_are_listed_after_the_table(with_tests: Verdict) -> None:
         "  FAIL non-critical tests/test_model.py::test_latency: latency:"
     )
     assert "  FAIL model tests: 1 critical model test failed: test_golden_set[0]" in text
+
+
+def test_intervals_get_a_column_and_the_mode_is_said(with_intervals: Verdict) -> None:
+    lines = render_terminal(with_intervals).splitlines()
+    assert any(
+        line.startswith("decided in mode ") and "95% intervals on " in line for line in lines
+    )
+    header = next(line for line in lines if line.split()[:2] == ["status", "metric"])
+    assert "CI of Δ" in header
+    gated = [row for row in with_intervals.metrics if row.gated and row.interval]
+    assert gated
+    row_line = next(line for line in lines if f" {gated[0].name} " in line)
+    assert "[" in row_line and "]" in row_line, "the interval is shown on the metric's row"
+
+
+def test_a_change_that_is_not_significant_is_marked_so(with_intervals: Verdict) -> None:
+    import dataclasses
+
+    row = next(r for r in with_intervals.metrics if r.gated and r.interval)
+    quiet = dataclasses.replace(row, significant=False, candidate=(row.baseline or 0) + 0.001)
+    text = render_terminal(dataclasses.replace(with_intervals, metrics=(quiet,)))
+    assert " n.s." in text
+
+
+def test_a_comparison_across_datasets_is_flagged(passing: Verdict) -> None:
+    import dataclasses
+
+    from mlgate.core.provenance import DataComparison, Outcome
+
+    data = DataComparison(outcome=Outcome.CROSS_DATASET, candidate=None, baseline=None)
+    text = render_terminal(dataclasses.replace(passing, data=data))
+    assert text.splitlines()[2] == "compared across different evaluation datasets"
+
+
+def test_a_version_less_identity_is_named_by_its_label() -> None:
+    verdict = Verdict(
+        model="churn",
+        status=Overall.PASS,
+        candidate=Identity(label="runs:/abc/model"),
+        baseline=Identity(label="x" * 100),
+        metrics=(
+            MetricRow(
+                name="acc",
+                baseline=0.5,
+                candidate=0.6,
+                status=Status.PASS,
+                rule=MetricRule(name="acc", tolerance=0.1),
+            ),
+        ),
+    )
+    summary = render_terminal(verdict).splitlines()[1]
+    assert summary.startswith("candidate runs:/abc/model vs production " + "x" * 50)
+    assert len(summary) < 200

@@ -298,3 +298,61 @@ def test_results_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
 
     assert outcomes(parallel) == outcomes(serial)
     assert len(parallel.tests) == 7
+
+
+EDGES = """
+import pytest
+
+@pytest.fixture
+def leaky():
+    yield
+    raise RuntimeError("cannot clean up")
+
+@pytest.fixture
+def gpu():
+    pytest.skip("no GPU in setup")
+
+@pytest.mark.model_test(critical=False)
+@pytest.mark.xfail(reason="flaky upstream")
+def test_xpasses():
+    pass
+
+@pytest.mark.model_test(critical=True)
+@pytest.mark.xfail(reason="must fail", strict=True)
+def test_strict_xpass():
+    pass
+
+@pytest.mark.model_test(critical=True)
+def test_teardown_breaks(leaky):
+    pass
+
+@pytest.mark.model_test(critical=True)
+def test_fails_then_teardown_breaks(leaky):
+    assert False, "the check itself"
+
+@pytest.mark.model_test(critical=True)
+def test_skipped_in_setup(gpu):
+    pass
+"""
+
+
+def test_edge_outcomes_xpass_strict_teardown_and_setup_skips(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_edges=EDGES)
+    pytester.runpytest("--mlgate-results=r.json")
+    by_name = {t.nodeid.split("::")[-1]: t for t in read_results(pytester.path / "r.json").tests}
+    assert {name: t.outcome.value for name, t in by_name.items()} == {
+        "test_xpasses": "xpassed",
+        "test_strict_xpass": "failed",
+        "test_teardown_breaks": "error",
+        "test_fails_then_teardown_breaks": "failed",
+        "test_skipped_in_setup": "skipped",
+    }
+    assert by_name["test_xpasses"].message == "flaky upstream"
+    assert "XPASS(strict)" in by_name["test_strict_xpass"].message
+    assert by_name["test_teardown_breaks"].message == (
+        "error in teardown: RuntimeError: cannot clean up"
+    )
+    assert by_name["test_fails_then_teardown_breaks"].message.startswith("the check itself"), (
+        "the failure is what the test found; the teardown error does not hide it"
+    )
+    assert by_name["test_skipped_in_setup"].message == "no GPU in setup"
