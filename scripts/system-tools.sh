@@ -6,10 +6,10 @@ set -euo pipefail
 
 # command  apt-package  what needs it
 TOOLS="
-git      git     the e2e tests' throwaway repositories, mlgate plan
-rsync    rsync   gitlab-ci-local's shell executor (tests/e2e)
-node     nodejs  gitlab-ci-local (tests/e2e)
-npm      npm     installing gitlab-ci-local (tests/e2e/package.json)
+git      git     the e2e tests' throwaway repositories
+rsync    rsync   gitlab-ci-local's shell executor in tests/e2e
+node     nodejs  gitlab-ci-local in tests/e2e
+npm      npm     installing gitlab-ci-local from tests/e2e/package.json
 "
 
 python="${PYTHON:-python3}"
@@ -22,13 +22,13 @@ missing=()
 packages=()
 # Debian's own python3 creates virtual environments only with python3-venv (ensurepip).
 if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
-  missing+=("$python -m venv (the .venv make creates)")
+  missing+=("$python -m venv: the .venv make creates")
   packages+=("python3-venv")
 fi
 while read -r command package why; do
   [[ -z "$command" ]] && continue
   if ! command -v "$command" >/dev/null 2>&1; then
-    missing+=("$command ($why)")
+    missing+=("$command: $why")
     packages+=("$package")
   fi
 done <<<"$TOOLS"
@@ -46,12 +46,14 @@ if [[ "$(id -u)" != 0 ]]; then
   fi
 fi
 if [[ "${sudo[0]:-}" == none ]] || ! command -v apt-get >/dev/null 2>&1; then
-  printf 'make test needs %s: install it first (Debian/Ubuntu: sudo apt-get install %s)\n' \
-    "$(IFS=,; echo "${missing[*]}" | sed 's/,/, /g')" "${packages[*]}" >&2
+  them=it
+  ((${#missing[@]} > 1)) && them=them
+  printf 'make test needs %s; install %s first (Debian/Ubuntu: sudo apt-get install %s)\n' \
+    "$(printf '%s; ' "${missing[@]}" | sed 's/; $//')" "$them" "${packages[*]}" >&2
   exit 1
 fi
 
-echo "make test: installing ${packages[*]} from apt (for ${missing[*]})" >&2
+echo "make test: installing ${packages[*]} from apt ($(printf '%s; ' "${missing[@]}" | sed 's/; $//'))" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq >/dev/null
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

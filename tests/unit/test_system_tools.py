@@ -60,7 +60,7 @@ def test_a_missing_tool_without_permission_to_install_is_named_in_one_line(
     done = run(bin_dir)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
-    assert "rsync (gitlab-ci-local's shell executor" in done.stderr
+    assert "rsync: gitlab-ci-local's shell executor in tests/e2e; " in done.stderr
     assert "sudo apt-get install rsync" in done.stderr
 
 
@@ -95,7 +95,7 @@ def test_without_apt_the_command_to_run_is_named(bin_dir: Path) -> None:
     (bin_dir / "node").unlink()
     done = run(bin_dir, FAKE_UID="0")
     assert done.returncode == 1
-    assert "node (gitlab-ci-local" in done.stderr and "nodejs" in done.stderr
+    assert "node: gitlab-ci-local" in done.stderr and "nodejs" in done.stderr
 
 
 def test_an_old_python_stops_it(bin_dir: Path, tmp_path: Path) -> None:
@@ -105,3 +105,14 @@ def test_an_old_python_stops_it(bin_dir: Path, tmp_path: Path) -> None:
     done = run(bin_dir, PYTHON=str(old))
     assert done.returncode == 1
     assert "Python 3.10 or newer" in done.stderr
+
+
+def test_the_script_passes_shellcheck() -> None:
+    shellcheck = Path(sys.executable).parent / "shellcheck"
+    done = subprocess.run(
+        [str(shellcheck), "--severity=style", str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
