@@ -316,3 +316,78 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
     assert steady.printed_outputs()["drift"] == "pass"
     assert github.issues(REPO)[0]["state"] == "closed"
     assert github.comments(REPO, issues[0]["number"])[-1]["body"].startswith("✅ Drift ended")
+
+
+def test_gate_scores_both_models_with_the_jobs_own_libraries(
+    pull_request: PullRequest, github: FakeGitHub, mlflow_server: str, model_name: str
+) -> None:
+    """Neither run logged predictions; the evaluation data is in the repository: the action's
+    gate scores both models — scikit-learn comes from the job's Python, layered into mlgate's
+    own venv — and the comment decides on paired intervals."""
+    import hashlib
+
+    import numpy as np
+    from mlflow import MlflowClient
+
+    from mlgate.adapters.registry import Registry
+    from mlgate.core.dataset import Dataset
+
+    rng = np.random.default_rng(8)
+    features = rng.normal(size=(300, 3))
+    labels = (features[:, 0] > 0).astype(int)
+    rows = "".join(
+        f"{a:.5f},{b:.5f},{c:.5f},{y}\n" for (a, b, c), y in zip(features, labels, strict=True)
+    )
+    eval_csv = pull_request.repo / "eval.csv"
+    eval_csv.write_text("tenure,charges,calls,label\n" + rows, encoding="utf-8")
+    config = pull_request.repo / "mlgate.yml"
+    config.write_text(
+        config.read_text() + "evaluation:\n  data: eval.csv\n  label: label\n", encoding="utf-8"
+    )
+    git_init_commit(pull_request)
+    digest = hashlib.md5(eval_csv.read_bytes(), usedforsecurity=False).hexdigest()
+    production = MlflowClient(mlflow_server).get_model_version(model_name, "1").run_id
+    Registry(tracking_uri=mlflow_server).log_dataset(
+        production, Dataset(name="eval.csv", digest=digest, source="eval.csv", origin="file")
+    )
+
+    run = pull_request.gate(candidate_accuracy=0.90)
+    assert run.printed_outputs().get("verdict") in ("pass", "fail"), run.text()[-4000:]
+    (comment,) = github.comments(REPO, NUMBER)
+    body = comment["body"]
+    assert "🔬 **Evidence** — from both models scored on the same rows" in body, body[:3000]
+    assert "95% CI of Δ" in body
+    assert "```text\n" in body and "┊" in body, "the interval plot"
+    version = run.printed_outputs()["model-version"]
+    kept = MlflowClient(mlflow_server).get_model_version(model_name, version).run_id
+    names = [a.path for a in MlflowClient(mlflow_server).list_artifacts(kept, "mlgate")]
+    assert "mlgate/predictions.parquet" in names, "the candidate's scores are kept with its run"
+
+
+def git_init_commit(pull_request: PullRequest) -> None:
+    """Commit the changed files: the PR's head is the new commit."""
+    import subprocess
+
+    for command in (
+        ["git", "add", "-A"],
+        [
+            "git",
+            "-c",
+            "user.email=dev@example.com",
+            "-c",
+            "user.name=dev",
+            "commit",
+            "-qm",
+            "eval data",
+        ],
+    ):
+        subprocess.run(command, cwd=pull_request.repo, check=True, capture_output=True)
+    sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=pull_request.repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    pull_request.sha = sha
+    pull_request.github.state.pulls[NUMBER] = sha

@@ -97,6 +97,9 @@ def test_merge_request_gets_one_note_and_the_manual_job_promotes(
     assert "passed" in notes[0]["body"]
     # The train job's model tests (mlgate test) reached the gate through an artifact.
     assert "### Model tests\n\n✅ 6 passed · run against `runs:/" in notes[0]["body"]
+    # The example's train.py logs its held-out predictions: decided on paired intervals,
+    # without loading a model in the mlgate job.
+    assert "🔬 **Evidence** — from the predictions both runs logged" in notes[0]["body"]
     assert [(s["name"], s["state"]) for s in gitlab.state.statuses] == [
         (f"mlgate/{model_name}", "success")
     ]

@@ -28,6 +28,9 @@ class TrainedRun:
     run_id: str
     model_uri: str
     metrics: dict[str, float]
+    labels: Any  # the held-out split's labels, in the golden set's row order
+    predicted: Any  # the model's class for each of those rows
+    scores: Any  # ... and its P(benign)
 
 
 def train_and_log(**kwargs: Any) -> TrainedRun:
@@ -95,6 +98,7 @@ def _train_and_log(
     )
 
     metrics = _evaluate(model, x_test, y_test)
+    scores = model.predict_proba(x_test)[:, 1]
     metrics["train_accuracy"] = float(model.score(x_train, y_train))
     mlflow.set_tracking_uri(tracking_uri)
     experiment = mlflow.get_experiment_by_name(EXPERIMENT)
@@ -127,7 +131,12 @@ def _train_and_log(
         )
     progress(f"logged {label} to MLflow as run {run.info.run_id[:8]}")
     return TrainedRun(
-        run_id=run.info.run_id, model_uri=f"runs:/{run.info.run_id}/model", metrics=metrics
+        run_id=run.info.run_id,
+        model_uri=f"runs:/{run.info.run_id}/model",
+        metrics=metrics,
+        labels=y_test.to_numpy(),
+        predicted=(scores >= 0.5).astype(int),
+        scores=scores,
     )
 
 

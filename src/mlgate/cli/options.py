@@ -90,7 +90,8 @@ def report_options(func: F) -> F:
         default=None,
         envvar="MLGATE_CHART",
         show_envvar=True,
-        help="Draw the Mermaid chart (default: report.chart in mlgate.yml, else on).",
+        help="Draw the interval plot and the drift chart (default: report.chart in mlgate.yml, "
+        "else on).",
     )(func)
     func = click.option(
         "--max-chars",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
 from mlgate.core.checks import STATUS_ORDER, Check, Status, plural
 from mlgate.core.drift import DriftReport
+from mlgate.core.evidence import Evidence, Source
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
@@ -52,10 +53,13 @@ def compare(
     slices_skipped: int = 0,
     drift: DriftReport | None = None,
     data: DataComparison | None = None,
+    evidence: Evidence | None = None,
     notes: Sequence[Check] = (),
     created_at: str | None = None,
     mlgate_version: str | None = None,
 ) -> Verdict:
+    """The verdict. ``intervals`` and ``evidence`` come from per-example predictions: the
+    metrics with an interval were computed from them, every other one is a logged value."""
     rows = judge_metrics(
         rules=policy.rules,
         candidate=candidate.metrics,
@@ -63,6 +67,8 @@ def compare(
         intervals=intervals or {},
         mode=policy.significance.mode,
     )
+    if evidence is not None:
+        rows = [_with_source(row, evidence, predicted=set(intervals or {})) for row in rows]
     param_changes = diff_params(baseline.params, candidate.params) if baseline is not None else []
     signature_changes = (
         diff_signatures(
@@ -116,6 +122,7 @@ def compare(
         slices_skipped=slices_skipped,
         drift=drift,
         data=data,
+        evidence=evidence,
         significance=(
             {
                 "mode": policy.significance.mode.value,
@@ -129,6 +136,11 @@ def compare(
         created_at=created_at,
         mlgate_version=mlgate_version,
     )
+
+
+def _with_source(row: MetricRow, evidence: Evidence, *, predicted: set[str]) -> MetricRow:
+    source = evidence.source if row.name in predicted else Source.METRIC
+    return replace(row, source=source)
 
 
 def _describe_change(change: SignatureChange) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from mlgate.core.checks import Check, Status
 from mlgate.core.dataset import Dataset
+from mlgate.core.evidence import Route
 
 CHECK_NAME = "evaluation data"
 
@@ -138,6 +139,8 @@ class EvaluationSettings:
     rescore: bool = True
     allow_cross_dataset: bool = False
     require: bool = False
+    predictions: Route = Route.AUTO  # how to get per-example predictions on the same data
+    max_rows: int | None = None  # scoring: at most this many rows, a deterministic sample
 
 
 def needs_rescoring(candidate: Dataset | None, baseline: Dataset | None) -> bool:

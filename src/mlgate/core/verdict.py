@@ -15,6 +15,7 @@ from typing import Any
 from mlgate.core.checks import Check, Status
 from mlgate.core.dataset import Dataset
 from mlgate.core.drift import DriftReport
+from mlgate.core.evidence import Evidence, Source
 from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.numbers import decode_number, decode_required, encode_number
@@ -75,6 +76,7 @@ class MetricRow:
     reasons: tuple[str, ...] = ()
     interval: Interval | None = None  # for Δ, from per-example predictions
     significant: bool | None = None  # the interval excludes 0 (None: no interval)
+    source: Source | None = None  # where both values came from (None: not recorded)
 
     @property
     def gated(self) -> bool:
@@ -113,6 +115,7 @@ class MetricRow:
             "rel_delta": encode_number(self.rel_delta),
             "ci": self.interval.to_dict() if self.interval else None,
             "significant": self.significant,
+            "source": self.source.value if self.source else None,
             "rule": self.rule.to_dict() if self.rule else None,
             "rule_text": self.rule.describe() if self.rule else None,
             "status": self.status.value,
@@ -132,6 +135,7 @@ class MetricRow:
             reasons=tuple(data.get("reasons", ())),
             interval=Interval.from_dict(interval) if interval else None,
             significant=data.get("significant"),
+            source=Source(data["source"]) if data.get("source") else None,
         )
 
 
@@ -248,6 +252,7 @@ class Verdict:
     significance: dict[str, Any] | None = None  # {mode, confidence} when rows have intervals
     drift: DriftReport | None = None  # the evaluation data against production's reference
     data: DataComparison | None = None  # which data each side was evaluated on
+    evidence: Evidence | None = None  # where the numbers came from (intervals or why not)
     config_hash: str | None = None
     created_at: str | None = None
     mlgate_version: str | None = None
@@ -278,6 +283,7 @@ class Verdict:
             "significance": self.significance,
             "drift": self.drift.to_dict() if self.drift is not None else None,
             "data": self.data.to_dict() if self.data is not None else None,
+            "evidence": self.evidence.to_dict() if self.evidence is not None else None,
             "checks": [check.to_dict() for check in self.checks],
             "changes": {
                 "params": [change.to_dict() for change in self.param_changes],
@@ -315,6 +321,7 @@ class Verdict:
             significance=data.get("significance"),
             drift=drift,
             data=data_section,
+            evidence=Evidence.from_dict(data["evidence"]) if data.get("evidence") else None,
             slices=tuple(SliceRow.from_dict(row) for row in data.get("slices", ())),
             slices_skipped=int(data.get("slices_skipped") or 0),
             config_hash=data.get("config_hash"),

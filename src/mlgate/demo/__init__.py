@@ -48,6 +48,7 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         progress=progress,
     )
     registry = Registry(tracking_uri=tracking_uri)
+    _log_predictions(production, registry=registry, progress=progress)
     registered = registry.candidate(
         RunRef(run_id=production.run_id), model=config.model, register=True, prefix=None
     )
@@ -69,6 +70,7 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         label="candidate",
         progress=progress,
     )
+    _log_predictions(candidate, registry=registry, progress=progress)
     _model_tests(
         folder,
         config=config,
@@ -91,6 +93,22 @@ def run_demo(folder: Path, *, progress: Callable[[str], None]) -> Evaluation:
         report_path=folder / "report.md",
         options=ReportOptions(max_chars=config.report.max_chars, chart=config.report.chart),
     )
+
+
+def _log_predictions(trained: Any, *, registry: Any, progress: Callable[[str], None]) -> None:
+    """The held-out predictions, kept with the run as an evaluation script does with
+    ``mlgate.log_predictions``: the ids are the golden set's row positions."""
+    from mlgate.evaluate.logged import keep_predictions, prediction_columns
+
+    columns = prediction_columns(
+        range(len(trained.labels)),
+        trained.labels,
+        predictions=trained.predicted,
+        scores=trained.scores,
+        slices=None,
+    )
+    uri = keep_predictions(columns, run_id=trained.run_id, registry=registry)
+    progress(f"logged {len(trained.labels)} held-out predictions: {uri}")
 
 
 def _store_reference(folder: Path, *, config: Config, registry: Any, version: str) -> None:

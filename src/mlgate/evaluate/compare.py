@@ -11,11 +11,12 @@ from mlgate import __version__
 from mlgate.adapters.clock import now_utc
 from mlgate.core.checks import Check
 from mlgate.core.compare import compare
+from mlgate.core.evidence import Evidence, point_estimates
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_tests import ModelTests, missing_results
 from mlgate.core.verdict import Identity, Verdict
 from mlgate.errors import UsageError
-from mlgate.evaluate.predictions import predicted_metrics
+from mlgate.evaluate.predictions import files_evidence, predicted_metrics
 from mlgate.evaluate.rescoring import settle_files
 from mlgate.files.config import Config
 from mlgate.files.drift import read_drift
@@ -61,8 +62,17 @@ def compare_files(
         policy = replace(policy, model=model)
     comparison: DataComparison | None = None
     notes: list[Check] = []
-    if predicted is None and baseline_set is not None:
+    evidence: Evidence | None = None
+    if predicted is not None:
+        evidence = files_evidence(
+            predicted, config=config, files=(candidate_predictions, baseline_predictions)
+        )
+    elif baseline_set is not None:
         candidate_set, comparison, notes = settle_files(candidate_set, baseline_set, config=config)
+        evidence = point_estimates(
+            "metrics files hold one number per metric",
+            "give --candidate-predictions and --baseline-predictions for paired intervals",
+        )
     return compare(
         candidate=candidate_set,
         baseline=baseline_set,
@@ -70,8 +80,9 @@ def compare_files(
         tests=tests,
         drift=drift_report,
         data=comparison,
+        evidence=evidence,
         notes=notes,
-        **(predicted.evidence() if predicted is not None else {}),
+        **(predicted.compare_args() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.core.evidence import Evidence, Source
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.verdict import Identity, SliceRow
@@ -45,7 +46,7 @@ class PredictedMetrics:
             replace(baseline, metrics={**baseline.metrics, **theirs}),
         )
 
-    def evidence(self) -> dict[str, Any]:
+    def compare_args(self) -> dict[str, Any]:
         """What :func:`mlgate.core.compare.compare` takes from the predictions."""
         return {
             "intervals": self.intervals,
@@ -53,6 +54,19 @@ class PredictedMetrics:
             "slices": self.slices,
             "slices_skipped": self.slices_skipped,
         }
+
+
+def files_evidence(
+    predicted: PredictedMetrics, *, config: Config, files: tuple[Path | None, Path | None]
+) -> Evidence:
+    """Where the numbers came from when predictions files were given."""
+    return Evidence(
+        source=Source.FILES,
+        examples=predicted.examples,
+        point_only=tuple(r.name for r in config.rules if r.name not in predicted.estimates),
+        candidate=str(files[0]) if files[0] else None,
+        baseline=str(files[1]) if files[1] else None,
+    )
 
 
 def predicted_metrics(

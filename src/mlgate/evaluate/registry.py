@@ -6,29 +6,27 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlgate import __version__
 from mlgate.adapters.clock import now_utc
 from mlgate.core.checks import Check, Status
 from mlgate.core.compare import compare
 from mlgate.core.drift import DriftReport
-from mlgate.core.metricset import MetricSet
 from mlgate.core.refs import ModelRef, RefError, parse_model_ref
 from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError, ServiceError, UsageError
 from mlgate.evaluate.compare import load_model_tests
-from mlgate.evaluate.predictions import predicted_metrics
-from mlgate.evaluate.rescoring import settle
+from mlgate.evaluate.predictions import files_evidence, predicted_metrics
+from mlgate.evaluate.scoring import Model, Scored
+from mlgate.evaluate.sides import registry_sides
 from mlgate.files.config import Config
 from mlgate.files.drift import read_drift
 
 if TYPE_CHECKING:
     from mlgate.adapters.registry import Recorded, RegistryModel
     from mlgate.core.dataset import Dataset
-    from mlgate.core.provenance import DataComparison
     from mlgate.evaluate.outputs import ReportOptions
-    from mlgate.evaluate.predictions import PredictedMetrics
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,12 +93,26 @@ def evaluate(
             f"the candidate is the production model itself: version {candidate.version} "
             f"holds @{request.baseline_alias}"
         )
-    sides = _registry_sides(request, config=config, candidate=candidate, baseline=baseline, ref=ref)
-    candidate_set, baseline_set, comparison, data_notes = sides.compared
+    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
+        sides = registry_sides(
+            config=config,
+            registry=registry,
+            candidate=candidate,
+            baseline=baseline,
+            models=None
+            if baseline is None or predicted is not None
+            else _models(request, candidate=candidate, baseline=baseline, ref=ref),
+            commit=request.commit,
+            workdir=Path(workdir),
+        )
+    evidence = sides.evidence
+    candidate_set, baseline_set = sides.candidate, sides.baseline
     if predicted is not None:
         candidate_set, baseline_set = predicted.merge(
             candidate_set, baseline_set, baseline_label=str(request.baseline_predictions)
         )
+        files = (request.candidate_predictions, request.baseline_predictions)
+        evidence = files_evidence(predicted, config=config, files=files)
     elif sides.predicted is not None:
         predicted = sides.predicted
     drift, drift_notes = evaluation_drift(request, config=config, baseline=baseline)
@@ -110,9 +122,10 @@ def evaluate(
         policy=replace(config.policy(), model=request.model),
         tests=tests,
         drift=drift,
-        data=comparison,
-        notes=[*data_notes, *drift_notes],
-        **(predicted.evidence() if predicted is not None else {}),
+        data=sides.comparison,
+        evidence=evidence if baseline_set is not None else None,
+        notes=[*sides.notes, *drift_notes],
+        **(predicted.compare_args() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
     )
@@ -124,6 +137,8 @@ def evaluate(
         try:
             if sides.log_dataset is not None and candidate.run_id:
                 registry.log_dataset(candidate.run_id, sides.log_dataset)
+            if sides.scored is not None and candidate.run_id:
+                keep_scores(registry, candidate.run_id, sides.scored, dataset=sides.scored_on)
             recorded = registry.record(
                 candidate, verdict=verdict, files={"verdict": verdict_path, "report": report_path}
             )
@@ -132,51 +147,29 @@ def evaluate(
     return Evaluation(verdict=verdict, markdown=markdown, recorded=recorded)
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Sides:
-    compared: tuple[MetricSet, MetricSet | None, DataComparison | None, list[Check]]
-    predicted: PredictedMetrics | None = None
-    log_dataset: Dataset | None = None  # the candidate's data, when its run has none logged
-
-
-def _registry_sides(
-    request: EvaluateRequest,
-    *,
-    config: Config,
-    candidate: RegistryModel,
-    baseline: RegistryModel | None,
-    ref: ModelRef,
-) -> _Sides:
-    """Both sides with their evaluation data; production re-scored on the candidate's
-    data when theirs differ (not when predictions files were given: those are paired)."""
-    from mlgate.evaluate.data import candidate_data
-
-    logged = candidate.metric_set.identity.dataset
-    with tempfile.TemporaryDirectory(prefix="mlgate-data-") as workdir:
-        dataset, data, notes = candidate_data(
-            config.evaluation, logged=logged, workdir=Path(workdir)
-        )
-        identity = candidate.metric_set.identity
-        ours = replace(
-            candidate.metric_set,
-            identity=replace(identity, commit=request.commit or identity.commit, dataset=dataset),
-        )
-        log = dataset if logged is None else None
-        if baseline is None or request.candidate_predictions is not None:
-            theirs = baseline.metric_set if baseline is not None else None
-            return _Sides(compared=(ours, theirs, None, notes), log_dataset=log)
-        settled = settle(
-            candidate=ours,
-            baseline=baseline.metric_set,
-            models=(model_uri(candidate, ref=ref), f"models:/{request.model}/{baseline.version}"),
-            data=data,
-            config=config,
-        )
-    return _Sides(
-        compared=(settled.candidate, settled.baseline, settled.comparison, notes),
-        predicted=settled.predicted,
-        log_dataset=log,
+def _models(
+    request: EvaluateRequest, *, candidate: RegistryModel, baseline: RegistryModel, ref: ModelRef
+) -> tuple[Model, Model]:
+    return (
+        Model(
+            uri=model_uri(candidate, ref=ref),
+            run_id=candidate.run_id,
+            tracking_uri=request.tracking_uri,
+        ),
+        Model(
+            uri=f"models:/{request.model}/{baseline.version}",
+            run_id=baseline.run_id,
+            tracking_uri=request.tracking_uri,
+        ),
     )
+
+
+def keep_scores(registry: Any, run_id: str, scored: Scored, *, dataset: Dataset | None) -> str:
+    """The candidate's scored predictions, kept with its run: when this version is
+    production later, its predictions are already there."""
+    from mlgate.evaluate.logged import keep_predictions
+
+    return keep_predictions(scored.candidate, run_id=run_id, registry=registry, dataset=dataset)
 
 
 def model_uri(model: RegistryModel, *, ref: ModelRef) -> str:

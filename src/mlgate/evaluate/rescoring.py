@@ -16,6 +16,7 @@ from mlgate.core.checks import Check
 from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import DataComparison, judge_data, needs_rescoring, unscored
 from mlgate.errors import InputError
+from mlgate.evaluate.scoring import Model, Scored, Unavailable, score_both
 
 if TYPE_CHECKING:
     from mlgate.evaluate.data import EvalData
@@ -38,10 +39,6 @@ METRIC_NAMES = {
 }
 
 
-class Unavailable(Exception):
-    """Re-scoring cannot be done here; the message is the reason, for the report."""
-
-
 @dataclass(frozen=True, kw_only=True)
 class Settled:
     """Both sides as they will be compared, and what was done about their data."""
@@ -50,18 +47,19 @@ class Settled:
     baseline: MetricSet
     comparison: DataComparison
     predicted: PredictedMetrics | None = None
+    scored: Scored | None = None  # the rows both models were scored on, when they were
 
 
 def settle(
     *,
     candidate: MetricSet,
     baseline: MetricSet,
-    models: tuple[str, str] | None,
+    models: tuple[Model, Model] | None,
     data: EvalData | None,
     config: Config,
 ) -> Settled:
     """Compare as they are when both were evaluated on the same data; else re-score
-    production (``models`` = the candidate's and production's URIs) on ``data``."""
+    production (``models`` = the candidate and production) on ``data``."""
     ours, theirs = candidate.identity.dataset, baseline.identity.dataset
     settings = config.evaluation
     reason = None
@@ -75,13 +73,13 @@ def settle(
                 raise Unavailable(
                     "the candidate's evaluation data is not available here (set evaluation.data)"
                 )
-            predicted = rescore(models=models, data=data, config=config)
+            predicted, scored = rescore(models=models, data=data, config=config)
         except Unavailable as exc:
             reason = str(exc)
         else:
             names = tuple(predicted.estimates)
             gated = [rule.name for rule in config.rules]
-            merged_c, merged_b = predicted.merge(candidate, baseline, baseline_label=models[1])
+            merged_c, merged_b = predicted.merge(candidate, baseline, baseline_label=models[1].uri)
             assert data is not None
             comparison = judge_data(
                 candidate=data.dataset,  # what both were scored on
@@ -91,7 +89,11 @@ def settle(
                 not_rescored=unscored(gated, names),
             )
             return Settled(
-                candidate=merged_c, baseline=merged_b, comparison=comparison, predicted=predicted
+                candidate=merged_c,
+                baseline=merged_b,
+                comparison=comparison,
+                predicted=predicted,
+                scored=scored,
             )
     comparison = judge_data(candidate=ours, baseline=theirs, settings=settings, reason=reason)
     return Settled(candidate=candidate, baseline=baseline, comparison=comparison)
@@ -124,54 +126,28 @@ def settle_files(
     return candidate, comparison, notes
 
 
-def rescore(*, models: tuple[str, str], data: EvalData, config: Config) -> PredictedMetrics:
+def rescore(
+    *, models: tuple[Model, Model], data: EvalData, config: Config
+) -> tuple[PredictedMetrics, Scored]:
     """Both models on ``data`` → the metrics the config gates (and the candidate
-    reports), under the names they are gated by."""
-    try:
-        import numpy  # noqa: F401
-        import pandas  # noqa: F401
-
-        from mlgate.adapters.scoring import ScoringError, read_frame, score
-    except ImportError:
-        raise Unavailable(
-            "loading the models needs mlflow and pandas with the model's own libraries "
-            "(pip install 'mlgate[local]')"
-        ) from None
+    reports), under the names they are gated by; and the scored columns."""
     from mlgate.evaluate.predictions import paired_metrics
 
-    label = config.evaluation.label or config.columns.label
-    with tempfile.TemporaryDirectory(prefix="mlgate-rescore-") as folder:
-        try:
-            frame = read_frame(data.fetch())
-        except InputError as exc:
-            raise Unavailable(str(exc)) from None
-        if label not in frame.columns:
-            raise Unavailable(
-                f"{data.dataset.name} has no label column {label!r} (set evaluation.label)"
-            )
-        columns = []
-        for uri, side in zip(models, ("candidate", "production"), strict=True):
-            try:
-                columns.append(
-                    score(
-                        uri,
-                        frame,
-                        label=label,
-                        names=config.columns,
-                        keep=config.slices.columns,
-                        workdir=Path(folder) / side,
-                    )
-                )
-            except ScoringError as exc:
-                raise Unavailable(str(exc)) from None
+    scored = score_both(models=models, data=data, config=config)
     try:
-        predicted = paired_metrics(columns[0], columns[1], config=config, sources=models)
+        predicted = paired_metrics(
+            scored.candidate,
+            scored.baseline,
+            config=config,
+            sources=scored.sources,
+            names=scored.names,
+        )
     except InputError as exc:
         raise Unavailable(str(exc)) from None
-    return _named(predicted, wanted=[rule.name for rule in config.rules])
+    return named(predicted, wanted=[rule.name for rule in config.rules]), scored
 
 
-def _named(predicted: PredictedMetrics, *, wanted: list[str]) -> PredictedMetrics:
+def named(predicted: PredictedMetrics, *, wanted: list[str]) -> PredictedMetrics:
     """Estimates under the gated names (``auc`` for ``roc_auc``); with none gated, all."""
     found = {
         name: replace(predicted.estimates[METRIC_NAMES.get(name, name)], name=name)

@@ -22,6 +22,7 @@ from mlgate.core.checks import Status
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
 from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.evidence import Route
 from mlgate.core.provenance import EvaluationSettings
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
@@ -228,6 +229,9 @@ def _evaluation(section: dict[str, Any], *, base_dir: Path) -> EvaluationSetting
         rescore=bool(section.get("rescore", True)),
         allow_cross_dataset=bool(section.get("allow_cross_dataset", False)),
         require=bool(section.get("require", False)),
+        # YAML 1.1 reads a bare `off` as false.
+        predictions=Route(section.get("predictions", "auto") or "off"),
+        max_rows=section.get("max_rows"),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,58 @@ def _whole(value: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     raise ValueError(value)
+
+
+def write_predictions(folder: Path, columns: Columns, *, name: str = "predictions") -> Path:
+    """``columns`` (name → a 1-D array, all the same length) as ``folder/NAME.parquet``
+    when pyarrow is installed, else ``NAME.csv``; written whole or not at all."""
+    import numpy as np
+
+    from mlgate.files.atomic import write_text_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {key: np.asarray(value) for key, value in columns.items()}
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        target = folder / f"{name}.csv"
+        write_text_atomic(target, _csv_text(arrays))
+        return target
+    target = folder / f"{name}.parquet"
+    table = pa.table({key: _arrow_array(value) for key, value in arrays.items()})
+    partial = folder / f".{name}.parquet.tmp"
+    try:
+        pq.write_table(table, partial, compression="zstd")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return target
+
+
+def _arrow_array(values: Any) -> Any:
+    import pyarrow as pa
+
+    if values.dtype.kind in "biuf":
+        return pa.array(values)
+    return pa.array(["" if v is None else str(v) for v in values.tolist()], type=pa.string())
+
+
+def _csv_text(arrays: dict[str, Any]) -> str:
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(arrays))
+    lists = [value.tolist() for value in arrays.values()]
+    for row in zip(*lists, strict=True):
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A float as repr (round-trips exactly), a gap as an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(value) if isinstance(value, float) else value

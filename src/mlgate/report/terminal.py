@@ -8,6 +8,7 @@ from collections.abc import Callable
 from mlgate.core.checks import Status
 from mlgate.core.model_tests import ModelTests, ordered, summary_text
 from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
+from mlgate.report.interval_plot import interval_plot
 from mlgate.report.text import clean, number_pair, signed
 
 _WORDS = {Overall.PASS: "PASSED", Overall.FAIL: "FAILED", Overall.NO_BASELINE: "NO BASELINE"}
@@ -45,9 +46,14 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
                 _COLORS[check.status],
             )
         )
+    lines.extend(_evidence(verdict, style))
     if verdict.metrics:
         lines.append("")
         lines.extend(_table(verdict.metrics, style))
+    plot = interval_plot(verdict.metrics, confidence=(verdict.significance or {}).get("confidence"))
+    if plot is not None and verdict.baseline is not None:
+        lines.append("")
+        lines.extend(plot.text.splitlines())
     reasons = [
         row
         for row in verdict.metrics
@@ -72,6 +78,17 @@ def render_terminal(verdict: Verdict, *, color: bool = False) -> str:
         lines.append("")
         lines.extend(_changes(verdict))
     return "\n".join(lines) + "\n"
+
+
+def _evidence(verdict: Verdict, style: Style) -> list[str]:
+    evidence = verdict.evidence if verdict.baseline is not None else None
+    if evidence is None:
+        return []
+    if evidence.intervals:
+        lines = [f"evidence {clean(evidence.origin(), limit=300)}"]
+    else:
+        lines = [style(clean(evidence.summary(), limit=300), "yellow")]
+    return lines + [f"  ↪ {clean(note, limit=300)}" for note in evidence.notes]
 
 
 def _tests(tests: ModelTests, style: Style) -> list[str]:

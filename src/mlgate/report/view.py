@@ -14,8 +14,9 @@ from typing import Any
 from mlgate.core.checks import Check, Status, plural
 from mlgate.core.provenance import CHECK_NAME, Outcome
 from mlgate.core.verdict import Identity, MetricRow, Overall, SignatureChange, Verdict
-from mlgate.report.chart import build_charts
+from mlgate.report.evidence_view import evidence_line, evidence_notes
 from mlgate.report.icons import ICONS
+from mlgate.report.interval_plot import interval_plot
 from mlgate.report.provenance_view import data_line
 from mlgate.report.slices_view import slices_context
 from mlgate.report.tests_view import tests_context
@@ -57,13 +58,14 @@ def build_context(
     ungated = [r for r in verdict.metrics if not r.gated]
     shown = _shown_rows(gated, detail, omitted)
     charts: list[str] = []
-    not_charted = 0
-    if chart and gated:
-        built, not_charted = build_charts(gated, with_baseline=verdict.baseline is not None)
-        if detail.charts:
-            charts = [c.mermaid for c in built]
-        elif built:
-            omitted.append("the chart")
+    not_charted: tuple[str, ...] = ()
+    if chart and gated and verdict.baseline is not None:
+        confidence = (verdict.significance or {}).get("confidence")
+        plot = interval_plot(gated, confidence=confidence)
+        if plot is not None and detail.charts:
+            charts, not_charted = [plot.markdown()], plot.left_out
+        elif plot is not None:
+            omitted.append("the interval plot")
     if ungated and not detail.ungated:
         omitted.append(f"{plural(len(ungated), 'metric')} not gated")
     params = list(verdict.param_changes)
@@ -90,6 +92,8 @@ def build_context(
         "headline": headline(verdict, limit=limit),
         "identities": _identities(verdict),
         "data_line": data_line(verdict),
+        "evidence_line": evidence_line(verdict),
+        "evidence_notes": evidence_notes(verdict),
         "reasons": [
             _reason(row, limit) for row in shown if row.status in (Status.FAIL, Status.WARN)
         ],
@@ -112,7 +116,7 @@ def build_context(
         "ungated_rows": [_row(row, limit) for row in ungated] if detail.ungated else [],
         "ungated_count": len(ungated),
         "charts": charts,
-        "not_charted": plural(not_charted, "gated metric") if charts and not_charted else "",
+        "not_charted": _not_charted(not_charted, limit) if charts else "",
         "param_changes": [
             {
                 "name": md_code(c.name, limit=limit),
@@ -135,6 +139,14 @@ def build_context(
         "config_hash": md((verdict.config_hash or "")[:19], limit=None),
     }
     return context, omitted
+
+
+def _not_charted(names: tuple[str, ...], limit: int) -> str:
+    if not names:
+        return ""
+    return ", ".join(md(name, limit=limit) for name in names[:10]) + (
+        f" and {len(names) - 10} more" if len(names) > 10 else ""
+    )
 
 
 def _said_by_data_line(check: Check, verdict: Verdict) -> bool:

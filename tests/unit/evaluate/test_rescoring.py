@@ -16,6 +16,7 @@ from mlgate.core.provenance import Outcome
 from mlgate.core.verdict import Identity
 from mlgate.evaluate.data import locate
 from mlgate.evaluate.rescoring import Settled, settle
+from mlgate.evaluate.scoring import Model
 from mlgate.files.config import load_config
 
 FEATURES = ["a", "b"]
@@ -57,6 +58,10 @@ def sides(ours: Dataset | None, theirs: Dataset | None) -> tuple[MetricSet, Metr
     )
 
 
+def as_models(candidate: str, production: str) -> tuple[Model, Model]:
+    return Model(uri=candidate), Model(uri=production)
+
+
 def rescored(
     tmp_path: Path, models: tuple[str, str], cfg: object, production_data: Dataset | None
 ) -> Settled:
@@ -65,7 +70,7 @@ def rescored(
     return settle(
         candidate=ours,
         baseline=theirs,
-        models=models,
+        models=as_models(*models),
         data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
         config=cfg,  # type: ignore[arg-type]
     )
@@ -146,7 +151,7 @@ def test_every_reason_it_cannot_be_done_is_said(
     settled = settle(
         candidate=ours,
         baseline=theirs,
-        models=None if case == "no models" else model_uris,
+        models=None if case == "no models" else as_models(*model_uris),
         data=None if case == "no data" else located,
         config=config(tmp_path, metrics, extra),  # type: ignore[arg-type]
     )
@@ -160,7 +165,7 @@ def test_same_data_is_never_rescored(tmp_path: Path) -> None:
     settled = settle(
         candidate=ours,
         baseline=theirs,
-        models=("/nonexistent/a", "/nonexistent/b"),
+        models=as_models("/nonexistent/a", "/nonexistent/b"),
         data=None,
         config=config(tmp_path, "  accuracy: {}\n"),  # type: ignore[arg-type]
     )
@@ -181,7 +186,7 @@ def test_regression_models_are_rescored_with_error_metrics(tmp_path: Path) -> No
     settled = settle(
         candidate=ours,
         baseline=theirs,
-        models=(saved(tmp_path, "good", good), saved(tmp_path, "bad", bad)),
+        models=as_models(saved(tmp_path, "good", good), saved(tmp_path, "bad", bad)),
         data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
         config=config(tmp_path, "  mean_absolute_error: {higher_is_better: false}\n"),  # type: ignore[arg-type]
     )

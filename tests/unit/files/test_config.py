@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,38 @@ def test_schema_documents_every_rule_key() -> None:
         "warn_only",
     }
     assert all("description" in spec for spec in rule.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("", "auto"),
+        ("evaluation: {predictions: logged}\n", "logged"),
+        ("evaluation: {predictions: score}\n", "score"),
+        ("evaluation: {predictions: off}\n", "off"),  # YAML 1.1 reads bare off as false
+        ("evaluation: {predictions: 'off'}\n", "off"),
+    ],
+)
+def test_the_evidence_route(tmp_path: Path, text: str, route: str) -> None:
+    config = load_config(write(tmp_path, text or "model: m\n"))
+    assert config.evaluation.predictions.value == route
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("evaluation: {predictions: always}\n", "evaluation.predictions: must be one of"),
+        ("evaluation: {predictions: true}\n", "evaluation.predictions: must be one of"),
+        ("evaluation: {max_rows: 10}\n", "evaluation.max_rows: must be at least 100"),
+        ("evaluation: {max_rows: 1e6}\n", "evaluation.max_rows: expected a whole number"),
+    ],
+)
+def test_bad_evidence_settings_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_config(write(tmp_path, text))
+
+
+def test_max_rows_is_read(tmp_path: Path) -> None:
+    assert (
+        load_config(write(tmp_path, "evaluation: {max_rows: 5000}\n")).evaluation.max_rows == 5000
+    )

@@ -35,7 +35,8 @@ def test_passing_report_renders_headline_table_chart_and_details(passing: Verdic
         "+6.17%",
         "rise ≤ 5% (warn only)",
     ]
-    assert html.count('<pre lang="mermaid">') == 2
+    assert html.count('<pre lang="text">') == 1, "the interval plot, as preformatted text"
+    assert "worse ◀" in html and "┊" in html
     assert "<details><summary>What changed: 3 parameters; 1 signature change</summary>" in html
     assert "<details><summary>Other metrics, not gated (1)</summary>" in html
     assert "\\" not in re.sub(r"<pre.*?</pre>", "", html, flags=re.S)  # no escape shows through

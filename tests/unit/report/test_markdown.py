@@ -166,8 +166,8 @@ def test_verbose_custom_template_is_truncated_safely(tmp_path: Path, passing: Ve
 
 
 def test_no_chart_option(passing: Verdict) -> None:
-    assert "```mermaid" in render_markdown(passing)
-    assert "```mermaid" not in render_markdown(passing, chart=False)
+    assert "```text\n" in render_markdown(passing)
+    assert "```text\n" not in render_markdown(passing, chart=False)
 
 
 def test_full_report_link_only_for_plain_http_urls() -> None:

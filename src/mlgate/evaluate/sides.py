@@ -1,0 +1,125 @@
+"""Both sides of a registry comparison as the gate will compare them: the evaluation data
+each was evaluated on, production re-scored on the candidate's data when theirs differ
+(evaluate/rescoring.py), and — on the same data — per-example predictions for paired
+intervals (evaluate/evidence.py), or the reason there are none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.core.checks import Check
+from mlgate.core.evidence import Evidence, point_estimates
+from mlgate.core.metricset import MetricSet
+from mlgate.core.provenance import DataComparison, Outcome
+from mlgate.evaluate.evidence import same_data_evidence, scored_evidence
+from mlgate.evaluate.rescoring import settle
+from mlgate.evaluate.scoring import Model, Scored
+
+if TYPE_CHECKING:
+    from mlgate.adapters.registry import RegistryModel
+    from mlgate.core.dataset import Dataset
+    from mlgate.evaluate.predictions import PredictedMetrics
+    from mlgate.files.config import Config
+
+DATA_HINT = "log the evaluation data with mlflow.log_input on both runs, or set evaluation.data"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sides:
+    candidate: MetricSet
+    baseline: MetricSet | None
+    comparison: DataComparison | None
+    notes: list[Check]
+    evidence: Evidence | None = None
+    predicted: PredictedMetrics | None = None
+    log_dataset: Dataset | None = None  # the candidate's data, when its run has none logged
+    scored: Scored | None = None  # the candidate's scores, to keep with its run
+    scored_on: Dataset | None = None  # ... and the data they were made on
+
+
+def registry_sides(
+    *,
+    config: Config,
+    registry: Any,
+    candidate: RegistryModel,
+    baseline: RegistryModel | None,
+    models: tuple[Model, Model] | None,
+    commit: str | None,
+    workdir: Path,
+) -> Sides:
+    """``models``: where both load from (None when production is absent or predictions
+    files were given: those are paired as they are)."""
+    from mlgate.evaluate.data import candidate_data
+
+    logged = candidate.metric_set.identity.dataset
+    dataset, data, notes = candidate_data(config.evaluation, logged=logged, workdir=workdir)
+    identity = candidate.metric_set.identity
+    ours = replace(
+        candidate.metric_set,
+        identity=replace(identity, commit=commit or identity.commit, dataset=dataset),
+    )
+    log = dataset if logged is None else None
+    if baseline is None or models is None:
+        theirs = baseline.metric_set if baseline is not None else None
+        return Sides(candidate=ours, baseline=theirs, comparison=None, notes=notes, log_dataset=log)
+    settled = settle(
+        candidate=ours, baseline=baseline.metric_set, models=models, data=data, config=config
+    )
+    sides = Sides(
+        candidate=settled.candidate,
+        baseline=settled.baseline,
+        comparison=settled.comparison,
+        notes=notes,
+        log_dataset=log,
+    )
+    if settled.scored is not None and settled.predicted is not None:
+        evidence = scored_evidence(settled.scored, settled.predicted, config=config)
+        scored_on = data.dataset if data is not None else None
+        return replace(
+            sides,
+            evidence=evidence,
+            predicted=settled.predicted,
+            scored=settled.scored,
+            scored_on=scored_on,
+        )
+    if settled.comparison.outcome is not Outcome.SAME:
+        return replace(sides, evidence=_not_paired(settled.comparison))
+    found = same_data_evidence(
+        config=config,
+        registry=registry,
+        candidate=candidate,
+        baseline=baseline,
+        models=models,
+        data=data,
+        workdir=workdir,
+    )
+    if found.predicted is None:
+        return replace(sides, evidence=found.evidence)
+    merged_c, merged_b = found.predicted.merge(
+        settled.candidate, settled.baseline, baseline_label=models[1].uri
+    )
+    return replace(
+        sides,
+        candidate=merged_c,
+        baseline=merged_b,
+        evidence=found.evidence,
+        predicted=found.predicted,
+        scored=None if found.candidate_logged else found.scored,
+        scored_on=data.dataset if data is not None else None,
+    )
+
+
+def _not_paired(comparison: DataComparison) -> Evidence:
+    if comparison.outcome is Outcome.UNKNOWN:
+        return point_estimates(
+            "the evaluation data is not recorded on both versions, so their predictions "
+            "cannot be paired",
+            DATA_HINT,
+        )
+    return point_estimates(
+        "the two versions were evaluated on different data and production could not be "
+        f"re-scored ({comparison.reason or 'see the data check'})",
+        "score both on the same data (evaluation.data and evaluation.label)",
+    )
