@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/decision_quality.py
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/eval_data_identity.py
+	$(BIN)/python benchmarks/evidence_cost.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules

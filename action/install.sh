@@ -13,10 +13,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$venv/bin/python" -m pip install --quiet uv
 "$venv/bin/uv" pip install --quiet --python "$venv/bin/python" "$MLGATE_SPEC"
 
-# Model tests load the model with the libraries it was trained with (scikit-learn, torch …),
-# which the job installed into its own Python: make those importable too, after mlgate's own
-# packages (a .pth line appends a folder to sys.path, like --system-site-packages would).
-if [[ "${MLGATE_ACTION_COMMAND:-}" == "test" ]]; then
+# Model tests, and scoring both models for paired intervals (gate, evaluate), load the models
+# with the libraries they were trained with (scikit-learn, torch …), which the job installed
+# into its own Python: make those importable too, after mlgate's own packages (a .pth line
+# appends a folder to sys.path, like --system-site-packages would).
+if [[ "${MLGATE_ACTION_COMMAND:-gate}" =~ ^(test|gate|evaluate)$ ]]; then
   site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
   "$MLGATE_PYTHON" -c 'import sys, sysconfig
 paths = sysconfig.get_paths()

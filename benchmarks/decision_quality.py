@@ -7,14 +7,22 @@ SIMULATIONS sets (the same sets for every mode). Targets for the default mode
 (`significant`): no-change candidates blocked at most 3% of the time at any size, and
 −4×tolerance regressions blocked at least 95% of the time at 2,000 examples.
 
-    .venv/bin/python benchmarks/decision_quality.py [--simulations 1000]
+The registry route — what `mlgate evaluate` does by default — is run too, on REGISTRY sets of
+2,000 examples (no change, and −4× the tolerance): both simulated models' predictions are
+logged on their runs with mlgate's helper, in a local sqlite MLflow store, and `evaluate`
+decides (evaluation.predictions: auto). Its blocking rates must equal the file route's on the
+same sets, decision for decision.
+
+    .venv/bin/python benchmarks/decision_quality.py [--simulations 1000] [--registry 200]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +62,7 @@ def simulate(rng: np.random.Generator, n: int, change: float) -> dict[str, np.nd
 
 
 def blocked(data: dict[str, np.ndarray], seed: int) -> dict[Mode, bool]:
+    """The file route: the predictions paired and judged by mlgate's core."""
     ids = np.arange(len(data["labels"]))
     paired = pair(
         {"id": ids, "label": data["labels"], "prediction": data["candidate"]},
@@ -75,9 +84,103 @@ def blocked(data: dict[str, np.ndarray], seed: int) -> dict[Mode, bool]:
     return out
 
 
+class RegistryRoute:
+    """`mlgate evaluate` on runs that logged their predictions, in a local sqlite store."""
+
+    def __init__(self, folder: Path) -> None:
+        from mlgate.adapters.registry import Registry, quiet_mlflow
+        from mlgate.files.config import load_config
+
+        quiet_mlflow()
+        self.folder = folder
+        self.uri = f"sqlite:///{folder / 'mlflow.db'}"
+        self.registry = Registry(tracking_uri=self.uri)
+        config = folder / "mlgate.yml"
+        config.write_text(
+            "model: sim\nmetric_prefix: eval_\nmetrics:\n  accuracy: {max_drop: 0.01}\n"
+            "significance: {mode: significant, seed: 0}\n",
+            encoding="utf-8",
+        )
+        self.config = load_config(config)
+        self.count = 0
+        import mlflow
+
+        mlflow.set_tracking_uri(self.uri)
+        # Artifacts in the temporary folder too (a sqlite store's default is ./mlruns).
+        self.experiment = mlflow.create_experiment("sim", artifact_location=folder.as_uri())
+
+    def run(self, labels: np.ndarray, predicted: np.ndarray) -> str:
+        import mlflow
+
+        from mlgate.core.dataset import Dataset
+        from mlgate.evaluate.logged import keep_predictions, prediction_columns
+
+        mlflow.set_tracking_uri(self.uri)
+        with mlflow.start_run(experiment_id=self.experiment) as run:
+            mlflow.log_metric("eval_accuracy", float(np.mean(labels == predicted)))
+        run_id = run.info.run_id
+        # Both sides were evaluated on this set: the same (simulated) dataset digest.
+        dataset = Dataset(name="sim", digest=f"{self.count:032x}", origin="file")
+        self.registry.log_dataset(run_id, dataset)
+        ids = np.arange(len(labels))
+        columns = prediction_columns(ids, labels, predictions=predicted, scores=None, slices=None)
+        keep_predictions(columns, run_id=run_id, registry=self.registry, dataset=dataset)
+        return run_id
+
+    def blocked(self, data: dict[str, np.ndarray]) -> bool:
+        from mlgate.core.refs import RunRef
+        from mlgate.evaluate.outputs import ReportOptions
+        from mlgate.evaluate.registry import EvaluateRequest, evaluate
+
+        self.count += 1
+        production = self.run(data["labels"], data["baseline"])
+        version = self.registry.candidate(
+            RunRef(run_id=production), model="sim", register=True, prefix=None
+        ).version
+        assert version is not None
+        self.registry.set_alias(model="sim", alias="champion", version=version)
+        candidate = self.run(data["labels"], data["candidate"])
+        result = evaluate(
+            EvaluateRequest(
+                tracking_uri=self.uri,
+                model="sim",
+                candidate=candidate,
+                baseline_alias="champion",
+                metric_prefix="eval_",
+                record=False,
+            ),
+            config=self.config,
+            verdict_path=self.folder / "verdict.json",
+            report_path=self.folder / "report.md",
+            options=ReportOptions(max_chars=65_536),
+        )
+        assert result.verdict.evidence is not None
+        assert result.verdict.evidence.source.value == "logged_predictions"
+        return result.verdict.metrics[0].status is Status.FAIL
+
+
+def registry_rates(rng: np.random.Generator, count: int) -> list[tuple[float, float, float, int]]:
+    """(change, registry rate, file rate, decisions that differ) for no change and −4×."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="mlgate-bench-") as folder:
+        route = RegistryRoute(Path(folder))
+        for change in (0.0, -4 * TOLERANCE):
+            via_registry = via_files = differ = 0
+            for _ in range(count):
+                data = simulate(rng, 2_000, change)
+                ours = route.blocked(data)
+                theirs = blocked(data, seed=0)[Mode.SIGNIFICANT]
+                via_registry += ours
+                via_files += theirs
+                differ += ours != theirs
+            out.append((change, via_registry / count, via_files / count, differ))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--simulations", type=int, default=1000)
+    parser.add_argument("--registry", type=int, default=200)
     args = parser.parse_args()
     rng = np.random.default_rng(2026)
     started = time.perf_counter()
@@ -114,6 +217,23 @@ def main() -> int:
         f"at 2,000 examples ({caught:.1%})"
     )
     print(f"\n{len(SIZES) * len(CHANGES) * args.simulations:,} simulations in {seconds:.0f} s.")
+    if args.registry:
+        started = time.perf_counter()
+        found = registry_rates(rng, args.registry)
+        seconds = time.perf_counter() - started
+        print(
+            f"\n## The registry route (`mlgate evaluate`, logged predictions, "
+            f"{args.registry:,} sets of 2,000 examples per row)\n"
+        )
+        print("| true change | registry route blocks | file route blocks | decisions that differ |")
+        print("|---:|---:|---:|---:|")
+        for change, ours, theirs, differ in found:
+            print(f"| {change:+.2f} | {ours:.1%} | {theirs:.1%} | {differ} |")
+        same = all(differ == 0 for *_, differ in found)
+        print(
+            f"\n- {'meets' if same else 'MISSES'}: the registry route decides as the file route "
+            f"on every set ({2 * args.registry} evaluations in {seconds:.0f} s)"
+        )
     return 0
 
 

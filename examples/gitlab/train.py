@@ -1,5 +1,8 @@
 """Train the churn classifier and log it to MLflow: parameters, evaluation metrics on a
-held-out set, and the model with its signature. Prints the run id on standard output.
+held-out set, the held-out set itself (an MLflow dataset input) with the model's
+per-example predictions on it (mlgate.log_predictions: mlgate then compares versions on
+paired intervals without loading either model), and the model with its signature. Prints
+the run id on standard output.
 
     MLFLOW_TRACKING_URI=http://mlflow.internal:5000 python train.py
     python train.py --params params.yaml --run-id-file train.env   # CI: TRAIN_RUN_ID=…
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 
 import mlflow
+import mlgate
 import numpy as np
 import pandas as pd
 import sklearn
@@ -81,6 +85,11 @@ def main() -> int:
     with mlflow.start_run() as run:
         mlflow.log_params(params)
         mlflow.log_metrics(metrics)
+        held_out = mlflow.data.from_pandas(
+            x_eval.assign(churned=y_eval), name="churn-eval", targets="churned"
+        )
+        mlflow.log_input(held_out, context="evaluation")
+        mlgate.log_predictions(x_eval.index, y_eval, predictions=predicted, scores=scores)
         if os.environ.get("CI_COMMIT_SHA") or os.environ.get("GITHUB_SHA"):
             commit = os.environ.get("CI_COMMIT_SHA") or os.environ["GITHUB_SHA"]
             mlflow.set_tag("mlflow.source.git.commit", commit)
