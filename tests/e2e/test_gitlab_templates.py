@@ -1,7 +1,7 @@
 """The GitLab templates end to end: gitlab-ci-local runs examples/gitlab/.gitlab-ci.yml —
 which includes ci_templates/mlgate.yml with `inputs:` — with the shell executor, against
 the session's real MLflow server and the fake GitLab API. The train job runs the example's
-own train.py and model tests; the template's jobs install mlgate from this checkout."""
+own train.py and model tests; the template's jobs install mlgate built from this checkout."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, package: Path) -
         # Project CI/CD variables a user sets:
         "GITLAB_TOKEN": TOKEN,
         "MLFLOW_TRACKING_URI": mlflow_server,
-        # Install mlgate from this checkout (the template's input default is the release).
+        # Install mlgate built from this checkout (the template's input default is the release).
         "MLGATE_PACKAGE": str(package),
     }
 
@@ -78,14 +78,14 @@ def test_merge_request_gets_one_note_and_the_manual_job_promotes(
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    checkout: Path,
+    wheel: Path,
 ) -> None:
     from mlflow import MlflowClient
 
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
     gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
     gitlab.state.protected_environments.add("production")
-    values = variables(gitlab, mlflow_server, sha, checkout)
+    values = variables(gitlab, mlflow_server, sha, wheel)
 
     pipeline = run_gitlab_ci_local(repo, variables=values)
     log = pipeline.stdout + pipeline.stderr
@@ -126,12 +126,12 @@ def test_a_regression_fails_the_pipeline(
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    checkout: Path,
+    wheel: Path,
 ) -> None:
     # Heavy regularisation: the candidate predicts the majority class, accuracy drops.
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.00001\n")
     gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
-    values = variables(gitlab, mlflow_server, sha, checkout)
+    values = variables(gitlab, mlflow_server, sha, wheel)
 
     pipeline = run_gitlab_ci_local(repo, variables=values)
     log = pipeline.stdout + pipeline.stderr
@@ -153,7 +153,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    checkout: Path,
+    wheel: Path,
 ) -> None:
     """The example's schedule: export-served writes the week's features, the template's
     mlgate-monitor job compares them with production's stored reference and keeps one
@@ -176,7 +176,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
         model=model_name, version=str(version), sample=sample, source="data/train_features.csv"
     )
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 1.0\n")
-    values = variables(gitlab, mlflow_server, sha, checkout)
+    values = variables(gitlab, mlflow_server, sha, wheel)
     for key in ("CI_MERGE_REQUEST_IID", "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"):
         values.pop(key)
     values["CI_PIPELINE_SOURCE"] = "schedule"
