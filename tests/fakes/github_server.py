@@ -50,6 +50,8 @@ class State:
     permissions: dict[str, str] = field(default_factory=dict)  # login → admin/write/read/none
     issues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # repo → issues
     dispatches: list[dict[str, Any]] = field(default_factory=list)
+    repository_dispatches: list[dict[str, Any]] = field(default_factory=list)
+    run_approvals: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # run id →
     workflows: set[str] = field(default_factory=lambda: {"retrain.yml"})
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
@@ -103,6 +105,41 @@ class FakeGitHub:
     def add_issue(self, repo: str, *, login: str, title: str, body: str) -> dict[str, Any]:
         with self.lock:
             return self._new_issue(repo, login, {"title": title, "body": body})
+
+    def add_run_approval(
+        self,
+        run_id: int,
+        *,
+        login: str,
+        environment: str,
+        state: str = "approved",
+        comment: str = "",
+        bot: bool = False,
+    ) -> None:
+        """A review of a run's pending deployment, as GET …/runs/{id}/approvals lists it."""
+        with self.lock:
+            user = _user(login, self.api_url)
+            if bot:
+                user["type"] = "Bot"
+            self.state.next_id += 1
+            self.state.run_approvals.setdefault(run_id, []).append(
+                {
+                    "environments": [
+                        {
+                            "id": self.state.next_id,
+                            "node_id": f"EN_{self.state.next_id}",
+                            "name": environment,
+                            "url": f"{self.api_url}/repos/environments/{environment}",
+                            "html_url": f"{self.host}/deployments/{environment}",
+                            "created_at": "2026-01-01T00:00:00Z",
+                            "updated_at": "2026-01-01T00:00:00Z",
+                        }
+                    ],
+                    "state": state,
+                    "user": user,
+                    "comment": comment,
+                }
+            )
 
     def issues(self, repo: str) -> list[dict[str, Any]]:
         return list(self.state.issues.get(repo, []))
@@ -280,6 +317,8 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     self._send(201, fake._new_issue(repo, login or "github-actions[bot]", payload))
             elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)", path):
                 self._issue(match.group(1), int(match.group(2)), payload)
+            elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/dispatches", path):
+                self._repository_dispatch(match.group(1), payload)
             elif match := re.fullmatch(
                 r"/repos/([^/]+/[^/]+)/actions/workflows/([^/]+)/dispatches", path
             ):
@@ -293,6 +332,17 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             else:
                 return False
             return True
+
+        def _repository_dispatch(self, repo: str, payload: dict[str, Any]) -> None:
+            event_type = payload.get("event_type")
+            client_payload = payload.get("client_payload", {})
+            if not isinstance(event_type, str) or not 1 <= len(event_type) <= 100:
+                self._send(422, {"message": "Invalid request: event_type is invalid"})
+            elif not isinstance(client_payload, dict) or len(client_payload) > 10:
+                self._send(422, {"message": "client_payload: no more than 10 properties"})
+            else:
+                fake.state.repository_dispatches.append({"repo": repo, **payload})
+                self._send(204, None)
 
         def _read_only_route(self, path: str, query: dict[str, list[str]]) -> bool:
             """Repositories, pull requests, their reviews and collaborator permissions."""
@@ -312,6 +362,8 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 )
             elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
                 self._pull(match.group(1), int(match.group(2)))
+            elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/actions/runs/(\d+)/approvals", path):
+                self._send(200, fake.state.run_approvals.get(int(match.group(2)), []))
             elif match := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/reviews", path):
                 self._page(path, fake.state.reviews.get(int(match.group(2)), []), query)
             elif match := re.fullmatch(

@@ -41,6 +41,7 @@ class State:
     issues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # project → issues
     issue_notes: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
     pipelines: list[dict[str, Any]] = field(default_factory=list)
+    trigger_tokens: set[str] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 5000
@@ -166,6 +167,9 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                                 self._send = send  # type: ignore[method-assign]
                         return self._send(fault.status, fault.body, fault.headers)
                 path = url.path.removeprefix(fake.prefix).removeprefix("/api/v4")
+                trigger = re.fullmatch(r"/projects/([^/]+)/trigger/pipeline", path)
+                if trigger and self.command == "POST":  # authenticated by the token in the body
+                    return self._trigger(unquote(trigger.group(1)), payload)
                 private = self.headers.get("PRIVATE-TOKEN")
                 job = self.headers.get("JOB-TOKEN")
                 if private in fake.state.users:
@@ -289,6 +293,30 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             else:
                 return False
             return True
+
+        def _trigger(self, project: str, payload: dict[str, Any]) -> None:
+            if payload.get("token") not in fake.state.trigger_tokens:
+                return self._send(404, NOT_FOUND)
+            if not payload.get("ref"):
+                return self._send(400, {"message": {"ref": ["can't be blank"]}})
+            variables = payload.get("variables") or {}
+            # JSON gives {"variables": {KEY: value}}; a form, variables[KEY]=value.
+            variables.update(
+                {k[10:-1]: v for k, v in payload.items() if k.startswith("variables[")}
+            )
+            pipeline_id = 900 + len(fake.state.pipelines)
+            pipeline = {
+                "id": pipeline_id,
+                "iid": len(fake.state.pipelines) + 1,
+                "project_id": 42,
+                "ref": payload["ref"],
+                "sha": "c" * 40,
+                "status": "created",
+                "source": "trigger",
+                "web_url": f"{fake.url}/acme/churn/-/pipelines/{pipeline_id}",
+            }
+            fake.state.pipelines.append({**pipeline, "project": project, "variables": variables})
+            return self._send(201, pipeline)
 
         def _issue(self, project: str, iid: int, payload: dict[str, Any]) -> None:
             for issue in fake.issues(project):

@@ -10,7 +10,8 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,28 @@ START_TIMEOUT_S = 120
 @pytest.fixture(scope="session")
 def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """http://127.0.0.1:PORT of a real MLflow tracking server with a model registry."""
-    root = tmp_path_factory.mktemp("mlflow-server")
+    with running_mlflow_server(tmp_path_factory.mktemp("mlflow-server")) as url:
+        yield url
+
+
+# A real server that sends webhooks to loopback (the relay's tests): MLflow allows only
+# https and public addresses unless told otherwise, and stores webhook secrets encrypted.
+WEBHOOK_ENV = {
+    "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY": "bWxnYXRlLXRlc3Qta2V5LW9mLTMyLWJ5dGVzLWxvbmc=",
+    "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
+    "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
+    "MLFLOW_WEBHOOK_CACHE_TTL": "1",
+    "MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES": "3",
+}
+
+
+@contextmanager
+def running_mlflow_server(root: Path, extra_env: Mapping[str, str] = {}) -> Iterator[str]:
+    """An ``mlflow server`` on a sqlite store in ``root``, stopped on exit."""
     port = free_port()
     env = {
         **os.environ,
+        **extra_env,
         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
         "CI": "true",
         "MLFLOW_DISABLE_TELEMETRY": "true",

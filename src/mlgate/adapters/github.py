@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.adapters.posting import post_once
-from mlgate.core.approval import Review
+from mlgate.core.approval import Review, RunApproval
 from mlgate.core.comments import (
     Action,
     CommentMode,
@@ -112,6 +112,14 @@ class GitHub:
             ),
             **kwargs,
         )
+
+    def target_fields(self) -> dict[str, str]:
+        """What a sibling client (the issue tracker) needs to reach the same repository."""
+        return {
+            "api_url": self._target.api_url,
+            "repository": self._target.repository,
+            "token": self._target.token,
+        }
 
     def own_login(self) -> str:
         """Who our comments are written by. A GITHUB_TOKEN cannot read /user: it is the
@@ -215,6 +223,52 @@ class GitHub:
                 )
                 for r in self._repo.get_pull(number).get_reviews()
             ]
+
+    def run_approvals(self, run_id: int) -> list[RunApproval]:
+        """Who approved or rejected this workflow run's deployments, and for which
+        environments (GET /repos/{repo}/actions/runs/{run_id}/approvals)."""
+        with self._guard(f"listing the approvals of run {run_id}"):
+            _, data = self._gh.requester.requestJsonAndCheck(
+                "GET", f"/repos/{self._target.repository}/actions/runs/{run_id}/approvals"
+            )
+        if not isinstance(data, list):
+            raise ServiceError(f"GitHub: the approvals of run {run_id}: not a list")
+        found = []
+        for item in data:
+            user = item.get("user") if isinstance(item, dict) else None
+            if not isinstance(user, dict) or not isinstance(user.get("login"), str):
+                continue
+            environments = item.get("environments") or []
+            found.append(
+                RunApproval(
+                    user=user["login"],
+                    state=str(item.get("state", "")),
+                    environments=tuple(
+                        str(e.get("name")) for e in environments if isinstance(e, dict)
+                    ),
+                    comment=str(item.get("comment") or ""),
+                    is_bot=user.get("type") == "Bot",
+                )
+            )
+        return found
+
+    def report_updated_at(self, number: int, *, marker: str) -> str | None:
+        """When mlgate's report comment on #number last changed (ISO 8601), or None."""
+        login = self.own_login()
+        with self._guard(f"listing the comments of #{number}"):
+            raw = {c.id: c for c in self._repo.get_issue(number).get_comments()}
+        listed = [
+            ExistingComment(
+                id=c.id, author=c.user.login if c.user else "", body=c.body or "", url=c.html_url
+            )
+            for c in raw.values()
+        ]
+        ours = find_ours(listed, marker=marker, author=login)
+        if ours is None:
+            return None
+        comment = raw[ours.id]
+        moment = comment.updated_at or comment.created_at
+        return moment.isoformat() if moment is not None else None
 
     def permission(self, user: str) -> str:
         """``admin``, ``write``, ``read`` or ``none`` — from the collaborator API, which (unlike

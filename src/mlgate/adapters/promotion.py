@@ -43,7 +43,10 @@ class Promotions:
             if key.startswith(LINEAGE_PREFIX) and value
         }
         return RecordedVerdict(
-            status=tags.get("mlgate.status"), commit=tags.get("mlgate.commit"), lineage=lineage
+            status=tags.get("mlgate.status"),
+            commit=tags.get("mlgate.commit"),
+            evaluated_at=tags.get("mlgate.evaluated_at"),
+            lineage=lineage,
         )
 
     def version_for_commit(self, model: str, commit: str) -> str | None:

@@ -18,6 +18,7 @@ from mlgate.cli.evaluate import evaluate_command
 from mlgate.cli.gate import gate_command
 from mlgate.cli.promote import history_command, promote_command, rollback_command
 from mlgate.cli.publish import publish_command
+from mlgate.cli.relay import relay_group
 from mlgate.cli.report import report_command
 from mlgate.cli.test import test_command
 
@@ -60,6 +61,7 @@ cli.add_command(test_command)
 cli.add_command(drift_command)
 cli.add_command(skew_command)
 cli.add_command(monitor_command)
+cli.add_command(relay_group)
 
 
 def main() -> None:

@@ -20,10 +20,14 @@ Examples:
 \b
 On GitHub the approval is the PR's reviews (each reviewer's latest, on the head commit, by
 someone with write or admin permission who is not the author) or a newly created
-`/mlgate promote` comment by such a person; on GitLab the MR's approval rules without the
-author's own approval, or a manual job on a protected environment (GITLAB_USER_LOGIN
-approves). The head is read again just before the registry write; the report comment
-gets the outcome.
+`/mlgate promote` comment by such a person, bound to the head: it names a prefix (7+
+characters) of the head SHA, or was written after the head's report. Without a PR: the
+reviewers of the job's environment (--environment; GET …/runs/{id}/approvals, writers
+other than the run's triggering actor, any rejection refuses), or `/mlgate promote V` on the
+model's promotion-request issue, V being the version it shows. On GitLab the MR's
+approval rules without the author's own approval, or a manual job on a protected
+environment (GITLAB_USER_LOGIN approves; in a trigger pipeline, of the version it names).
+The head is read again just before the registry write; the report comment gets the outcome.
 
 \b
 Refused (exit 1, every reason listed) unless the version's verdict recorded in the registry
@@ -81,6 +85,13 @@ def _model_and_store(func: Any) -> Any:
     "--reason", envvar="MLGATE_REASON", show_envvar=True, help="Why, for the audit trail."
 )
 @click.option(
+    "--environment",
+    envvar="MLGATE_ENVIRONMENT",
+    show_envvar=True,
+    help="GitHub, without a pull request: the job's `environment:`, whose required reviewers "
+    "approve this run (default: approval.environment in mlgate.yml).",
+)
+@click.option(
     "--reference-data",
     type=click.Path(path_type=Path, dir_okay=False),
     envvar="MLGATE_REFERENCE_DATA",
@@ -102,6 +113,7 @@ def promote_command(
     approved_by: str | None,
     commit: str | None,
     reason: str | None,
+    environment: str | None,
     reference_data: Path | None,
 ) -> None:
     """Promote a model version to production after its verdict and approval are checked."""
@@ -126,9 +138,18 @@ def promote_command(
             config=config,
             reason=reason,
         )
+    elif where == "github":
+        result = promote_github(
+            tracking_uri=uri,
+            model=name,
+            version=version,
+            config=config,
+            number=number,
+            reason=reason,
+            environment=environment,
+        )
     else:
-        promote = promote_github if where == "github" else promote_gitlab
-        result = promote(
+        result = promote_gitlab(
             tracking_uri=uri,
             model=name,
             version=version,

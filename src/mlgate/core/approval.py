@@ -5,8 +5,10 @@ on. Every rule is stated against the exact commit that was evaluated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 WRITE_PERMISSIONS = frozenset({"write", "maintain", "admin"})
 
@@ -18,6 +20,7 @@ class Policy:
     allow_bots: bool = False
     command: str = "/mlgate promote"
     allow_no_baseline: bool = True
+    environment: str | None = None  # GitHub: the environment whose reviewers approve
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +49,28 @@ class CommentCommand:
     body: str
     action: str  # created, edited, deleted
     is_bot: bool = False
+    created_at: str | None = None  # ISO 8601, as the API gives it
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Binding:
+    """What a PR command must be bound to: the head commit, and when the report for that
+    head was put in front of reviewers (a command older than that approved an older one)."""
+
+    head_sha: str
+    report_at: str | None  # ISO 8601; None when unknown (then only a named SHA binds)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunApproval:
+    """A review of a workflow run's deployment (GET …/actions/runs/{id}/approvals)."""
+
+    user: str
+    state: str  # approved, rejected
+    environments: tuple[str, ...]
+    comment: str = ""
+    is_bot: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +79,7 @@ class RecordedVerdict:
 
     status: str | None
     commit: str | None
+    evaluated_at: str | None = None
     # Which data justified the verdict (``eval_dataset``, ``eval_dataset.digest`` …), copied
     # into the promotion's audit so the lineage survives in the history.
     lineage: Mapping[str, str] = field(default_factory=dict)
@@ -123,13 +149,20 @@ def decide_reviews(
 
 
 def decide_command(
-    command: CommentCommand, *, author: str, permissions: Mapping[str, str], policy: Policy
+    command: CommentCommand,
+    *,
+    author: str,
+    permissions: Mapping[str, str],
+    policy: Policy,
+    binding: Binding | None = None,
 ) -> Decision:
-    """A ``/mlgate promote`` comment: newly created, from a writer (permission from the
-    collaborator API, never author_association), not the author unless allowed."""
+    """A ``/mlgate promote`` comment on a PR: newly created, from a writer (permission from
+    the collaborator API, never author_association), not the author unless allowed — and
+    bound to the head: it names a prefix (7+ characters) of the head SHA, or it was written
+    after the report for the head was recorded."""
     who = command.user
-    first = command.body.strip().splitlines()[0].strip() if command.body.strip() else ""
-    if first != policy.command and not first.startswith(policy.command + " "):
+    argument = _command_argument(command.body, policy.command)
+    if argument is None:
         return Decision(approved=False, reasons=(f"the comment is not {policy.command!r}",))
     if command.action != "created":
         return Decision(
@@ -141,7 +174,144 @@ def decide_command(
     )
     if refusal:
         return Decision(approved=False, reasons=(f"{who} may not promote: {refusal}",))
+    if binding is not None:
+        unbound = _unbound(argument, command, binding, policy)
+        if unbound:
+            return Decision(approved=False, reasons=(unbound,))
     return Decision(approved=True, approvers=(who,))
+
+
+def _unbound(argument: str, command: CommentCommand, binding: Binding, policy: Policy) -> str:
+    head = binding.head_sha.lower()
+    if argument:
+        named = argument.split(maxsplit=1)[0].lower()
+        if len(named) >= 7 and re.fullmatch(r"[0-9a-f]{7,40}", named) and head.startswith(named):
+            return ""
+        return (
+            f"the command names {named[:40]!r}, not the head {head[:12]}; the head changed since "
+            f"the report you approved; comment again: {policy.command} {head[:12]}"
+        )
+    written, shown = _instant(command.created_at), _instant(binding.report_at)
+    if written is not None and shown is not None and written > shown:
+        return ""
+    return (
+        "the head changed since the report you approved; comment again "
+        f"({policy.command} {head[:12]} names the commit you approve)"
+    )
+
+
+def _command_argument(body: str, command: str) -> str | None:
+    """What follows the command on the comment's first line ('' for none); None when the
+    first line is not the command."""
+    first = body.strip().splitlines()[0].strip() if body.strip() else ""
+    if first == command:
+        return ""
+    if first.startswith(command + " "):
+        return first[len(command) :].strip()
+    return None
+
+
+def decide_request_command(
+    command: CommentCommand,
+    *,
+    shown_version: str | None,
+    permissions: Mapping[str, str],
+    policy: Policy,
+) -> tuple[Decision, str | None]:
+    """``/mlgate promote V`` on a promotion-request issue: V must be the version the request
+    shows now, in a newly created comment, from a writer who is not a bot. Returns the
+    decision and the version named."""
+    who = command.user
+    argument = _command_argument(command.body, policy.command)
+    if argument is None:
+        return Decision(approved=False, reasons=(f"the comment is not {policy.command!r}",)), None
+    named = argument.split()[0] if argument else ""
+    if not named:
+        return Decision(
+            approved=False,
+            reasons=(f"name the version to promote: {policy.command} {shown_version or 'N'}",),
+        ), None
+    if command.action != "created":
+        reason = f"the command comment was {command.action}, not newly created"
+        return Decision(approved=False, reasons=(reason,)), named
+    refusal = _refuse_person(
+        who, is_bot=command.is_bot, author="", permissions=permissions, policy=policy
+    )
+    if refusal:
+        return Decision(approved=False, reasons=(f"{who} may not promote: {refusal}",)), named
+    if shown_version is None:
+        return Decision(
+            approved=False, reasons=("the request issue shows no version awaiting approval",)
+        ), named
+    if named != shown_version:
+        return Decision(
+            approved=False,
+            reasons=(
+                f"the command names version {named[:20]!r}, but the request shows version "
+                f"{shown_version}; comment {policy.command} {shown_version} to approve it",
+            ),
+        ), named
+    return Decision(approved=True, approvers=(who,)), named
+
+
+def decide_environment(
+    approvals: Sequence[RunApproval],
+    *,
+    environment: str,
+    triggering_actor: str,
+    permissions: Mapping[str, str],
+    policy: Policy,
+) -> Decision:
+    """A GitHub environment's required reviewers approved this run's deployment: only
+    reviews for ``environment`` count; any rejection refuses; an approval counts from a
+    writer who is not the run's triggering actor (unless allowed) nor a bot."""
+    approvers: list[str] = []
+    reasons: list[str] = []
+    mine = [a for a in approvals if environment in a.environments]
+    others = sorted({e for a in approvals for e in a.environments if e != environment})
+    if not mine and others:
+        reasons.append(
+            f"the run's approvals are for {', '.join(others)}, not the environment {environment}"
+        )
+    rejected = [a.user for a in mine if a.state.lower() == "rejected"]
+    if rejected:
+        return Decision(
+            approved=False,
+            reasons=tuple(f"{who} rejected the deployment to {environment}" for who in rejected),
+        )
+    for approval in mine:
+        if approval.state.lower() != "approved":
+            continue
+        refusal = _refuse_person(
+            approval.user,
+            is_bot=approval.is_bot,
+            author=triggering_actor,
+            permissions=permissions,
+            policy=policy,
+            role="the run's triggering actor (no self-approval)",
+        )
+        if refusal:
+            reasons.append(f"{approval.user}'s approval does not count: {refusal}")
+        elif approval.user.lower() not in {a.lower() for a in approvers}:
+            approvers.append(approval.user)
+    return _tally(approvers, reasons, policy)
+
+
+def latest(moments: Sequence[str]) -> str | None:
+    """The latest of ISO 8601 ``moments`` (unparseable ones ignored)."""
+    parsed = [(m, _instant(m)) for m in moments]
+    known = [(when, text) for text, when in parsed if when is not None]
+    return max(known)[1] if known else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def decide_gitlab(approvals: GitLabApprovals, *, verdict_sha: str, policy: Policy) -> Decision:
@@ -168,10 +338,16 @@ def decide_gitlab(approvals: GitLabApprovals, *, verdict_sha: str, policy: Polic
 
 
 def _refuse_person(
-    who: str, *, is_bot: bool, author: str, permissions: Mapping[str, str], policy: Policy
+    who: str,
+    *,
+    is_bot: bool,
+    author: str,
+    permissions: Mapping[str, str],
+    policy: Policy,
+    role: str = "the pull request's author",
 ) -> str | None:
-    if who.lower() == author.lower() and not policy.allow_author:
-        return "they are the pull request's author"
+    if author and who.lower() == author.lower() and not policy.allow_author:
+        return f"they are {role}"
     if (is_bot or who.lower().endswith("[bot]")) and not policy.allow_bots:
         return "bots may not approve a promotion"
     permission = permissions.get(who.lower(), permissions.get(who, "none"))

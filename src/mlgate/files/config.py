@@ -28,6 +28,7 @@ from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.slices import SliceSettings
 from mlgate.core.tracking import MonitorSettings
+from mlgate.core.webhooks import DEFAULT_EVENTS, RelayFilter
 from mlgate.errors import ConfigError
 from mlgate.files.documents import Document, KeyPath, describe_value, load_document
 
@@ -80,6 +81,8 @@ class Config:
     skew: SkewSettings = field(default_factory=SkewSettings)
     monitor: MonitorSettings = field(default_factory=MonitorSettings)
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    relay: RelayFilter = field(default_factory=RelayFilter)
+    relay_ref: str = "main"
     digest: str | None = None
 
     @property
@@ -160,6 +163,11 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         skew=_skew(data.get("skew", {})),
         monitor=_monitor(data.get("monitor", {})),
         evaluation=_evaluation(data.get("evaluation", {}), base_dir=base_dir),
+        relay=RelayFilter(
+            models=tuple(data.get("relay", {}).get("models", ("*",))),
+            events=tuple(data.get("relay", {}).get("events", DEFAULT_EVENTS)),
+        ),
+        relay_ref=data.get("relay", {}).get("ref", "main"),
         digest=digest(data),
     )
 

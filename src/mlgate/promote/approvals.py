@@ -5,6 +5,7 @@ job), and decided by core/approval.py against the head commit."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from mlgate.errors import UsageError
 from mlgate.files.config import Config
@@ -19,39 +20,93 @@ def promote_github(
     config: Config,
     number: int | None,
     reason: str | None = None,
+    environment: str | None = None,
 ) -> PromotionResult:
-    """Approval by reviews (latest per reviewer, on the head) or by a `/mlgate promote`
-    comment (issue_comment event); the version is the one evaluated for the PR's head."""
+    """Approval on a PR — reviews on the head, or a `/mlgate promote` comment bound to the
+    head — or, with no PR, by a GitHub environment's reviewers of this run, or by a
+    `/mlgate promote V` comment on the model's promotion-request issue."""
     from mlgate.adapters.github import GitHub, GitHubTarget
     from mlgate.adapters.github_env import from_environment, read_event
-    from mlgate.core.approval import CommentCommand, decide_command, decide_reviews
-    from mlgate.report.markdown import marker
 
     context = from_environment(number=number)
-    if context.token is None or context.number is None:
-        raise UsageError(
-            "promotion on GitHub needs GITHUB_TOKEN and a pull request (event or --pr)"
-        )
+    if context.token is None:
+        raise UsageError("promotion on GitHub needs GITHUB_TOKEN")
     github = GitHub(
         GitHubTarget(api_url=context.api_url, repository=context.repository, token=context.token)
     )
-    pr = github.pull(context.number)
     event = read_event()
     comment = event.get("comment") if isinstance(event.get("comment"), dict) else None
-    if comment is not None:
-        user = comment.get("user") if isinstance(comment.get("user"), dict) else {}
-        login = str(user.get("login") or "")
-        command = CommentCommand(
-            user=login,
-            body=str(comment.get("body", "")),
-            action=str(event.get("action", "")),
-            is_bot=user.get("type") == "Bot",
+    if context.number is None and comment is not None:
+        return _promote_by_request_command(
+            github,
+            event,
+            comment,
+            tracking_uri=tracking_uri,
+            model=model,
+            config=config,
+            run_url=context.run_url,
+            reason=reason,
         )
+    environment = environment or config.approval.environment
+    if context.number is None and environment:
+        return _promote_by_environment(
+            github,
+            environment,
+            tracking_uri=tracking_uri,
+            model=model,
+            version=version,
+            config=config,
+            run_url=context.run_url,
+            reason=reason,
+        )
+    if context.number is None:
+        raise UsageError(
+            "promotion on GitHub needs a pull request (event or --pr), or, without one, "
+            "--environment NAME (the job's environment: its reviewers approve) or a "
+            "/mlgate promote V comment on the promotion-request issue"
+        )
+    return _promote_on_pull(
+        github,
+        context.number,
+        comment,
+        event,
+        tracking_uri=tracking_uri,
+        model=model,
+        version=version,
+        config=config,
+        run_url=context.run_url,
+        reason=reason,
+    )
+
+
+def _promote_on_pull(
+    github: Any,
+    number: int,
+    comment: dict[str, Any] | None,
+    event: dict[str, Any],
+    *,
+    tracking_uri: str,
+    model: str,
+    version: str | None,
+    config: Config,
+    run_url: str | None,
+    reason: str | None,
+) -> PromotionResult:
+    from mlgate.core.approval import Binding, decide_command, decide_reviews
+    from mlgate.report.markdown import marker
+
+    pr = github.pull(number)
+    if comment is not None:
+        login, command = _command(comment, event)
         decision = decide_command(
             command,
             author=pr.author,
             permissions={login.lower(): github.permission(login)},
             policy=config.approval,
+            binding=Binding(
+                head_sha=pr.head_sha,
+                report_at=_report_at(github, pr, model=model, tracking_uri=tracking_uri),
+            ),
         )
         approval_url = str(comment.get("html_url") or pr.url)
     else:
@@ -75,13 +130,183 @@ def promote_github(
         approvers=decision.approvers if decision.approved else (),
         refusals=() if decision.approved else decision.reasons,
         approval_url=approval_url,
-        run_url=context.run_url,
+        run_url=run_url,
         reason=reason,
         head_now=lambda: github.pull(pr.number).head_sha,
     )
     block = outcome_block(result, model, config)
     return reported(
         result, lambda: github.append_to_report(number=pr.number, marker=marker(model), block=block)
+    )
+
+
+def _report_at(github: Any, pr: Any, *, model: str, tracking_uri: str) -> str | None:
+    """When the report for the PR's head was put in front of reviewers: the later of its
+    recorded evaluation and the report comment's last change (either moves the bar up)."""
+    from mlgate.promote.promotion import recorded_for_commit
+    from mlgate.report.markdown import marker
+
+    moments = [
+        recorded_for_commit(tracking_uri, model=model, commit=pr.head_sha),
+        github.report_updated_at(pr.number, marker=marker(model)),
+    ]
+    known = [m for m in moments if m]
+    if not known:
+        return None
+    from mlgate.core.approval import latest
+
+    return latest(known)
+
+
+def _promote_by_environment(
+    github: Any,
+    environment: str,
+    *,
+    tracking_uri: str,
+    model: str,
+    version: str | None,
+    config: Config,
+    run_url: str | None,
+    reason: str | None,
+) -> PromotionResult:
+    from mlgate.core.approval import decide_environment
+
+    if not version:
+        raise UsageError("name the version the run evaluated: --version (MLGATE_VERSION)")
+    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    if not run_id.isdigit():
+        raise UsageError("GITHUB_RUN_ID is not set: the environment route runs in a workflow")
+    commit = os.environ.get("GITHUB_SHA", "")
+    approvals = github.run_approvals(int(run_id))
+    people = {a.user for a in approvals if a.state.lower() == "approved"}
+    decision = decide_environment(
+        approvals,
+        environment=environment,
+        triggering_actor=os.environ.get("GITHUB_TRIGGERING_ACTOR")
+        or os.environ.get("GITHUB_ACTOR", ""),
+        permissions={p.lower(): github.permission(p) for p in people},
+        policy=config.approval,
+    )
+    comments = "; ".join(
+        f"{a.user}: {a.comment}" for a in approvals if a.comment and a.user in decision.approvers
+    )
+    result = decide_and_promote(
+        tracking_uri=tracking_uri,
+        model=model,
+        version=version,
+        config=config,
+        head_sha=commit,
+        approvers=decision.approvers if decision.approved else (),
+        refusals=() if decision.approved else decision.reasons,
+        approval_url=f"environment {environment} of {run_url or 'run ' + run_id}",
+        run_url=run_url,
+        reason="; ".join(r for r in (reason, comments) if r) or None,
+        head_now=lambda: commit,
+    )
+    return _close_request_after(github, result, model=model, config=config)
+
+
+def _promote_by_request_command(
+    github: Any,
+    event: dict[str, Any],
+    comment: dict[str, Any],
+    *,
+    tracking_uri: str,
+    model: str,
+    config: Config,
+    run_url: str | None,
+    reason: str | None,
+) -> PromotionResult:
+    from mlgate.adapters.github import GitHubTarget
+    from mlgate.adapters.github_issues import GitHubTracker
+    from mlgate.core.approval import decide_request_command
+    from mlgate.core.requests import read_request, request_marker
+
+    tracker = GitHubTracker(GitHubTarget(**github.target_fields()))
+    request = tracker.find_issue(marker=request_marker(model))
+    found = event.get("issue")
+    issue: dict[str, Any] = found if isinstance(found, dict) else {}
+    if request is None or issue.get("number") != request.number:
+        raise UsageError(
+            f"the comment is not on {model}'s promotion-request issue: nothing to approve"
+        )
+    shown = read_request(request.body)  # read now: the event's copy may be older
+    login, command = _command(comment, event)
+    decision, named = decide_request_command(
+        command,
+        shown_version=shown.version if shown and shown.approvable else None,
+        permissions={login.lower(): github.permission(login)},
+        policy=config.approval,
+    )
+    result = decide_and_promote(
+        tracking_uri=tracking_uri,
+        model=model,
+        version=(shown.version if shown else None) or named or "0",
+        config=config,
+        head_sha=(shown.commit if shown else None) or "",
+        approvers=decision.approvers if decision.approved else (),
+        refusals=() if decision.approved else decision.reasons,
+        approval_url=str(comment.get("html_url") or request.url or ""),
+        run_url=run_url,
+        reason=reason,
+        head_now=lambda: _shown_commit(tracker, model),
+    )
+    if not result.promoted:
+        block = outcome_block(result, model, config)
+
+        def refusal_on_request() -> bool:
+            tracker.comment_issue(request.number, body=block)
+            return True
+
+        return reported(result, refusal_on_request)
+    return _close_request_after(github, result, model=model, config=config)
+
+
+def _shown_commit(tracker: Any, model: str) -> str:
+    """The commit the request shows just before the registry write (a newer candidate
+    replacing the request in between aborts the promotion)."""
+    from mlgate.core.requests import read_request, request_marker
+
+    request = tracker.find_issue(marker=request_marker(model))
+    shown = read_request(request.body) if request is not None else None
+    return (shown.commit if shown else None) or ""
+
+
+def _close_request_after(
+    github: Any, result: PromotionResult, *, model: str, config: Config
+) -> PromotionResult:
+    from mlgate.adapters.github import GitHubTarget
+    from mlgate.adapters.github_issues import GitHubTracker
+    from mlgate.errors import MlgateError
+    from mlgate.publish.requests import close_request
+
+    if not result.promoted or not result.version:
+        return result
+    try:
+        close_request(
+            tracker=GitHubTracker(GitHubTarget(**github.target_fields())),
+            model=model,
+            version=result.version,
+            alias=config.production_alias,
+        )
+    except MlgateError as exc:
+        result.warnings.append(f"the promotion-request issue was not closed: {exc}")
+    return result
+
+
+def _command(comment: dict[str, Any], event: dict[str, Any]) -> tuple[str, Any]:
+    from mlgate.core.approval import CommentCommand
+
+    found = comment.get("user")
+    user: dict[str, Any] = found if isinstance(found, dict) else {}
+    login = str(user.get("login") or "")
+    return login, CommentCommand(
+        user=login,
+        body=str(comment.get("body", "")),
+        action=str(event.get("action", "")),
+        is_bot=user.get("type") == "Bot",
+        created_at=str(comment.get("created_at") or "") or None,
+        updated_at=str(comment.get("updated_at") or "") or None,
     )
 
 

@@ -88,6 +88,16 @@ def history(*, tracking_uri: str, model: str) -> list[dict[str, Any]]:
     return entries
 
 
+def recorded_for_commit(tracking_uri: str, *, model: str, commit: str) -> str | None:
+    """When the verdict for ``commit`` was computed (mlgate.evaluated_at), or None."""
+    promotions = _promotions(tracking_uri)
+    version = promotions.version_for_commit(model, commit)
+    if version is None:
+        return None
+    evaluated: str | None = promotions.recorded_verdict(model, version).evaluated_at
+    return evaluated
+
+
 def _promotions(tracking_uri: str) -> Any:
     from mlgate.adapters.promotion import Promotions
     from mlgate.adapters.registry import Registry

@@ -3,7 +3,10 @@ and step outputs."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
@@ -35,11 +38,15 @@ def publish_github(
     full = render_markdown(verdict, max_chars=SUMMARY_CHARS)
     if context.step_summary is not None:
         append(context.step_summary, full + "\n")
-    body = render_markdown(
-        verdict,
-        max_chars=GITHUB_COMMENT_CHARS,
-        full_report="the job summary",
-        full_report_url=context.run_url,
+    how = _how_to_promote(verdict, head_sha or context.head_sha)
+    body = (
+        render_markdown(
+            verdict,
+            max_chars=GITHUB_COMMENT_CHARS - len(how),
+            full_report="the job summary",
+            full_report_url=context.run_url,
+        )
+        + how
     )
     comment_file = out_dir / "mlgate-comment.md"
     write_text_atomic(comment_file, body)
@@ -58,7 +65,9 @@ def publish_github(
             min_interval=min_interval,
         )
         try:
-            if context.number is None:
+            if context.number is None and _requests_approval(os.environ):
+                url, action = _request_issue(verdict, context, min_interval)
+            elif context.number is None:
                 problems.append(
                     "not a pull request event and no --pr: the report was not commented"
                 )
@@ -98,4 +107,49 @@ def publish_github(
         comment_file=comment_file,
         problems=problems,
         workflow_commands=commands,
+    )
+
+
+# Events with no pull request whose report goes to the model's promotion-request issue.
+REQUEST_EVENTS = frozenset({"repository_dispatch", "workflow_dispatch", "schedule"})
+
+
+def _requests_approval(env: Mapping[str, str]) -> bool:
+    return env.get("GITHUB_EVENT_NAME", "") in REQUEST_EVENTS
+
+
+def _request_issue(
+    verdict: Verdict, context: Any, min_interval: float | None
+) -> tuple[str | None, str]:
+    from mlgate.adapters.github import GitHubTarget
+    from mlgate.adapters.github_issues import GitHubTracker
+    from mlgate.core.requests import HowToApprove
+    from mlgate.publish.requests import post_request, request_config
+
+    config = request_config()
+    environment = os.environ.get("MLGATE_ENVIRONMENT") or config.approval.environment
+    tracker = GitHubTracker(
+        GitHubTarget(api_url=context.api_url, repository=context.repository, token=context.token),
+        min_interval=min_interval,
+    )
+    how = HowToApprove(
+        command=config.approval.command,
+        environment=environment,
+        run_url=context.run_url,
+        platform="github",
+    )
+    return post_request(verdict, tracker=tracker, how=how, max_chars=GITHUB_COMMENT_CHARS)
+
+
+def _how_to_promote(verdict: Verdict, sha: str | None) -> str:
+    """The exact command that approves this commit, for a report that may be promoted."""
+    from mlgate.publish.requests import request_config
+
+    if not verdict.passed or not sha or not verdict.candidate.model_version:
+        return ""
+    command = request_config().approval.command.replace("`", "")
+    short = "".join(ch for ch in sha[:12] if ch in "0123456789abcdefABCDEF")
+    return (
+        f"\n\n**To promote** commit `{short}`: approve the pull request on it, or comment "
+        f"`{command} {short}` — a command naming the commit stays bound to it."
     )

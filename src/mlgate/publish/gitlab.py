@@ -5,8 +5,10 @@ downstream jobs)."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
@@ -48,7 +50,9 @@ def publish_gitlab(
         return PublishOutcome(comment_file=comment_file, problems=problems)
     gitlab = GitLab(GitLabTarget(url=context.url, project=context.project, token=context.token))
     try:
-        if context.iid is None:
+        if context.iid is None and os.environ.get("CI_PIPELINE_SOURCE") in REQUEST_SOURCES:
+            url, action = _request_issue(verdict, context)
+        elif context.iid is None:
             problems.append("not a merge request pipeline and no --pr: the report was not posted")
         else:
             posted = gitlab.publish_note(
@@ -107,3 +111,23 @@ def _metric_name(name: str) -> str:
 def _dotenv_value(value: str) -> str:
     # GitLab's dotenv report takes one line per variable; keep values to a safe alphabet.
     return re.sub(r"[^A-Za-z0-9._:/@+-]", "_", value)
+
+
+# Pipelines with no merge request whose report goes to the model's promotion-request issue.
+REQUEST_SOURCES = frozenset({"trigger", "api", "schedule"})
+
+
+def _request_issue(verdict: Verdict, context: Any) -> tuple[str | None, str]:
+    from mlgate.adapters.gitlab import GitLabTarget
+    from mlgate.adapters.gitlab_issues import GitLabTracker
+    from mlgate.core.requests import HowToApprove
+    from mlgate.publish.requests import post_request, request_config
+
+    config = request_config()
+    tracker = GitLabTracker(
+        GitLabTarget(url=context.url, project=context.project, token=context.token)
+    )
+    how = HowToApprove(
+        command=config.approval.command, run_url=context.pipeline_url, platform="gitlab"
+    )
+    return post_request(verdict, tracker=tracker, how=how, max_chars=GITLAB_NOTE_CHARS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -181,9 +182,56 @@ def test_github_comment_command(
         and "the command comment was edited, not newly created" in edited.stderr
     )
     event["action"] = "created"
+    event["comment"]["created_at"] = after_now()
     accepted = promote(uri, github_env(github, tmp_path, event))
     assert accepted.exit_code == 0, accepted.output
     assert champion(uri, model_name) == candidate
+
+
+def after_now(seconds: int = 2) -> str:
+    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(
+    ("body", "created_at", "accepted", "reason"),
+    [
+        # Written before the report for the current head: it approved an older head.
+        ("/mlgate promote", "2020-01-01T00:00:00Z", False, "the head changed since the report"),
+        # No time known: only a named commit binds.
+        ("/mlgate promote", None, False, "the head changed since the report you approved"),
+        # Naming the head binds it, whenever it was written.
+        (f"/mlgate promote {HEAD[:7]}", "2020-01-01T00:00:00Z", True, None),
+        (f"/mlgate promote {HEAD.upper()}", None, True, None),
+        # Naming another commit (or too short a prefix) is refused.
+        (f"/mlgate promote {OLD[:12]}", None, False, "comment again: /mlgate promote 333333333333"),
+        (f"/mlgate promote {HEAD[:6]}", None, False, "not the head"),
+    ],
+)
+def test_github_comment_command_is_bound_to_the_head(
+    store: tuple[str, str],
+    github: FakeGitHub,
+    tmp_path: Path,
+    model_name: str,
+    body: str,
+    created_at: str | None,
+    accepted: bool,
+    reason: str | None,
+) -> None:
+    uri, candidate = store
+    comment = {"body": body, "user": {"login": "bob", "type": "User"}, "html_url": "c3"}
+    if created_at:
+        comment["created_at"] = created_at
+    event = {
+        "action": "created",
+        "issue": {"number": 42, "pull_request": {"url": "x"}},
+        "comment": comment,
+    }
+    result = promote(uri, github_env(github, tmp_path, event))
+    assert (result.exit_code == 0) is accepted, result.output
+    assert (champion(uri, model_name) == candidate) is accepted
+    if reason:
+        assert reason in result.stderr, result.stderr
 
 
 def test_github_head_moved_between_check_and_write(

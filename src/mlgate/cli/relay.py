@@ -1,0 +1,179 @@
+"""``mlgate relay`` and ``mlgate relay register``."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import click
+
+from mlgate.cli.options import config_option
+from mlgate.core.webhooks import KNOWN_EVENTS
+
+RELAY_EPILOG = """\b
+Examples:
+  MLGATE_WEBHOOK_SECRET=… MLGATE_GITHUB_TOKEN=… \\
+    mlgate relay --listen 0.0.0.0:8080 --github-repo acme/churn
+  MLGATE_WEBHOOK_SECRET=… MLGATE_GITLAB_TRIGGER_TOKEN=… \\
+    mlgate relay --gitlab-project 42 --gitlab-url https://gitlab.example.com
+  mlgate relay register --url https://relay.example.com/
+
+\b
+Deliveries arrive at POST /; GET /healthz answers while the relay runs. A delivery is
+passed on only when its signature matches MLGATE_WEBHOOK_SECRET (HMAC-SHA256, compared in
+constant time), its timestamp is under 5 minutes old and not in the future, its id was not
+dispatched before, its body is at most 64 KiB, and the relay: section of mlgate.yml accepts
+its model and event (default: every model's model_version.created). GitHub gets a
+repository_dispatch of type mlgate-model-version with client_payload {model, version,
+event, delivery}; GitLab a pipeline trigger with MLGATE_MODEL, MLGATE_VERSION, MLGATE_EVENT
+and MLGATE_DELIVERY. A target still failing after 4 attempts is answered with 502, so
+MLflow delivers again; what was dispatched is never sent twice (--state keeps that across
+restarts). One log line per delivery; never the secret or a token. See docs/relay.md.
+"""
+
+
+def _secret() -> str:
+    secret = os.environ.get("MLGATE_WEBHOOK_SECRET", "")
+    if len(secret) < 16:
+        raise click.UsageError(
+            "set MLGATE_WEBHOOK_SECRET to the webhook's secret (16 characters or more)"
+        )
+    return secret
+
+
+def _listen(value: str) -> tuple[str, int]:
+    match = re.fullmatch(r"\[?([^\[\]]*?)\]?:(\d{1,5})", value.strip())
+    if not match or int(match.group(2)) > 65535:
+        raise click.BadParameter(f"{value!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
+    return match.group(1) or "0.0.0.0", int(match.group(2))
+
+
+@click.group("relay", invoke_without_command=True, epilog=RELAY_EPILOG)
+@config_option
+@click.option(
+    "--listen",
+    default="127.0.0.1:8080",
+    show_default=True,
+    envvar="MLGATE_RELAY_LISTEN",
+    show_envvar=True,
+    help="HOST:PORT to serve on (0.0.0.0:8080 behind a reverse proxy or in a container).",
+)
+@click.option(
+    "--github-repo",
+    envvar="MLGATE_RELAY_GITHUB_REPO",
+    show_envvar=True,
+    help="OWNER/REPO to send repository_dispatch to (token: MLGATE_GITHUB_TOKEN; API: "
+    "GITHUB_API_URL).",
+)
+@click.option(
+    "--gitlab-project",
+    envvar="MLGATE_RELAY_GITLAB_PROJECT",
+    show_envvar=True,
+    help="Project ID or path whose pipeline to trigger (trigger token: "
+    "MLGATE_GITLAB_TRIGGER_TOKEN).",
+)
+@click.option(
+    "--gitlab-url",
+    envvar="MLGATE_RELAY_GITLAB_URL",
+    show_envvar=True,
+    help="The GitLab instance (default: from CI_API_V4_URL, else https://gitlab.com).",
+)
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="MLGATE_RELAY_STATE",
+    show_envvar=True,
+    help="A file recording the dispatched delivery ids, so a restarted relay never "
+    "dispatches a redelivery again.",
+)
+@click.option(
+    "--max-concurrency",
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    envvar="MLGATE_RELAY_MAX_CONCURRENCY",
+    show_envvar=True,
+    help="Deliveries handled at once; more wait up to 5 s, then get 503 (MLflow retries).",
+)
+@click.pass_context
+def relay_group(
+    ctx: click.Context,
+    /,
+    *,
+    config_path: Path | None,
+    listen: str,
+    github_repo: str | None,
+    gitlab_project: str | None,
+    gitlab_url: str | None,
+    state: Path | None,
+    max_concurrency: int,
+) -> None:
+    """Receive MLflow webhooks and start the CI gate for new model versions."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from mlgate.files.config import find_config, load_config
+    from mlgate.relay import RelaySettings, serve
+
+    config = load_config(find_config(config_path, cwd=Path()))
+    host, port = _listen(listen)
+    if github_repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", github_repo):
+        raise click.BadParameter("expected OWNER/REPO", param_hint="--github-repo")
+    api_v4 = os.environ.get("CI_API_V4_URL", "").rstrip("/").removesuffix("/api/v4")
+    settings = RelaySettings(
+        host=host,
+        port=port,
+        secret=_secret(),
+        relay_filter=config.relay,
+        github_repo=github_repo,
+        github_api=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        github_token=os.environ.get("MLGATE_GITHUB_TOKEN") or None,
+        gitlab_project=gitlab_project,
+        gitlab_url=gitlab_url or api_v4 or "https://gitlab.com",
+        gitlab_token=os.environ.get("MLGATE_GITLAB_TRIGGER_TOKEN") or None,
+        ref=config.relay_ref,
+        state=state,
+        max_concurrency=max_concurrency,
+    )
+    serve(settings)
+
+
+@relay_group.command(
+    "register",
+    epilog="\b\nExample:\n  MLGATE_WEBHOOK_SECRET=… mlgate relay register --url https://relay.example.com/",
+)
+@click.option("--url", required=True, help="Where MLflow sends deliveries (the relay's POST /).")
+@click.option(
+    "--events",
+    "events",
+    multiple=True,
+    type=click.Choice(KNOWN_EVENTS),
+    help="The events to send (repeatable; default: relay.events in mlgate.yml).",
+)
+@click.option(
+    "--tracking-uri",
+    envvar=["MLGATE_TRACKING_URI", "MLFLOW_TRACKING_URI"],
+    show_envvar=True,
+    help="The MLflow server (3.3 or newer, with a SQL backend store).",
+)
+@click.pass_context
+def register_command(
+    ctx: click.Context, /, *, url: str, events: tuple[str, ...], tracking_uri: str | None
+) -> None:
+    """Create or update the MLflow webhook named mlgate-relay (idempotent)."""
+    from mlgate.files.config import find_config, load_config
+    from mlgate.relay import register
+
+    parent = ctx.parent.params if ctx.parent is not None else {}
+    config = load_config(find_config(parent.get("config_path"), cwd=Path()))
+    if not tracking_uri:
+        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    if not re.fullmatch(r"https?://[^\s]+", url):
+        raise click.BadParameter("expected an http(s) URL", param_hint="--url")
+    action, webhook = register(
+        tracking_uri=tracking_uri,
+        url=url,
+        events=events or config.relay.events,
+        secret=_secret(),
+    )
+    click.echo(f"webhook mlgate-relay ({webhook}) {action}: {url}")

@@ -1,0 +1,131 @@
+"""The relay's HTTP side: ``POST /`` takes a delivery, ``GET /healthz`` says it is alive.
+
+Hardened for an endpoint anyone can reach: a body is read only up to the size bound (a
+larger Content-Length is refused unread), chunked bodies are refused, a slow client times
+out, at most ``max_concurrency`` deliveries are handled at once (the rest wait briefly, then
+get 503 so MLflow retries), and each delivery is logged as one line that never holds the
+secret or a token.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TextIO
+
+from mlgate.core.webhooks import MAX_BODY_BYTES
+from mlgate.relay.service import Answer, Relay
+
+QUEUE_WAIT_SECONDS = 5.0
+READ_TIMEOUT_SECONDS = 10.0
+
+
+class RelayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        relay: Relay,
+        *,
+        max_concurrency: int = 8,
+        max_bytes: int = MAX_BODY_BYTES,
+        log: TextIO = sys.stderr,
+        redact: Callable[[str], str] = lambda text: text,
+    ) -> None:
+        self.relay = relay
+        self.slots = threading.BoundedSemaphore(max_concurrency)
+        self.max_bytes = max_bytes
+        self.log_stream = log
+        self.log_lock = threading.Lock()
+        self.redact = redact
+        self.counts: dict[str, int] = {}
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def record(self, answer: Answer, *, took: float) -> None:
+        line = (
+            f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} mlgate relay: "
+            f"{answer.status} {answer.outcome} delivery={answer.delivery} event={answer.event} "
+            f"model={answer.model} version={answer.version} {took * 1000:.0f}ms {answer.detail}"
+        )
+        with self.log_lock:
+            self.counts[answer.outcome] = self.counts.get(answer.outcome, 0) + 1
+            self.log_stream.write(self.redact(_one_line(line)) + "\n")
+            self.log_stream.flush()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: RelayServer
+    timeout = READ_TIMEOUT_SECONDS
+    server_version = "mlgate-relay"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per delivery is written by RelayServer.record
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] != "/healthz":
+            return self._reply(404, {"outcome": "refused", "detail": "not found"})
+        with self.server.log_lock:
+            counts = dict(self.server.counts)
+        return self._reply(200, {"status": "ok", "deliveries": counts})
+
+    def do_POST(self) -> None:
+        started = time.monotonic()
+        answer = self._answer()
+        self.server.record(answer, took=time.monotonic() - started)
+        self._reply(answer.status, answer.body())
+
+    def _answer(self) -> Answer:
+        if self.path.split("?")[0] != "/":
+            return Answer(status=404, outcome="refused", detail="deliveries go to POST /")
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self.close_connection = True
+            return Answer(status=411, outcome="refused", detail="a Content-Length is required")
+        try:
+            length = int(self.headers.get("Content-Length") or "")
+        except ValueError:
+            self.close_connection = True
+            return Answer(status=411, outcome="refused", detail="a Content-Length is required")
+        if length < 0 or length > self.server.max_bytes:
+            self.close_connection = True  # the body is left unread
+            return Answer(
+                status=413,
+                outcome="refused",
+                detail=f"the body is {length} bytes, over the {self.server.max_bytes}-byte bound",
+            )
+        try:
+            body = self.rfile.read(length)
+        except OSError:
+            self.close_connection = True
+            return Answer(status=408, outcome="refused", detail="the body did not arrive in time")
+        if not self.server.slots.acquire(timeout=QUEUE_WAIT_SECONDS):
+            return Answer(status=503, outcome="failed", detail="the relay is at capacity")
+        try:
+            return self.server.relay.handle(dict(self.headers.items()), body)
+        finally:
+            self.server.slots.release()
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if status == 503:
+            self.send_header("Retry-After", "5")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)

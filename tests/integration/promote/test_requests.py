@@ -1,0 +1,278 @@
+"""Promotion without a pull request, on GitHub: the report goes to the model's
+promotion-request issue; the version it shows is approved by the job environment's
+reviewers (GET …/actions/runs/{id}/approvals) or by `/mlgate promote V` on the issue —
+with the real registry, PyGithub, and the fake over HTTP. Every adversarial case of
+docs/promotion.md's matrix for these routes is here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from github_server import FakeGitHub
+from mlflow.tracking import MlflowClient
+from registry_helpers import log_run, register
+
+from mlgate.cli import cli
+
+REPO = "acme/churn"
+HEAD = "7" * 40
+RUN_ID = 77
+REQUEST = "<!-- mlgate:request model="
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_name: str) -> tuple[str, str]:
+    """Production, and a candidate registered by a scheduled retraining and evaluated for
+    the default branch's commit (what a repository_dispatch run checks out)."""
+    monkeypatch.chdir(tmp_path)
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    (tmp_path / "mlgate.yml").write_text(
+        f"model: {model_name}\nmetrics:\n  accuracy: {{max_drop: 0.05}}\n"
+        "approval:\n  environment: production\n"
+    )
+    register(uri, log_run(uri, metrics={"accuracy": 0.9}), model_name, alias="champion")
+    candidate = register(uri, log_run(uri, metrics={"accuracy": 0.92}), model_name)
+    evaluate(uri, model_name, candidate, tmp_path / "verdict.json")
+    return uri, candidate
+
+
+def evaluate(uri: str, model: str, version: str, out: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            "--tracking-uri",
+            uri,
+            "--candidate",
+            f"models:/{model}/{version}",
+            "--commit",
+            HEAD,
+            "--out",
+            str(out),
+            "--print",
+            "none",
+        ],
+        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""},
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    fake = FakeGitHub()
+    fake.state.users = {"tok": None}
+    fake.state.permissions = {"alice": "admin", "bob": "write", "dave": "read", "ci[bot]": "write"}
+    yield fake
+    fake.close()
+
+
+def env(fake: FakeGitHub, tmp_path: Path, event_name: str, event: dict[str, Any]) -> dict[str, str]:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITLAB_CI": "",
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_API_URL": fake.api_url,
+        "GITHUB_SERVER_URL": fake.host,
+        "GITHUB_TOKEN": "tok",
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_RUN_ID": str(RUN_ID),
+        "GITHUB_SHA": HEAD,
+        "GITHUB_TRIGGERING_ACTOR": "carol",
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
+    }
+
+
+def run(args: list[str], environment: dict[str, str]) -> Result:
+    return CliRunner().invoke(cli, args, env=environment, prog_name="mlgate")
+
+
+def dispatch_event(model: str, version: str) -> dict[str, Any]:
+    return {
+        "action": "mlgate-model-version",
+        "client_payload": {"model": model, "version": version, "event": "model_version.created"},
+    }
+
+
+def publish(fake: FakeGitHub, tmp_path: Path, model: str, version: str) -> Result:
+    environment = env(fake, tmp_path, "repository_dispatch", dispatch_event(model, version))
+    return run(["publish", str(tmp_path / "verdict.json"), "--print", "none"], environment)
+
+
+def requests(fake: FakeGitHub) -> list[dict[str, Any]]:
+    return [i for i in fake.issues(REPO) if REQUEST in (i["body"] or "")]
+
+
+def champion(uri: str, name: str) -> str:
+    return str(MlflowClient(uri).get_registered_model(name).aliases["champion"])
+
+
+def test_the_report_goes_to_one_request_issue_updated_for_each_new_version(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    published = publish(github, tmp_path, model_name, candidate)
+    assert published.exit_code == 0, published.output
+    (issue,) = requests(github)
+    assert f"{REQUEST}{model_name} -->" in issue["body"]
+    assert f"version **{candidate}**" in issue["body"] and "ready for approval" in issue["body"]
+    assert f"`/mlgate promote {candidate}`" in issue["body"]
+    assert "**production** environment" in issue["body"]
+    assert issue["user"]["login"] == "github-actions[bot]"
+
+    newer = register(uri, log_run(uri, metrics={"accuracy": 0.93}), model_name)
+    evaluate(uri, model_name, newer, tmp_path / "verdict.json")
+    assert publish(github, tmp_path, model_name, newer).exit_code == 0
+    (issue,) = requests(github)  # the same issue, in place
+    assert f"version **{newer}**" in issue["body"] and f"promote {candidate}`" not in issue["body"]
+    (comment,) = github.comments(REPO, issue["number"])
+    assert f"Version {candidate} is superseded by version {newer}" in comment["body"]
+
+
+def approve(fake: FakeGitHub, login: str = "bob", **kwargs: Any) -> None:
+    fake.add_run_approval(
+        kwargs.pop("run_id", RUN_ID),
+        login=login,
+        environment=kwargs.pop("environment", "production"),
+        comment=kwargs.pop("comment", "looks right"),
+        **kwargs,
+    )
+
+
+def promote_in_environment(fake: FakeGitHub, tmp_path: Path, model: str, version: str) -> Result:
+    environment = env(fake, tmp_path, "repository_dispatch", dispatch_event(model, version))
+    return run(["promote", "--version", version], environment)
+
+
+@pytest.mark.parametrize(
+    ("approvals", "reason"),
+    [
+        ([], "1 more approval(s) on the head commit needed (have 0 of 1)"),
+        ([{"login": "dave"}], "dave's approval does not count: their permission is read"),
+        ([{"login": "carol"}], "they are the run's triggering actor (no self-approval)"),
+        ([{"login": "ci[bot]", "bot": True}], "bots may not approve a promotion"),
+        ([{"login": "bob"}, {"login": "alice", "state": "rejected"}], "alice rejected"),
+        ([{"login": "bob", "environment": "staging"}], "not the environment production"),
+        ([{"login": "bob", "run_id": RUN_ID + 1}], "needed (have 0 of 1)"),
+    ],
+)
+def test_environment_refusals(
+    store: tuple[str, str],
+    github: FakeGitHub,
+    tmp_path: Path,
+    model_name: str,
+    approvals: list[dict[str, Any]],
+    reason: str,
+) -> None:
+    uri, candidate = store
+    github.state.permissions["carol"] = "admin"
+    for approval in approvals:
+        approve(github, approval.pop("login"), **approval)
+    result = promote_in_environment(github, tmp_path, model_name, candidate)
+    assert result.exit_code == 1, result.output
+    assert reason in result.stderr, result.stderr
+    assert champion(uri, model_name) == "1"
+
+
+def test_an_environment_approval_promotes_the_version_and_closes_the_request(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    approve(github, "bob", comment="checked the slices")
+    result = promote_in_environment(github, tmp_path, model_name, candidate)
+    assert result.exit_code == 0, result.output
+    assert champion(uri, model_name) == candidate
+    tags = MlflowClient(uri).get_model_version(model_name, candidate).tags
+    assert tags["mlgate.approved_by"] == "bob"
+    assert "environment production" in tags["mlgate.approval"]
+    assert "checked the slices" in tags["mlgate.reason"]
+    assert tags["mlgate.commit"] == HEAD
+    (issue,) = requests(github)
+    assert issue["state"] == "closed"
+    assert "was promoted to @champion" in github.comments(REPO, issue["number"])[-1]["body"]
+
+
+def command_event(issue: int, body: str, *, login: str = "bob", **extra: Any) -> dict[str, Any]:
+    return {
+        "action": extra.pop("action", "created"),
+        "issue": {"number": issue, "title": "Promotion request"},
+        "comment": {
+            "body": body,
+            "user": {"login": login, "type": "Bot" if extra.pop("bot", False) else "User"},
+            "html_url": f"https://example.invalid/issues/{issue}#c",
+            "created_at": "2026-12-02T00:00:00Z",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "extra", "reason"),
+    [
+        ("/mlgate promote {other}", {}, "the command names version '{other}'"),
+        ("/mlgate promote {version}", {"action": "edited"}, "was edited, not newly created"),
+        ("/mlgate promote {version}", {"login": "dave"}, "their permission is read"),
+        ("/mlgate promote {version}", {"login": "ci[bot]", "bot": True}, "bots may not"),
+        ("/mlgate promote", {}, "name the version to promote: /mlgate promote {version}"),
+    ],
+)
+def test_request_command_refusals(
+    store: tuple[str, str],
+    github: FakeGitHub,
+    tmp_path: Path,
+    model_name: str,
+    body: str,
+    extra: dict[str, Any],
+    reason: str,
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    (issue,) = requests(github)
+    other = str(int(candidate) + 5)
+    event = command_event(
+        issue["number"], body.format(version=candidate, other=other), **dict(extra)
+    )
+    result = run(["promote"], env(github, tmp_path, "issue_comment", event))
+    assert result.exit_code == 1, result.output
+    assert reason.format(version=candidate, other=other) in result.stderr, result.stderr
+    assert champion(uri, model_name) == "1"
+    assert "Promotion refused" in github.comments(REPO, issue["number"])[-1]["body"]
+
+
+def test_the_request_command_promotes_the_version_shown_and_closes_the_request(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    (issue,) = requests(github)
+    event = command_event(issue["number"], f"/mlgate promote {candidate}")
+    result = run(["promote"], env(github, tmp_path, "issue_comment", event))
+    assert result.exit_code == 0, result.output
+    assert champion(uri, model_name) == candidate
+    assert (
+        MlflowClient(uri).get_model_version(model_name, candidate).tags["mlgate.approved_by"]
+        == "bob"
+    )
+    assert requests(github)[0]["state"] == "closed"
+
+
+def test_a_command_on_another_issue_approves_nothing(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    # Someone pastes the request's marker into an issue of their own.
+    (real,) = requests(github)
+    forged = github.add_issue(REPO, login="mallory", title="x", body=real["body"])
+    event = command_event(forged["number"], f"/mlgate promote {candidate}")
+    result = run(["promote"], env(github, tmp_path, "issue_comment", event))
+    assert result.exit_code == 2 and "not on" in result.stderr, result.output
+    assert champion(uri, model_name) == "1"
