@@ -391,3 +391,103 @@ def git_init_commit(pull_request: PullRequest) -> None:
     ).stdout.strip()
     pull_request.sha = sha
     pull_request.github.state.pulls[NUMBER] = sha
+
+
+def test_a_registry_event_requests_approval_and_the_environment_approval_promotes(
+    mlflow_server: str,
+    model_name: str,
+    github: FakeGitHub,
+    tmp_path: Path,
+    act_cache: Path,
+    checkout: Path,
+) -> None:
+    """The example's mlgate-registry.yml, as `mlgate relay` starts it: a repository_dispatch
+    names a version registered outside CI; the gate job evaluates it and opens the request
+    issue; the promote job (environment: production) is refused while the run has no
+    approval, and promotes once a writer approved this run's deployment."""
+    from mlflow import MlflowClient
+
+    repo = tmp_path / "repo"
+    workflows = repo / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "github" / "mlgate.yml", repo / "mlgate.yml")
+    set_model(repo, model_name)
+    shutil.copytree(ROOT / "examples" / "github" / "data", repo / "data")
+    (repo / "tests").mkdir()
+    (repo / "tests" / "test_model.py").write_text(MODEL_TESTS)
+    # The example as is, but for its Python set-up: act runs on this host, whose Python
+    # already has what the model tests need (and setup-python cannot run offline).
+    workflow = (
+        ROOT / "examples" / "github" / ".github" / "workflows" / "mlgate-registry.yml"
+    ).read_text()
+    setup = (
+        "      - uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0\n"
+        "        with:\n"
+        '          python-version: "3.12"\n'
+        "      - name: Install the model's requirements\n"
+        "        run: python -m pip install -r requirements.txt\n"
+    )
+    assert workflow.count(setup) == 1
+    (workflows / "mlgate-registry.yml").write_text(workflow.replace(setup, ""))
+    git_init(repo, f"https://github.com/{REPO}.git")
+    register(
+        mlflow_server, log_run(mlflow_server, metrics=metrics(0.90)), model_name, alias="champion"
+    )
+    version = register(mlflow_server, log_run(mlflow_server, metrics=metrics(0.92)), model_name)
+    github.state.permissions.update({"alice": "write", "mallory": "read"})
+    run_id = 9001
+    event = {
+        "action": "mlgate-model-version",
+        "client_payload": {
+            "model": model_name,
+            "version": version,
+            "event": "model_version.created",
+            "delivery": "d-1",
+        },
+        "repository": {"full_name": REPO, "default_branch": "main"},
+    }
+
+    def dispatched() -> ActRun:
+        return run_act(
+            repo,
+            "repository_dispatch",
+            event,
+            workflow="mlgate-registry.yml",
+            logs=tmp_path,
+            cache=act_cache,
+            source=checkout,
+            env={
+                "GITHUB_API_URL": github.api_url,
+                "MLFLOW_TRACKING_URI": mlflow_server,
+                "GITHUB_RUN_ID": str(run_id),
+            },
+            token=TOKEN,
+        )
+
+    client = MlflowClient(mlflow_server)
+    github.add_run_approval(run_id, login="mallory", environment="production")
+    refused = dispatched()
+    assert refused.returncode != 0, "the promote job must fail without a writer's approval"
+    assert "mallory's approval does not count: their permission is read" in refused.text()
+    (request,) = github.issues(REPO)
+    assert request["user"]["login"] == BOT
+    assert request["body"].startswith(f"<!-- mlgate:request model={model_name} -->")
+    assert f"version **{version}**" in request["body"]
+    assert "ready for approval" in request["body"]
+    assert client.get_registered_model(model_name).aliases == {"champion": "1"}
+
+    # mallory's approval is still listed: noted, not counted; alice's counts.
+    github.add_run_approval(run_id, login="alice", environment="production", comment="ship it")
+    promoted = dispatched()
+    assert promoted.returncode == 0, promoted.text()[-4000:]
+    assert client.get_registered_model(model_name).aliases == {
+        "champion": version,
+        "previous": "1",
+    }
+    tags = client.get_model_version(model_name, version).tags
+    assert tags["mlgate.approved_by"] == "alice"
+    assert "environment production" in tags["mlgate.approval"]
+    assert "ship it" in tags["mlgate.reason"]
+    (request,) = github.issues(REPO)
+    assert request["state"] == "closed"
+    assert TOKEN not in promoted.text() + promoted.stderr

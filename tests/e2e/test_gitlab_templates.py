@@ -201,3 +201,73 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
     assert len(issues) == 1 and issues[0]["state"] == "closed"
     notes = gitlab.state.issue_notes[(PROJECT_ID, issues[0]["iid"])]
     assert notes[-1]["body"].startswith("✅ Drift ended after 1 check")
+
+
+def test_a_registry_trigger_pipeline_requests_approval_and_its_manual_job_promotes(
+    mlflow_server: str,
+    model_name: str,
+    production: str,
+    gitlab: FakeGitLab,
+    tmp_path: Path,
+    wheel: Path,
+) -> None:
+    """What `mlgate relay` starts for a version registered outside CI: a trigger pipeline
+    with MLGATE_MODEL and MLGATE_VERSION. The example's model-tests-registry job tests that
+    version, the template's mlgate-registry-evaluate gates it and opens the request issue,
+    and the manual mlgate-registry-promote job on the protected environment promotes it."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    run_id_file = tmp_path / "candidate.env"
+    (tmp_path / "params.yaml").write_text("C: 0.5\n")
+    subprocess.run(
+        [
+            sys.executable,
+            "train.py",
+            "--params",
+            str(tmp_path / "params.yaml"),
+            "--run-id-file",
+            str(run_id_file),
+        ],
+        cwd=ROOT / "examples" / "gitlab",
+        env={**os.environ, "MLFLOW_TRACKING_URI": mlflow_server},
+        check=True,
+        capture_output=True,
+    )
+    run_id = run_id_file.read_text().strip().split("=", 1)[1]
+    mlflow.set_tracking_uri(mlflow_server)
+    version = str(mlflow.register_model(f"runs:/{run_id}/model", model_name).version)
+    repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
+    gitlab.state.protected_environments.add("production")
+    values = {
+        **variables(gitlab, mlflow_server, sha, wheel),
+        "CI_PIPELINE_SOURCE": "trigger",
+        "CI_MERGE_REQUEST_IID": "",
+        "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": "",
+        "CI_COMMIT_SHA": sha,
+        "MLGATE_MODEL": model_name,
+        "MLGATE_VERSION": version,
+        "MLGATE_EVENT": "model_version.created",
+    }
+
+    pipeline = run_gitlab_ci_local(repo, variables=values)
+    log = pipeline.stdout + pipeline.stderr
+    assert pipeline.returncode == 0, log[-5000:]
+    assert "PASS  model-tests-registry" in log and "PASS  mlgate-registry-evaluate" in log
+    assert "PASS  train" not in log and "mlgate-evaluate " not in log
+    (request,) = gitlab.issues(PROJECT_ID)
+    assert request["description"].startswith(f"<!-- mlgate:request model={model_name} -->")
+    assert f"version **{version}**" in request["description"]
+    assert "### Model tests\n\n✅ 6 passed" in request["description"]
+    client = MlflowClient(mlflow_server)
+    assert client.get_registered_model(model_name).aliases == {"champion": "1"}
+
+    promote = run_gitlab_ci_local(repo, "mlgate-registry-promote", variables=values)
+    log = promote.stdout + promote.stderr
+    assert promote.returncode == 0, log[-5000:]
+    assert client.get_registered_model(model_name).aliases == {
+        "champion": version,
+        "previous": "1",
+    }
+    assert client.get_model_version(model_name, version).tags["mlgate.approved_by"] == "carol"
+    assert gitlab.issues(PROJECT_ID)[0]["state"] == "closed"

@@ -10,6 +10,7 @@ from typing import Any
 from mlgate.errors import UsageError
 from mlgate.files.config import Config
 from mlgate.promote.promotion import PromotionResult, decide_and_promote, outcome_block, reported
+from mlgate.publish.gitlab import REQUEST_SOURCES
 
 
 def promote_github(
@@ -327,12 +328,24 @@ def promote_gitlab(
     from mlgate.report.markdown import marker
 
     context = from_environment(iid=number)
-    if context.token is None or context.iid is None:
-        raise UsageError(
-            "promotion on GitLab needs GITLAB_TOKEN (api scope) and a merge request "
-            "(CI_MERGE_REQUEST_IID or --pr)"
-        )
+    if context.token is None:
+        raise UsageError("promotion on GitLab needs GITLAB_TOKEN (a token with the api scope)")
     gitlab = GitLab(GitLabTarget(url=context.url, project=context.project, token=context.token))
+    if context.iid is None and os.environ.get("CI_PIPELINE_SOURCE") in REQUEST_SOURCES:
+        return _promote_in_trigger_pipeline(
+            gitlab,
+            context,
+            tracking_uri=tracking_uri,
+            model=model,
+            version=version,
+            config=config,
+            reason=reason,
+        )
+    if context.iid is None:
+        raise UsageError(
+            "promotion on GitLab needs a merge request (CI_MERGE_REQUEST_IID or --pr), or a "
+            "trigger, api or schedule pipeline's manual job on a protected environment"
+        )
     approvals = gitlab.approvals(context.iid)
     head = approvals.head_sha or ""
     environment = os.environ.get("CI_ENVIRONMENT_NAME")
@@ -365,3 +378,65 @@ def promote_gitlab(
     return reported(
         result, lambda: gitlab.append_to_report(iid=iid, marker=marker(model), block=block)
     )
+
+
+def _promote_in_trigger_pipeline(
+    gitlab: Any,
+    context: Any,
+    *,
+    tracking_uri: str,
+    model: str,
+    version: str | None,
+    config: Config,
+    reason: str | None,
+) -> PromotionResult:
+    """A pipeline with no MR (a registry event's trigger, a schedule): the manual job on a
+    protected environment approves — whoever GitLab let run it — the version the pipeline
+    evaluated (MLGATE_VERSION), for the commit it ran on."""
+    from mlgate.adapters.gitlab import GitLabTarget
+    from mlgate.adapters.gitlab_issues import GitLabTracker
+    from mlgate.errors import MlgateError
+    from mlgate.publish.requests import close_request
+
+    if not version:
+        raise UsageError("name the version the pipeline evaluated: MLGATE_VERSION or --version")
+    environment = os.environ.get("CI_ENVIRONMENT_NAME", "")
+    user = os.environ.get("GITLAB_USER_LOGIN", "")
+    reasons = []
+    if not environment:
+        reasons.append("the promote job has no environment: give it a protected one")
+    elif not gitlab.protected_environment(environment):
+        reasons.append(
+            f"the environment {environment} is not protected: anyone who can run the job "
+            "could promote; protect it (Settings > CI/CD > Protected environments)"
+        )
+    if not user:
+        reasons.append("GITLAB_USER_LOGIN is not set")
+    commit = os.environ.get("CI_COMMIT_SHA", "")
+    result = decide_and_promote(
+        tracking_uri=tracking_uri,
+        model=model,
+        version=version,
+        config=config,
+        head_sha=commit,
+        approvers=(user,) if not reasons else (),
+        refusals=reasons,
+        approval_url=f"protected environment {environment}",
+        run_url=context.pipeline_url,
+        reason=reason,
+        head_now=lambda: commit,
+    )
+    if result.promoted and result.version:
+        tracker = GitLabTracker(
+            GitLabTarget(url=context.url, project=context.project, token=context.token)
+        )
+        try:
+            close_request(
+                tracker=tracker,
+                model=model,
+                version=result.version,
+                alias=config.production_alias,
+            )
+        except MlgateError as exc:
+            result.warnings.append(f"the promotion-request issue was not closed: {exc}")
+    return result

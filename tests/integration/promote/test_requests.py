@@ -276,3 +276,64 @@ def test_a_command_on_another_issue_approves_nothing(
     result = run(["promote"], env(github, tmp_path, "issue_comment", event))
     assert result.exit_code == 2 and "not on" in result.stderr, result.output
     assert champion(uri, model_name) == "1"
+
+
+# -- GitLab: a trigger pipeline's request issue and protected manual job -----------------
+
+from gitlab_server import FakeGitLab  # noqa: E402
+
+
+@pytest.fixture
+def gitlab() -> Iterator[FakeGitLab]:
+    fake = FakeGitLab()
+    fake.state.users = {"glpat": "project_bot"}
+    yield fake
+    fake.close()
+
+
+def gitlab_env(fake: FakeGitLab, version: str, **extra: str) -> dict[str, str]:
+    return {
+        "GITLAB_CI": "true",
+        "GITHUB_ACTIONS": "",
+        "CI_API_V4_URL": fake.api_url,
+        "CI_PROJECT_ID": "42",
+        "CI_PROJECT_URL": f"{fake.url}/acme/churn",
+        "CI_PIPELINE_SOURCE": "trigger",
+        "CI_PIPELINE_URL": f"{fake.url}/acme/churn/-/pipelines/900",
+        "CI_COMMIT_SHA": HEAD,
+        "GITLAB_TOKEN": "glpat",
+        "MLGATE_VERSION": version,
+        **extra,
+    }
+
+
+def test_a_trigger_pipeline_requests_then_its_protected_job_promotes(
+    store: tuple[str, str], gitlab: FakeGitLab, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    published = run(
+        ["publish", str(tmp_path / "verdict.json"), "--print", "none"],
+        gitlab_env(gitlab, candidate),
+    )
+    assert published.exit_code == 0, published.output
+    (issue,) = [i for i in gitlab.issues("42") if REQUEST in (i["description"] or "")]
+    assert f"version **{candidate}**" in issue["description"]
+    assert "manual **mlgate-promote** job" in issue["description"]
+
+    job = {"CI_ENVIRONMENT_NAME": "production", "GITLAB_USER_LOGIN": "carol"}
+    unprotected = run(["promote"], gitlab_env(gitlab, candidate, **job))
+    assert unprotected.exit_code == 1 and "is not protected" in unprotected.stderr
+    no_environment = run(["promote"], gitlab_env(gitlab, candidate, GITLAB_USER_LOGIN="carol"))
+    assert no_environment.exit_code == 1 and "has no environment" in no_environment.stderr
+    assert champion(uri, model_name) == "1"
+
+    gitlab.state.protected_environments.add("production")
+    other = run(["promote"], gitlab_env(gitlab, candidate, **job, CI_COMMIT_SHA="8" * 40))
+    assert other.exit_code == 1 and "the verdict was computed for commit" in other.stderr
+    promoted = run(["promote"], gitlab_env(gitlab, candidate, **job))
+    assert promoted.exit_code == 0, promoted.output
+    assert champion(uri, model_name) == candidate
+    tags = MlflowClient(uri).get_model_version(model_name, candidate).tags
+    assert tags["mlgate.approved_by"] == "carol"
+    (issue,) = [i for i in gitlab.issues("42") if REQUEST in (i["description"] or "")]
+    assert issue["state"] == "closed"

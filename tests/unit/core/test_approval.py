@@ -250,3 +250,131 @@ def test_recorded_verdict(recorded: RecordedVerdict, policy: Policy, reason: str
         assert reasons == []
     else:
         assert any(reason in r for r in reasons), reasons
+
+
+# -- without a pull request ---------------------------------------------------------------
+
+from mlgate.core.approval import (  # noqa: E402
+    Binding,
+    RunApproval,
+    decide_environment,
+    decide_request_command,
+    latest,
+)
+
+ENV_PERMS = {"bob": "write", "alice": "admin", "dave": "read", "carol": "admin"}
+
+
+def run_approval(
+    user: str, state: str = "approved", env: str = "production", **kw: object
+) -> RunApproval:
+    return RunApproval(user=user, state=state, environments=(env,), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("approvals", "approved", "reason"),
+    [
+        ([run_approval("bob")], True, None),
+        ([run_approval("bob"), run_approval("bob")], True, None),
+        ([], False, "have 0 of 1"),
+        ([run_approval("dave")], False, "their permission is read"),
+        ([run_approval("carol")], False, "the run's triggering actor"),
+        ([run_approval("ci[bot]", is_bot=True)], False, "bots may not"),
+        ([run_approval("bob"), run_approval("alice", "rejected")], False, "alice rejected"),
+        ([run_approval("bob", env="staging")], False, "not the environment production"),
+    ],
+)
+def test_environment_approvals(
+    approvals: list[RunApproval], approved: bool, reason: str | None
+) -> None:
+    decision = decide_environment(
+        approvals,
+        environment="production",
+        triggering_actor="carol",
+        permissions=ENV_PERMS,
+        policy=Policy(),
+    )
+    assert decision.approved is approved, decision
+    if reason:
+        assert any(reason in r for r in decision.reasons), decision.reasons
+
+
+def test_environment_approvals_count_distinct_people() -> None:
+    twice = [run_approval("bob"), run_approval("bob")]
+    decision = decide_environment(
+        twice,
+        environment="production",
+        triggering_actor="x",
+        permissions=ENV_PERMS,
+        policy=Policy(required=2),
+    )
+    assert not decision.approved and decision.approvers == ("bob",)
+
+
+@pytest.mark.parametrize(
+    ("body", "action", "user", "shown", "approved", "reason"),
+    [
+        ("/mlgate promote 7", "created", "bob", "7", True, None),
+        ("/mlgate promote 7\nthanks", "created", "bob", "7", True, None),
+        ("/mlgate promote 6", "created", "bob", "7", False, "names version '6'"),
+        ("/mlgate promote 7", "edited", "bob", "7", False, "edited"),
+        ("/mlgate promote 7", "created", "dave", "7", False, "permission is read"),
+        ("/mlgate promote 7", "created", "x[bot]", "7", False, "bots may not"),
+        ("/mlgate promote 7", "created", "bob", None, False, "no version awaiting"),
+        ("/mlgate promote", "created", "bob", "7", False, "/mlgate promote 7"),
+        ("ship it", "created", "bob", "7", False, "not '/mlgate promote'"),
+    ],
+)
+def test_request_commands(
+    body: str, action: str, user: str, shown: str | None, approved: bool, reason: str | None
+) -> None:
+    decision, _ = decide_request_command(
+        CommentCommand(user=user, body=body, action=action),
+        shown_version=shown,
+        permissions=PERMS | {"x[bot]": "write"},
+        policy=Policy(),
+    )
+    assert decision.approved is approved, decision
+    if reason:
+        assert any(reason in r for r in decision.reasons), decision.reasons
+
+
+HEAD_SHA = "abcdef0123456789" + "0" * 24
+
+
+@pytest.mark.parametrize(
+    ("body", "created_at", "report_at", "approved"),
+    [
+        ("/mlgate promote", "2026-12-02T10:00:05Z", "2026-12-02T10:00:00+00:00", True),
+        ("/mlgate promote", "2026-12-02T09:59:59Z", "2026-12-02T10:00:00Z", False),
+        ("/mlgate promote", "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", False),
+        ("/mlgate promote", None, "2026-12-02T10:00:00Z", False),
+        ("/mlgate promote", "2026-12-02T10:00:05Z", None, False),
+        ("/mlgate promote", "garbage", "2026-12-02T10:00:00Z", False),
+        ("/mlgate promote abcdef0", None, None, True),
+        ("/mlgate promote ABCDEF0123", None, None, True),
+        ("/mlgate promote abcdef", None, None, False),
+        ("/mlgate promote bbcdef0", "2026-12-02T10:00:05Z", "2026-12-02T10:00:00Z", False),
+    ],
+)
+def test_a_pr_command_is_bound_to_the_head(
+    body: str, created_at: str | None, report_at: str | None, approved: bool
+) -> None:
+    decision = decide_command(
+        CommentCommand(user="bob", body=body, action="created", created_at=created_at),
+        author=AUTHOR,
+        permissions=PERMS,
+        policy=Policy(),
+        binding=Binding(head_sha=HEAD_SHA, report_at=report_at),
+    )
+    assert decision.approved is approved, decision
+    if not approved:
+        assert any("comment again" in r for r in decision.reasons)
+
+
+def test_latest() -> None:
+    assert latest(["2026-12-02T10:00:00Z", "2026-12-02T10:30:00+01:00", "x"]) == (
+        "2026-12-02T10:00:00Z"
+    )
+    assert latest(["2026-12-02T10:00:00Z", "2026-12-02T10:00:01Z"]) == "2026-12-02T10:00:01Z"
+    assert latest(["nope"]) is None
