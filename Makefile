@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/eval_data_identity.py
 	$(BIN)/python benchmarks/evidence_cost.py
+	$(BIN)/python benchmarks/relay_load.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules

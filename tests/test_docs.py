@@ -102,7 +102,8 @@ def test_every_option_the_readme_shows_exists() -> None:
     for path, command in GEN["commands"](cli, ["mlgate"]):
         names = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
         known[" ".join(path[1:])] = names
-    shown = re.findall(r"mlgate ((?:config )?[a-z]+)((?: [^\n`|]*(?:\\\n[^\n`|]*)*)?)", README)
+    command_line = r"mlgate ((?:config |relay )?[a-z]+)((?: [^\n`|]*(?:\\\n[^\n`|]*)*)?)"
+    shown = re.findall(command_line, README)
     checked = 0
     for command, rest in shown:
         if command not in known:

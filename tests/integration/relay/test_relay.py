@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from github_server import Fault, FakeGitHub
+from github_server import FakeGitHub, Fault
 from gitlab_server import FakeGitLab
 from mlflow_service import WEBHOOK_ENV, running_mlflow_server
 
@@ -324,3 +324,28 @@ def test_a_restarted_relay_remembers_what_it_dispatched(
             server.server_close()
     assert len(github.state.repository_dispatches) == 1
     assert state.stat().st_mode & 0o777 == 0o600
+
+
+def test_load_500_deliveries_with_redeliveries_lose_and_duplicate_nothing(
+    relay: Running, github: FakeGitHub, gitlab: FakeGitLab, model_name: str
+) -> None:
+    """16 concurrent senders, 450 distinct deliveries and 50 redeliveries of earlier ids
+    (some while the original is in flight): every id is dispatched exactly once to each
+    target. Latency figures: benchmarks/relay_load.py."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(1)
+    sent = [delivery(model_name, version=str(n + 1)) for n in range(450)]
+    for _ in range(50):
+        at = rng.randrange(len(sent))
+        sent.insert(min(len(sent), at + rng.randrange(1, 8)), sent[at])
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda item: relay.post(*item), sent))
+    assert {status for status, _ in answers} == {200}
+    outcomes = [reply["outcome"] for _, reply in answers]
+    assert outcomes.count("dispatched") == 450 and outcomes.count("duplicate") == 50
+    ids = [d["client_payload"]["delivery"] for d in github.state.repository_dispatches]
+    assert len(ids) == len(set(ids)) == 450
+    triggered = [p["variables"]["MLGATE_DELIVERY"] for p in gitlab.state.pipelines]
+    assert len(triggered) == len(set(triggered)) == 450
