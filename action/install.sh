@@ -9,9 +9,20 @@ export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$MLGATE_CACHE_DIR/pip}"
 export UV_CACHE_DIR="${UV_CACHE_DIR:-$MLGATE_CACHE_DIR/uv}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-"$MLGATE_PYTHON" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet uv
-"$venv/bin/uv" pip install --quiet --python "$venv/bin/python" "$MLGATE_SPEC"
+# A uv the runner already has (a self-hosted runner, an image with uv) makes the venv in a
+# fraction of a second. Otherwise the venv is made without pip (ensurepip costs ~5 s) and the
+# job's own pip installs uv into it; a Python without pip gets one first.
+if uv_bin="$(command -v uv)"; then
+  "$uv_bin" venv --quiet --allow-existing --python "$MLGATE_PYTHON" "$venv"
+else
+  "$MLGATE_PYTHON" -m venv --without-pip "$venv"
+  if ! "$MLGATE_PYTHON" -m pip --python "$venv/bin/python" install --quiet uv; then
+    "$venv/bin/python" -m ensurepip --default-pip >/dev/null
+    "$venv/bin/python" -m pip install --quiet uv
+  fi
+  uv_bin="$venv/bin/uv"
+fi
+"$uv_bin" pip install --quiet --python "$venv/bin/python" "$MLGATE_SPEC"
 
 # Model tests, and scoring both models for paired intervals (gate, evaluate), load the models
 # with the libraries they were trained with (scikit-learn, torch …), which the job installed

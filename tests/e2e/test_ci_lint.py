@@ -29,7 +29,7 @@ def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_there_is_something_to_lint() -> None:
-    assert len(EXAMPLE_WORKFLOWS) == 6 and OWN_WORKFLOWS and TEST_WORKFLOWS
+    assert len(EXAMPLE_WORKFLOWS) == 7 and OWN_WORKFLOWS and TEST_WORKFLOWS
 
 
 def test_zizmor_finds_nothing_in_the_action_and_the_repositorys_workflows() -> None:
