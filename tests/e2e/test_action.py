@@ -403,8 +403,9 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
 ) -> None:
     """The example's mlgate-registry.yml, as `mlgate relay` starts it: a repository_dispatch
     names a version registered outside CI; the gate job evaluates it and opens the request
-    issue; the promote job (environment: production) is refused while the run has no
-    approval, and promotes once a writer approved this run's deployment."""
+    issue. Its promote job runs twice in the one run (act has no environment gate, so both
+    start): on `staging`, which only a reader approved, it is refused; on `production`, which a
+    writer approved, it promotes — each counting only its own environment's approvals."""
     from mlflow import MlflowClient
 
     repo = tmp_path / "repo"
@@ -415,8 +416,9 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
     shutil.copytree(ROOT / "examples" / "github" / "data", repo / "data")
     (repo / "tests").mkdir()
     (repo / "tests" / "test_model.py").write_text(MODEL_TESTS)
-    # The example as is, but for its Python set-up: act runs on this host, whose Python
-    # already has what the model tests need (and setup-python cannot run offline).
+    # The example as is, but for its Python set-up (act runs on this host, whose Python has
+    # what the model tests need; setup-python cannot run offline) and a second copy of its
+    # promote job, on another environment.
     workflow = (
         ROOT / "examples" / "github" / ".github" / "workflows" / "mlgate-registry.yml"
     ).read_text()
@@ -428,7 +430,12 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
         "        run: python -m pip install -r requirements.txt\n"
     )
     assert workflow.count(setup) == 1
-    (workflows / "mlgate-registry.yml").write_text(workflow.replace(setup, ""))
+    promote = workflow[workflow.index("  promote:\n") :]
+    assert promote.count("production") == 2
+    staging = promote.replace("  promote:\n", "  promote-staging:\n").replace(
+        "production", "staging"
+    )
+    (workflows / "mlgate-registry.yml").write_text(workflow.replace(setup, "") + staging)
     git_init(repo, f"https://github.com/{REPO}.git")
     register(
         mlflow_server, log_run(mlflow_server, metrics=metrics(0.90)), model_name, alias="champion"
@@ -436,6 +443,8 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
     version = register(mlflow_server, log_run(mlflow_server, metrics=metrics(0.92)), model_name)
     github.state.permissions.update({"alice": "write", "mallory": "read"})
     run_id = 9001
+    github.add_run_approval(run_id, login="mallory", environment="staging")
+    github.add_run_approval(run_id, login="alice", environment="production", comment="ship it")
     event = {
         "action": "mlgate-model-version",
         "client_payload": {
@@ -446,40 +455,27 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
         },
         "repository": {"full_name": REPO, "default_branch": "main"},
     }
-
-    def dispatched() -> ActRun:
-        return run_act(
-            repo,
-            "repository_dispatch",
-            event,
-            workflow="mlgate-registry.yml",
-            logs=tmp_path,
-            cache=act_cache,
-            source=checkout,
-            env={
-                "GITHUB_API_URL": github.api_url,
-                "MLFLOW_TRACKING_URI": mlflow_server,
-                "GITHUB_RUN_ID": str(run_id),
-            },
-            token=TOKEN,
-        )
-
+    run = run_act(
+        repo,
+        "repository_dispatch",
+        event,
+        workflow="mlgate-registry.yml",
+        logs=tmp_path,
+        cache=act_cache,
+        source=checkout,
+        env={
+            "GITHUB_API_URL": github.api_url,
+            "MLFLOW_TRACKING_URI": mlflow_server,
+            "GITHUB_RUN_ID": str(run_id),
+        },
+        token=TOKEN,
+    )
+    jobs = {str(line.get("jobID")): line for line in run.lines if line.get("jobResult")}
+    assert jobs["gate"]["jobResult"] == "success", run.text()[-4000:]
+    assert jobs["promote"]["jobResult"] == "success", run.text()[-4000:]
+    assert jobs["promote-staging"]["jobResult"] == "failure"
+    assert "mallory's approval does not count: their permission is read" in run.text()
     client = MlflowClient(mlflow_server)
-    github.add_run_approval(run_id, login="mallory", environment="production")
-    refused = dispatched()
-    assert refused.returncode != 0, "the promote job must fail without a writer's approval"
-    assert "mallory's approval does not count: their permission is read" in refused.text()
-    (request,) = github.issues(REPO)
-    assert request["user"]["login"] == BOT
-    assert request["body"].startswith(f"<!-- mlgate:request model={model_name} -->")
-    assert f"version **{version}**" in request["body"]
-    assert "ready for approval" in request["body"]
-    assert client.get_registered_model(model_name).aliases == {"champion": "1"}
-
-    # mallory's approval is still listed: noted, not counted; alice's counts.
-    github.add_run_approval(run_id, login="alice", environment="production", comment="ship it")
-    promoted = dispatched()
-    assert promoted.returncode == 0, promoted.text()[-4000:]
     assert client.get_registered_model(model_name).aliases == {
         "champion": version,
         "previous": "1",
@@ -489,5 +485,9 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
     assert "environment production" in tags["mlgate.approval"]
     assert "ship it" in tags["mlgate.reason"]
     (request,) = github.issues(REPO)
+    assert request["user"]["login"] == BOT
+    assert request["body"].startswith(f"<!-- mlgate:request model={model_name} -->")
+    assert f"version **{version}**" in request["body"] and "ready for approval" in request["body"]
     assert request["state"] == "closed"
-    assert TOKEN not in promoted.text() + promoted.stderr
+    assert "was promoted to @champion" in github.comments(REPO, request["number"])[-1]["body"]
+    assert TOKEN not in run.text() + run.stderr
