@@ -1,6 +1,7 @@
 """Promotion on a pull or merge request: who approved, read from GitHub (reviews, or a
 ``/mlgate promote`` comment) or GitLab (approval rules, or a protected environment's manual
-job), and decided by core/approval.py against the head commit."""
+job), and decided by core/approval.py against the head commit. Without a PR/MR the routes
+of promote/requests.py decide, bound to the version."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from mlgate.errors import UsageError
 from mlgate.files.config import Config
+from mlgate.promote import requests
 from mlgate.promote.promotion import PromotionResult, decide_and_promote, outcome_block, reported
 from mlgate.publish.gitlab import REQUEST_SOURCES
 
@@ -38,7 +40,7 @@ def promote_github(
     event = read_event()
     comment = event.get("comment") if isinstance(event.get("comment"), dict) else None
     if context.number is None and comment is not None:
-        return _promote_by_request_command(
+        return requests.promote_by_request_command(
             github,
             event,
             comment,
@@ -50,7 +52,7 @@ def promote_github(
         )
     environment = environment or config.approval.environment
     if context.number is None and environment:
-        return _promote_by_environment(
+        return requests.promote_by_environment(
             github,
             environment,
             tracking_uri=tracking_uri,
@@ -98,7 +100,7 @@ def _promote_on_pull(
 
     pr = github.pull(number)
     if comment is not None:
-        login, command = _command(comment, event)
+        login, command = requests.comment_command(comment, event)
         decision = decide_command(
             command,
             author=pr.author,
@@ -159,158 +161,6 @@ def _report_at(github: Any, pr: Any, *, model: str, tracking_uri: str) -> str | 
     return latest(known)
 
 
-def _promote_by_environment(
-    github: Any,
-    environment: str,
-    *,
-    tracking_uri: str,
-    model: str,
-    version: str | None,
-    config: Config,
-    run_url: str | None,
-    reason: str | None,
-) -> PromotionResult:
-    from mlgate.core.approval import decide_environment
-
-    if not version:
-        raise UsageError("name the version the run evaluated: --version (MLGATE_VERSION)")
-    run_id = os.environ.get("GITHUB_RUN_ID", "")
-    if not run_id.isdigit():
-        raise UsageError("GITHUB_RUN_ID is not set: the environment route runs in a workflow")
-    commit = os.environ.get("GITHUB_SHA", "")
-    approvals = github.run_approvals(int(run_id))
-    people = {a.user for a in approvals if a.state.lower() == "approved"}
-    decision = decide_environment(
-        approvals,
-        environment=environment,
-        triggering_actor=os.environ.get("GITHUB_TRIGGERING_ACTOR")
-        or os.environ.get("GITHUB_ACTOR", ""),
-        permissions={p.lower(): github.permission(p) for p in people},
-        policy=config.approval,
-    )
-    comments = "; ".join(
-        f"{a.user}: {a.comment}" for a in approvals if a.comment and a.user in decision.approvers
-    )
-    result = decide_and_promote(
-        tracking_uri=tracking_uri,
-        model=model,
-        version=version,
-        config=config,
-        head_sha=commit,
-        approvers=decision.approvers if decision.approved else (),
-        refusals=() if decision.approved else decision.reasons,
-        approval_url=f"environment {environment} of {run_url or 'run ' + run_id}",
-        run_url=run_url,
-        reason="; ".join(r for r in (reason, comments) if r) or None,
-        head_now=lambda: commit,
-    )
-    return _close_request_after(github, result, model=model, config=config)
-
-
-def _promote_by_request_command(
-    github: Any,
-    event: dict[str, Any],
-    comment: dict[str, Any],
-    *,
-    tracking_uri: str,
-    model: str,
-    config: Config,
-    run_url: str | None,
-    reason: str | None,
-) -> PromotionResult:
-    from mlgate.adapters.github import GitHubTarget
-    from mlgate.adapters.github_issues import GitHubTracker
-    from mlgate.core.approval import decide_request_command
-    from mlgate.core.requests import read_request, request_marker
-
-    tracker = GitHubTracker(GitHubTarget(**github.target_fields()))
-    request = tracker.find_issue(marker=request_marker(model))
-    found = event.get("issue")
-    issue: dict[str, Any] = found if isinstance(found, dict) else {}
-    if request is None or issue.get("number") != request.number:
-        raise UsageError(
-            f"the comment is not on {model}'s promotion-request issue: nothing to approve"
-        )
-    shown = read_request(request.body)  # read now: the event's copy may be older
-    login, command = _command(comment, event)
-    decision, named = decide_request_command(
-        command,
-        shown_version=shown.version if shown and shown.approvable else None,
-        permissions={login.lower(): github.permission(login)},
-        policy=config.approval,
-    )
-    result = decide_and_promote(
-        tracking_uri=tracking_uri,
-        model=model,
-        version=(shown.version if shown else None) or named or "0",
-        config=config,
-        head_sha=(shown.commit if shown else None) or "",
-        approvers=decision.approvers if decision.approved else (),
-        refusals=() if decision.approved else decision.reasons,
-        approval_url=str(comment.get("html_url") or request.url or ""),
-        run_url=run_url,
-        reason=reason,
-        head_now=lambda: _shown_commit(tracker, model),
-    )
-    if not result.promoted:
-        block = outcome_block(result, model, config)
-
-        def refusal_on_request() -> bool:
-            tracker.comment_issue(request.number, body=block)
-            return True
-
-        return reported(result, refusal_on_request)
-    return _close_request_after(github, result, model=model, config=config)
-
-
-def _shown_commit(tracker: Any, model: str) -> str:
-    """The commit the request shows just before the registry write (a newer candidate
-    replacing the request in between aborts the promotion)."""
-    from mlgate.core.requests import read_request, request_marker
-
-    request = tracker.find_issue(marker=request_marker(model))
-    shown = read_request(request.body) if request is not None else None
-    return (shown.commit if shown else None) or ""
-
-
-def _close_request_after(
-    github: Any, result: PromotionResult, *, model: str, config: Config
-) -> PromotionResult:
-    from mlgate.adapters.github import GitHubTarget
-    from mlgate.adapters.github_issues import GitHubTracker
-    from mlgate.errors import MlgateError
-    from mlgate.publish.requests import close_request
-
-    if not result.promoted or not result.version:
-        return result
-    try:
-        close_request(
-            tracker=GitHubTracker(GitHubTarget(**github.target_fields())),
-            model=model,
-            version=result.version,
-            alias=config.production_alias,
-        )
-    except MlgateError as exc:
-        result.warnings.append(f"the promotion-request issue was not closed: {exc}")
-    return result
-
-
-def _command(comment: dict[str, Any], event: dict[str, Any]) -> tuple[str, Any]:
-    from mlgate.core.approval import CommentCommand
-
-    found = comment.get("user")
-    user: dict[str, Any] = found if isinstance(found, dict) else {}
-    login = str(user.get("login") or "")
-    return login, CommentCommand(
-        user=login,
-        body=str(comment.get("body", "")),
-        action=str(event.get("action", "")),
-        is_bot=user.get("type") == "Bot",
-        created_at=str(comment.get("created_at") or "") or None,
-        updated_at=str(comment.get("updated_at") or "") or None,
-    )
-
-
 def promote_gitlab(
     *,
     tracking_uri: str,
@@ -332,7 +182,7 @@ def promote_gitlab(
         raise UsageError("promotion on GitLab needs GITLAB_TOKEN (a token with the api scope)")
     gitlab = GitLab(GitLabTarget(url=context.url, project=context.project, token=context.token))
     if context.iid is None and os.environ.get("CI_PIPELINE_SOURCE") in REQUEST_SOURCES:
-        return _promote_in_trigger_pipeline(
+        return requests.promote_in_trigger_pipeline(
             gitlab,
             context,
             tracking_uri=tracking_uri,
@@ -378,65 +228,3 @@ def promote_gitlab(
     return reported(
         result, lambda: gitlab.append_to_report(iid=iid, marker=marker(model), block=block)
     )
-
-
-def _promote_in_trigger_pipeline(
-    gitlab: Any,
-    context: Any,
-    *,
-    tracking_uri: str,
-    model: str,
-    version: str | None,
-    config: Config,
-    reason: str | None,
-) -> PromotionResult:
-    """A pipeline with no MR (a registry event's trigger, a schedule): the manual job on a
-    protected environment approves — whoever GitLab let run it — the version the pipeline
-    evaluated (MLGATE_VERSION), for the commit it ran on."""
-    from mlgate.adapters.gitlab import GitLabTarget
-    from mlgate.adapters.gitlab_issues import GitLabTracker
-    from mlgate.errors import MlgateError
-    from mlgate.publish.requests import close_request
-
-    if not version:
-        raise UsageError("name the version the pipeline evaluated: MLGATE_VERSION or --version")
-    environment = os.environ.get("CI_ENVIRONMENT_NAME", "")
-    user = os.environ.get("GITLAB_USER_LOGIN", "")
-    reasons = []
-    if not environment:
-        reasons.append("the promote job has no environment: give it a protected one")
-    elif not gitlab.protected_environment(environment):
-        reasons.append(
-            f"the environment {environment} is not protected: anyone who can run the job "
-            "could promote; protect it (Settings > CI/CD > Protected environments)"
-        )
-    if not user:
-        reasons.append("GITLAB_USER_LOGIN is not set")
-    commit = os.environ.get("CI_COMMIT_SHA", "")
-    result = decide_and_promote(
-        tracking_uri=tracking_uri,
-        model=model,
-        version=version,
-        config=config,
-        head_sha=commit,
-        approvers=(user,) if not reasons else (),
-        refusals=reasons,
-        approval_url=f"protected environment {environment}",
-        run_url=context.pipeline_url,
-        reason=reason,
-        head_now=lambda: commit,
-    )
-    if result.promoted and result.version:
-        tracker = GitLabTracker(
-            GitLabTarget(url=context.url, project=context.project, token=context.token)
-        )
-        try:
-            close_request(
-                tracker=tracker,
-                model=model,
-                version=result.version,
-                alias=config.production_alias,
-            )
-        except MlgateError as exc:
-            result.warnings.append(f"the promotion-request issue was not closed: {exc}")
-    return result

@@ -337,3 +337,18 @@ def test_a_trigger_pipeline_requests_then_its_protected_job_promotes(
     assert tags["mlgate.approved_by"] == "carol"
     (issue,) = [i for i in gitlab.issues("42") if REQUEST in (i["description"] or "")]
     assert issue["state"] == "closed"
+
+
+def test_a_request_whose_state_was_edited_away_approves_nothing(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    (issue,) = requests(github)
+    # A maintainer rewrites the body, keeping the marker but not the hidden state line.
+    issue["body"] = f"{REQUEST}{model_name} -->\nplease ship version {candidate}"
+    event = command_event(issue["number"], f"/mlgate promote {candidate}")
+    result = run(["promote"], env(github, tmp_path, "issue_comment", event))
+    assert result.exit_code == 1, result.output
+    assert "the request issue shows no version awaiting approval" in result.stderr
+    assert champion(uri, model_name) == "1"
