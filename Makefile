@@ -49,7 +49,9 @@ typecheck: $(STAMP)
 unit: tools $(STAMP) $(NODE)
 	$(BIN)/pytest -q -n $(WORKERS) --maxschedchunk=1 --durations=15
 
-test: tools lint typecheck unit
+# ruff and mypy run beside the tests (mypy is single-threaded: the other core would idle).
+test: tools $(STAMP) $(NODE)
+	@$(MAKE) --no-print-directory -j2 lint typecheck unit
 
 check: lint typecheck
 	$(BIN)/pytest -q -n $(CHECK_WORKERS) tests/unit tests/cli

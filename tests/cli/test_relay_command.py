@@ -66,7 +66,10 @@ Run = Callable[..., Result]
 def test_refused_before_anything_starts(
     run: Run, args: list[str], env: dict[str, str], message: str
 ) -> None:
-    result = run(*args, env=env)
+    # Nothing from the test session (mlflow.set_tracking_uri sets MLFLOW_TRACKING_URI) may
+    # point these commands at a live server.
+    unset: dict[str, str | None] = {"MLFLOW_TRACKING_URI": None, "MLGATE_TRACKING_URI": None}
+    result = run(*args, env={**unset, **env})
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output and SECRET not in result.output
