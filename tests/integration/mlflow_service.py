@@ -20,14 +20,7 @@ from registry_helpers import free_port
 START_TIMEOUT_S = 120
 
 
-@pytest.fixture(scope="session")
-def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """http://127.0.0.1:PORT of a real MLflow tracking server with a model registry."""
-    with running_mlflow_server(tmp_path_factory.mktemp("mlflow-server")) as url:
-        yield url
-
-
-# A real server that sends webhooks to loopback (the relay's tests): MLflow allows only
+# Webhooks to loopback (the relay's tests): MLflow allows only
 # https and public addresses unless told otherwise, and stores webhook secrets encrypted.
 WEBHOOK_ENV = {
     "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY": "bWxnYXRlLXRlc3Qta2V5LW9mLTMyLWJ5dGVzLWxvbmc=",
@@ -36,6 +29,14 @@ WEBHOOK_ENV = {
     "MLFLOW_WEBHOOK_CACHE_TTL": "1",
     "MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES": "3",
 }
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """http://127.0.0.1:PORT of a real MLflow tracking server with a model registry, which
+    also delivers webhooks to loopback (for the relay's tests; nothing else registers one)."""
+    with running_mlflow_server(tmp_path_factory.mktemp("mlflow-server"), WEBHOOK_ENV) as url:
+        yield url
 
 
 @contextmanager

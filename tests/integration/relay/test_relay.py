@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 from github_server import FakeGitHub, Fault
 from gitlab_server import FakeGitLab
-from mlflow_service import WEBHOOK_ENV, running_mlflow_server
 
 from mlgate.cli import cli
 from mlgate.core.webhooks import RelayFilter, signature
@@ -31,10 +30,17 @@ REPO = "acme/churn"
 TRIGGER = "glptt-trigger-token"
 
 
-@pytest.fixture(scope="module")
-def webhook_mlflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_mlflow_server(tmp_path_factory.mktemp("mlflow-webhooks"), WEBHOOK_ENV) as url:
-        yield url
+@pytest.fixture
+def webhook_mlflow(mlflow_server: str) -> Iterator[str]:
+    """The session's server (it delivers webhooks to loopback); the webhook this test
+    registers is deleted afterwards, so no later test's versions are sent anywhere."""
+    from mlflow import MlflowClient
+
+    yield mlflow_server
+    client = MlflowClient(tracking_uri=mlflow_server)
+    for webhook in client.list_webhooks():
+        if webhook.name == "mlgate-relay":
+            client.delete_webhook(webhook.webhook_id)
 
 
 @pytest.fixture
