@@ -99,3 +99,11 @@ def test_a_port_in_use_is_one_line(run: Run) -> None:
     assert result.exit_code == 2, result.output
     assert f"--listen 127.0.0.1:{port}" in result.output and "in use" in result.output
     assert "ghp-secret-token" not in result.output
+
+
+def test_the_events_option_names_every_event_the_relay_knows() -> None:
+    from mlgate.cli.relay import register_command
+    from mlgate.core.webhooks import KNOWN_EVENTS
+
+    (option,) = [p for p in register_command.params if p.name == "events"]
+    assert all(event in (option.help or "") for event in KNOWN_EVENTS)

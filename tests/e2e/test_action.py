@@ -41,14 +41,8 @@ def github() -> Any:
 def project(tmp_path: Path, model_name: str) -> tuple[Path, str]:
     """A consumer repository: mlgate.yml, the test gate workflow and the example's promote
     workflow, committed; returns (repo, head SHA)."""
-    repo = tmp_path / "repo"
+    repo = consumer_repository(tmp_path, model_name)
     workflows = repo / ".github" / "workflows"
-    workflows.mkdir(parents=True)
-    shutil.copy(ROOT / "examples" / "github" / "mlgate.yml", repo / "mlgate.yml")
-    set_model(repo, model_name)
-    shutil.copytree(ROOT / "examples" / "github" / "data", repo / "data")
-    (repo / "tests").mkdir()
-    (repo / "tests" / "test_model.py").write_text(MODEL_TESTS)
     shutil.copy(ROOT / "tests" / "e2e" / "github" / "workflows" / "gate.yml", workflows)
     # The example's promote workflow, as is but for one line: it checks out the default
     # branch (so a PR cannot relax its own rules), and act can only emulate a checkout of
@@ -60,6 +54,19 @@ def project(tmp_path: Path, model_name: str) -> tuple[Path, str]:
     assert promote.count(default_branch) == 1
     (workflows / "mlgate-promote.yml").write_text(promote.replace(default_branch, ""))
     return repo, git_init(repo, f"https://github.com/{REPO}.git")
+
+
+def consumer_repository(tmp_path: Path, model_name: str) -> Path:
+    """The example's mlgate.yml (for ``model_name``) and data, with model tests for the
+    models registry_helpers.log_run logs; workflows are added by each test."""
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "github" / "mlgate.yml", repo / "mlgate.yml")
+    set_model(repo, model_name)
+    shutil.copytree(ROOT / "examples" / "github" / "data", repo / "data")
+    (repo / "tests").mkdir()
+    (repo / "tests" / "test_model.py").write_text(MODEL_TESTS)
+    return repo
 
 
 # Model tests for the models registry_helpers.log_run logs (features tenure, charges, calls).
@@ -408,14 +415,8 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
     writer approved, it promotes — each counting only its own environment's approvals."""
     from mlflow import MlflowClient
 
-    repo = tmp_path / "repo"
+    repo = consumer_repository(tmp_path, model_name)
     workflows = repo / ".github" / "workflows"
-    workflows.mkdir(parents=True)
-    shutil.copy(ROOT / "examples" / "github" / "mlgate.yml", repo / "mlgate.yml")
-    set_model(repo, model_name)
-    shutil.copytree(ROOT / "examples" / "github" / "data", repo / "data")
-    (repo / "tests").mkdir()
-    (repo / "tests" / "test_model.py").write_text(MODEL_TESTS)
     # The example as is, but for its Python set-up (act runs on this host, whose Python has
     # what the model tests need; setup-python cannot run offline) and a second copy of its
     # promote job, on another environment.

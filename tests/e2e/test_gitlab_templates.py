@@ -30,16 +30,22 @@ def gitlab() -> Iterator[FakeGitLab]:
     fake.close()
 
 
-@pytest.fixture
-def production(mlflow_server: str, model_name: str, tmp_path: Path) -> str:
-    """The model in production: the example trained with its default parameters, registered
-    and given the champion alias with MLflow's own API. Returns its run id."""
+def register_example(
+    mlflow_server: str, model_name: str, folder: Path, *, params: Path | None = None
+) -> str:
+    """Train the example (its own train.py) and register the run's model: the version."""
     import mlflow
-    from mlflow import MlflowClient
 
-    run_id_file = tmp_path / "production.env"
+    run_id_file = folder / f"train-{len(list(folder.glob('train-*.env')))}.env"
     subprocess.run(
-        [sys.executable, "train.py", "--params", "params.yaml", "--run-id-file", str(run_id_file)],
+        [
+            sys.executable,
+            "train.py",
+            "--params",
+            str(params or "params.yaml"),
+            "--run-id-file",
+            str(run_id_file),
+        ],
         cwd=ROOT / "examples" / "gitlab",
         env={**os.environ, "MLFLOW_TRACKING_URI": mlflow_server},
         check=True,
@@ -47,9 +53,18 @@ def production(mlflow_server: str, model_name: str, tmp_path: Path) -> str:
     )
     run_id = run_id_file.read_text().strip().split("=", 1)[1]
     mlflow.set_tracking_uri(mlflow_server)
-    version = mlflow.register_model(f"runs:/{run_id}/model", model_name).version
-    MlflowClient(mlflow_server).set_registered_model_alias(model_name, "champion", str(version))
-    return run_id
+    return str(mlflow.register_model(f"runs:/{run_id}/model", model_name).version)
+
+
+@pytest.fixture
+def production(mlflow_server: str, model_name: str, tmp_path: Path) -> str:
+    """The model in production: the example trained with its default parameters, registered
+    and given the champion alias with MLflow's own API. Returns its version."""
+    from mlflow import MlflowClient
+
+    version = register_example(mlflow_server, model_name, tmp_path)
+    MlflowClient(mlflow_server).set_registered_model_alias(model_name, "champion", version)
+    return version
 
 
 def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, package: Path) -> dict[str, str]:
@@ -215,28 +230,10 @@ def test_a_registry_trigger_pipeline_requests_approval_and_its_manual_job_promot
     with MLGATE_MODEL and MLGATE_VERSION. The example's model-tests-registry job tests that
     version, the template's mlgate-registry-evaluate gates it and opens the request issue,
     and the manual mlgate-registry-promote job on the protected environment promotes it."""
-    import mlflow
     from mlflow import MlflowClient
 
-    run_id_file = tmp_path / "candidate.env"
     (tmp_path / "params.yaml").write_text("C: 0.5\n")
-    subprocess.run(
-        [
-            sys.executable,
-            "train.py",
-            "--params",
-            str(tmp_path / "params.yaml"),
-            "--run-id-file",
-            str(run_id_file),
-        ],
-        cwd=ROOT / "examples" / "gitlab",
-        env={**os.environ, "MLFLOW_TRACKING_URI": mlflow_server},
-        check=True,
-        capture_output=True,
-    )
-    run_id = run_id_file.read_text().strip().split("=", 1)[1]
-    mlflow.set_tracking_uri(mlflow_server)
-    version = str(mlflow.register_model(f"runs:/{run_id}/model", model_name).version)
+    version = register_example(mlflow_server, model_name, tmp_path, params=tmp_path / "params.yaml")
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
     gitlab.state.protected_environments.add("production")
     values = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -67,6 +68,50 @@ def register(tracking_uri: str, run: LoggedRun, name: str, *, alias: str | None 
     if alias:
         MlflowClient(tracking_uri).set_registered_model_alias(name, alias, version)
     return version
+
+
+def evaluated_store(
+    folder: Path, model: str, *, commit: str, config: str = "", verdict: Path | None = None
+) -> tuple[str, str]:
+    """A local sqlite registry in ``folder`` (with an mlgate.yml gating accuracy, plus
+    ``config``): production at 0.90 holding @champion, and a candidate at 0.92 that
+    `mlgate evaluate` passed and recorded for ``commit``. Returns (tracking URI, version)."""
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    (folder / "mlgate.yml").write_text(
+        f"model: {model}\nmetrics:\n  accuracy: {{max_drop: 0.05}}\n{config}"
+    )
+    register(uri, log_run(uri, metrics={"accuracy": 0.9}), model, alias="champion")
+    candidate = register(uri, log_run(uri, metrics={"accuracy": 0.92}), model)
+    evaluate_version(uri, model, candidate, commit=commit, verdict=verdict)
+    return uri, candidate
+
+
+def evaluate_version(
+    uri: str, model: str, version: str, *, commit: str, verdict: Path | None = None
+) -> None:
+    """`mlgate evaluate` on ``models:/model/version`` for ``commit``, outside any CI."""
+    from click.testing import CliRunner
+
+    from mlgate.cli import cli
+
+    out = ["--out", str(verdict)] if verdict is not None else []
+    result = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            "--tracking-uri",
+            uri,
+            "--candidate",
+            f"models:/{model}/{version}",
+            "--commit",
+            commit,
+            *out,
+            "--print",
+            "none",
+        ],
+        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""},
+    )
+    assert result.exit_code == 0, result.output
 
 
 class FailingWritesProxy:

@@ -113,14 +113,6 @@ class GitHub:
             **kwargs,
         )
 
-    def target_fields(self) -> dict[str, str]:
-        """What a sibling client (the issue tracker) needs to reach the same repository."""
-        return {
-            "api_url": self._target.api_url,
-            "repository": self._target.repository,
-            "token": self._target.token,
-        }
-
     def own_login(self) -> str:
         """Who our comments are written by. A GITHUB_TOKEN cannot read /user: it is the
         Actions bot."""
@@ -140,22 +132,10 @@ class GitHub:
         if mode is CommentMode.OFF:
             return Published(action=Action.SKIP, url=None)
         login = author or self.own_login()
-        issue = self._repo.get_issue(number)
         existing = None
         raw: dict[int, Any] = {}
         if mode is not CommentMode.NEW:
-            with self._guard(f"listing the comments of #{number}"):
-                for comment in issue.get_comments():
-                    raw[comment.id] = comment
-            listed = [
-                ExistingComment(
-                    id=c.id,
-                    author=c.user.login if c.user else "",
-                    body=c.body or "",
-                    url=c.html_url,
-                )
-                for c in raw.values()
-            ]
+            raw, listed = self._comments(number)
             existing = find_ours(listed, marker=marker, author=login)
         plan = plan_comment(existing, body=body, mode=mode)
         target = raw.get(plan.target.id) if plan.target is not None else None
@@ -189,12 +169,7 @@ class GitHub:
         )
 
     def _landed(self, number: int, *, marker: str, login: str, body: str) -> str | None:
-        comments = [
-            ExistingComment(
-                id=c.id, author=c.user.login if c.user else "", body=c.body or "", url=c.html_url
-            )
-            for c in self._repo.get_issue(number).get_comments()
-        ]
+        _, comments = self._comments(number)
         ours = find_ours(comments, marker=marker, author=login)
         return ours.url if ours is not None and ours.body.strip() == body.strip() else None
 
@@ -254,16 +229,8 @@ class GitHub:
 
     def report_updated_at(self, number: int, *, marker: str) -> str | None:
         """When mlgate's report comment on #number last changed (ISO 8601), or None."""
-        login = self.own_login()
-        with self._guard(f"listing the comments of #{number}"):
-            raw = {c.id: c for c in self._repo.get_issue(number).get_comments()}
-        listed = [
-            ExistingComment(
-                id=c.id, author=c.user.login if c.user else "", body=c.body or "", url=c.html_url
-            )
-            for c in raw.values()
-        ]
-        ours = find_ours(listed, marker=marker, author=login)
+        raw, listed = self._comments(number)
+        ours = find_ours(listed, marker=marker, author=self.own_login())
         if ours is None:
             return None
         comment = raw[ours.id]
@@ -287,7 +254,17 @@ class GitHub:
     ) -> str | None:
         """Put ``block`` (the promotion outcome) at the end of mlgate's report comment,
         replacing an earlier outcome; None when there is no report to update."""
-        login = author or self.own_login()
+        raw, listed = self._comments(number)
+        ours = find_ours(listed, marker=marker, author=author or self.own_login())
+        if ours is None:
+            return None
+        body = with_block(ours.body, block, limit=MAX_COMMENT_CHARS)
+        with self._guard(f"updating the report on #{number}"):
+            raw[ours.id].edit(body)
+        return ours.url
+
+    def _comments(self, number: int) -> tuple[dict[int, Any], list[ExistingComment]]:
+        """Every comment on #number (all pages): by id, and as core/comments.py reads them."""
         with self._guard(f"listing the comments of #{number}"):
             raw = {c.id: c for c in self._repo.get_issue(number).get_comments()}
         listed = [
@@ -296,13 +273,7 @@ class GitHub:
             )
             for c in raw.values()
         ]
-        ours = find_ours(listed, marker=marker, author=login)
-        if ours is None:
-            return None
-        body = with_block(ours.body, block, limit=MAX_COMMENT_CHARS)
-        with self._guard(f"updating the report on #{number}"):
-            raw[ours.id].edit(body)
-        return ours.url
+        return raw, listed
 
     def set_status(
         self, *, sha: str, state: str, context: str, description: str, target_url: str | None

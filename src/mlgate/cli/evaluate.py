@@ -166,12 +166,13 @@ def run_evaluate(
     template: Path | None,
     max_chars: int | None,
     chart: bool | None,
+    loaded: Any = None,
 ) -> Evaluation:
     """Options → EvaluateRequest → flows.evaluate (shared by evaluate and gate)."""
     from mlgate.adapters.ci import head_commit_from_environment
     from mlgate.evaluate.registry import EvaluateRequest, evaluate
 
-    config, name, uri = model_settings(config_path, model, tracking_uri)
+    config, name, uri = model_settings(config_path, model, tracking_uri, loaded=loaded)
     request = EvaluateRequest(
         tracking_uri=uri,
         registry_uri=registry_uri,

@@ -13,6 +13,7 @@ from mlgate.cli.options import (
     model_tests_option,
     output_options,
     predictions_options,
+    read_config,
     report_options,
 )
 from mlgate.cli.publish import publish_options, run_publish
@@ -52,5 +53,6 @@ def gate_command(ctx: click.Context, /, **options: Any) -> None:
         "print_format",
     )
     publish = {key: options.pop(key) for key in publish_keys}
-    result = run_evaluate(**options)
-    ctx.exit(run_publish(result.verdict, **publish))
+    config = read_config(options["config_path"])  # read once: evaluate's rules, publish's approval
+    result = run_evaluate(**options, loaded=config)
+    ctx.exit(run_publish(result.verdict, **publish, approval=config.approval))

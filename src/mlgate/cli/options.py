@@ -169,15 +169,21 @@ output_options = written_files(
 
 
 def model_settings(
-    config_path: Path | None, model: str | None, tracking_uri: str | None
+    config_path: Path | None, model: str | None, tracking_uri: str | None, *, loaded: Any = None
 ) -> tuple[Any, str, str]:
-    """The config, the registered model's name and the tracking URI, or a usage error."""
-    from mlgate.files.config import find_config, load_config
-
-    config = load_config(find_config(config_path, cwd=Path()))
+    """The config (``loaded``, else read), the registered model's name and the tracking URI,
+    or a usage error."""
+    config = loaded if loaded is not None else read_config(config_path)
     name = model or config.model
     if not name:
         raise click.UsageError("name the registered model with --model or `model:` in mlgate.yml")
     if not tracking_uri:
         raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
     return config, name, tracking_uri
+
+
+def read_config(config_path: Path | None) -> Any:
+    """``--config``, else ./mlgate.yml if present, else the defaults (nothing gated)."""
+    from mlgate.files.config import find_config, load_config
+
+    return load_config(find_config(config_path, cwd=Path()))

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mlgate.cli.options import FilePath, print_option
+from mlgate.cli.options import FilePath, config_option, print_option, read_config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,6 +109,7 @@ def publish_options(func: F) -> F:
     "that the PR's head is the commit the triggering run built.",
 )
 @print_option
+@config_option
 @click.pass_context
 def publish_command(
     ctx: click.Context,
@@ -117,11 +118,15 @@ def publish_command(
     verdict_path: Path | None,
     to_artifact: Path | None,
     from_artifact: Path | None,
+    config_path: Path | None,
     **settings: Any,
 ) -> None:
     """Publish VERDICT (a verdict.json) as the PR/MR's report and commit status."""
     from mlgate.files.verdict import read_verdict
     from mlgate.publish import artifact
+
+    # The approval settings: the command the report shows, the environment a request names.
+    settings["approval"] = read_config(config_path).approval
 
     if from_artifact is not None:
         if verdict_path is not None or to_artifact is not None:
@@ -153,16 +158,19 @@ def run_publish(
     out_dir: Path,
     print_format: str,
     head_sha: str | None = None,
+    approval: Any = None,
 ) -> int:
     """Publish ``verdict``; return the exit code (the verdict's, or 3 with --require-comment)."""
     from mlgate.adapters.ci import platform_from_environment
     from mlgate.cli.output import print_verdict
+    from mlgate.core.approval import Policy
     from mlgate.core.comments import CommentMode
     from mlgate.files.atomic import write_text_atomic
     from mlgate.publish.github import publish_github
     from mlgate.publish.gitlab import publish_gitlab
     from mlgate.report.markdown import render_markdown
 
+    approval = approval or Policy()
     code = 0 if verdict.passed else 1
     where = platform_from_environment(platform, dict(os.environ))
     if where == "local":
@@ -174,10 +182,18 @@ def run_publish(
     mode = CommentMode(comment_mode)
     if where == "github":
         outcome = publish_github(
-            verdict, mode=mode, status=status, out_dir=out_dir, number=number, head_sha=head_sha
+            verdict,
+            mode=mode,
+            status=status,
+            out_dir=out_dir,
+            number=number,
+            head_sha=head_sha,
+            approval=approval,
         )
     else:
-        outcome = publish_gitlab(verdict, mode=mode, status=status, out_dir=out_dir, number=number)
+        outcome = publish_gitlab(
+            verdict, mode=mode, status=status, out_dir=out_dir, number=number, approval=approval
+        )
     for command in outcome.workflow_commands:
         click.echo(command)
     if outcome.comment_url:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from mlgate.cli.options import config_option
-from mlgate.core.webhooks import KNOWN_EVENTS
+from mlgate.cli.options import config_option, read_config
 
 RELAY_EPILOG = """\b
 Examples:
@@ -112,10 +111,9 @@ def relay_group(
     """Receive MLflow webhooks and start the CI gate for new model versions."""
     if ctx.invoked_subcommand is not None:
         return
-    from mlgate.files.config import find_config, load_config
     from mlgate.relay import RelaySettings, serve
 
-    config = load_config(find_config(config_path, cwd=Path()))
+    config = read_config(config_path)
     host, port = _listen(listen)
     if github_repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", github_repo):
         raise click.BadParameter("expected OWNER/REPO", param_hint="--github-repo")
@@ -147,8 +145,9 @@ def relay_group(
     "--events",
     "events",
     multiple=True,
-    type=click.Choice(KNOWN_EVENTS),
-    help="The events to send (repeatable; default: relay.events in mlgate.yml).",
+    help="An event to send (repeatable): model_version.created, model_version_tag.set, "
+    "model_version_tag.deleted, model_version_alias.created or model_version_alias.deleted "
+    "(default: relay.events in mlgate.yml).",
 )
 @click.option(
     "--tracking-uri",
@@ -161,15 +160,22 @@ def register_command(
     ctx: click.Context, /, *, url: str, events: tuple[str, ...], tracking_uri: str | None
 ) -> None:
     """Create or update the MLflow webhook named mlgate-relay (idempotent)."""
-    from mlgate.files.config import find_config, load_config
+    from mlgate.core.webhooks import KNOWN_EVENTS
     from mlgate.relay import register
 
-    parent = ctx.parent.params if ctx.parent is not None else {}
-    config = load_config(find_config(parent.get("config_path"), cwd=Path()))
-    if not tracking_uri:
-        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    # Checked here, not with click.Choice: the event names live in core/webhooks.py, which
+    # `mlgate --help` does not import.
+    unknown = [event for event in events if event not in KNOWN_EVENTS]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: not one of {', '.join(KNOWN_EVENTS)}", param_hint="--events"
+        )
     if not re.fullmatch(r"https?://[^\s]+", url):
         raise click.BadParameter("expected an http(s) URL", param_hint="--url")
+    if not tracking_uri:
+        raise click.UsageError("set --tracking-uri or MLFLOW_TRACKING_URI")
+    parent = ctx.parent.params if ctx.parent is not None else {}
+    config = read_config(parent.get("config_path"))
     action, webhook = register(
         tracking_uri=tracking_uri,
         url=url,

@@ -50,7 +50,6 @@ class CommentCommand:
     action: str  # created, edited, deleted
     is_bot: bool = False
     created_at: str | None = None  # ISO 8601, as the API gives it
-    updated_at: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,13 +28,15 @@ def promote_github(
     """Approval on a PR — reviews on the head, or a `/mlgate promote` comment bound to the
     head — or, with no PR, by a GitHub environment's reviewers of this run, or by a
     `/mlgate promote V` comment on the model's promotion-request issue."""
-    from mlgate.adapters.github import GitHub, GitHubTarget
+    from mlgate.adapters.github import GitHubTarget
     from mlgate.adapters.github_env import from_environment, read_event
+    from mlgate.adapters.github_issues import GitHubTracker
 
     context = from_environment(number=number)
     if context.token is None:
         raise UsageError("promotion on GitHub needs GITHUB_TOKEN")
-    github = GitHub(
+    # The client with the issue methods too: the routes without a PR use the request issue.
+    github = GitHubTracker(
         GitHubTarget(api_url=context.api_url, repository=context.repository, token=context.token)
     )
     event = read_event()
@@ -172,15 +174,18 @@ def promote_gitlab(
 ) -> PromotionResult:
     """Approval by the MR's approval rules (the author's own approval never counts), or — in
     a manual job on a protected environment — by the user who ran the job."""
-    from mlgate.adapters.gitlab import GitLab, GitLabTarget
+    from mlgate.adapters.gitlab import GitLabTarget
     from mlgate.adapters.gitlab_env import from_environment
+    from mlgate.adapters.gitlab_issues import GitLabTracker
     from mlgate.core.approval import Decision, decide_gitlab
     from mlgate.report.markdown import marker
 
     context = from_environment(iid=number)
     if context.token is None:
         raise UsageError("promotion on GitLab needs GITLAB_TOKEN (a token with the api scope)")
-    gitlab = GitLab(GitLabTarget(url=context.url, project=context.project, token=context.token))
+    gitlab = GitLabTracker(
+        GitLabTarget(url=context.url, project=context.project, token=context.token)
+    )
     if context.iid is None and os.environ.get("CI_PIPELINE_SOURCE") in REQUEST_SOURCES:
         return requests.promote_in_trigger_pipeline(
             gitlab,

@@ -72,13 +72,10 @@ def promote_by_request_command(
     run_url: str | None,
     reason: str | None,
 ) -> PromotionResult:
-    from mlgate.adapters.github import GitHubTarget
-    from mlgate.adapters.github_issues import GitHubTracker
     from mlgate.core.approval import decide_request_command
     from mlgate.core.requests import read_request, request_marker
 
-    tracker = GitHubTracker(GitHubTarget(**github.target_fields()))
-    request = tracker.find_issue(marker=request_marker(model))
+    request = github.find_issue(marker=request_marker(model))
     found = event.get("issue")
     issue: dict[str, Any] = found if isinstance(found, dict) else {}
     if request is None or issue.get("number") != request.number:
@@ -113,13 +110,13 @@ def promote_by_request_command(
             approval_url=str(comment.get("html_url") or request.url or ""),
             run_url=run_url,
             reason=reason,
-            head_now=lambda: _shown_commit(tracker, model),
+            head_now=lambda: _shown_commit(github, model),
         )
     if not result.promoted:
         block = outcome_block(result, model, config)
 
         def refusal_on_request() -> bool:
-            tracker.comment_issue(request.number, body=block)
+            github.comment_issue(request.number, body=block)
             return True
 
         return reported(result, refusal_on_request)
@@ -137,10 +134,10 @@ def _shown_commit(tracker: Any, model: str) -> str:
 
 
 def _close_request_after(
-    github: Any, result: PromotionResult, *, model: str, config: Config
+    tracker: Any, result: PromotionResult, *, model: str, config: Config
 ) -> PromotionResult:
-    from mlgate.adapters.github import GitHubTarget
-    from mlgate.adapters.github_issues import GitHubTracker
+    """Close the request that shows the promoted version; a request that cannot be closed
+    never undoes or fails the promotion."""
     from mlgate.errors import MlgateError
     from mlgate.publish.requests import close_request
 
@@ -148,10 +145,7 @@ def _close_request_after(
         return result
     try:
         close_request(
-            tracker=GitHubTracker(GitHubTarget(**github.target_fields())),
-            model=model,
-            version=result.version,
-            alias=config.production_alias,
+            tracker=tracker, model=model, version=result.version, alias=config.production_alias
         )
     except MlgateError as exc:
         result.warnings.append(f"the promotion-request issue was not closed: {exc}")
@@ -171,11 +165,6 @@ def promote_in_trigger_pipeline(
     """A pipeline with no MR (a registry event's trigger, a schedule): the manual job on a
     protected environment approves — whoever GitLab let run it — the version the pipeline
     evaluated (MLGATE_VERSION), for the commit it ran on."""
-    from mlgate.adapters.gitlab import GitLabTarget
-    from mlgate.adapters.gitlab_issues import GitLabTracker
-    from mlgate.errors import MlgateError
-    from mlgate.publish.requests import close_request
-
     if not version:
         raise UsageError("name the version the pipeline evaluated: MLGATE_VERSION or --version")
     environment = os.environ.get("CI_ENVIRONMENT_NAME", "")
@@ -204,20 +193,7 @@ def promote_in_trigger_pipeline(
         reason=reason,
         head_now=lambda: commit,
     )
-    if result.promoted and result.version:
-        tracker = GitLabTracker(
-            GitLabTarget(url=context.url, project=context.project, token=context.token)
-        )
-        try:
-            close_request(
-                tracker=tracker,
-                model=model,
-                version=result.version,
-                alias=config.production_alias,
-            )
-        except MlgateError as exc:
-            result.warnings.append(f"the promotion-request issue was not closed: {exc}")
-    return result
+    return _close_request_after(gitlab, result, model=model, config=config)
 
 
 def comment_command(comment: dict[str, Any], event: dict[str, Any]) -> tuple[str, Any]:
@@ -232,5 +208,4 @@ def comment_command(comment: dict[str, Any], event: dict[str, Any]) -> tuple[str
         action=str(event.get("action", "")),
         is_bot=user.get("type") == "Bot",
         created_at=str(comment.get("created_at") or "") or None,
-        updated_at=str(comment.get("updated_at") or "") or None,
     )

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.approval import Policy
 from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
 from mlgate.core.workflow import annotation_commands, mask
@@ -17,6 +18,7 @@ from mlgate.publish import PublishOutcome, status_name, status_text
 from mlgate.report.markdown import marker, render_markdown
 
 GITHUB_COMMENT_CHARS = 65_536
+DEFAULT_APPROVAL = Policy()
 SUMMARY_CHARS = 1_000_000
 
 
@@ -29,16 +31,18 @@ def publish_github(
     number: int | None = None,
     head_sha: str | None = None,
     min_interval: float | None = None,
+    approval: Policy = DEFAULT_APPROVAL,
 ) -> PublishOutcome:
-    from mlgate.adapters.github import GitHub, GitHubTarget, ReadOnlyToken
+    from mlgate.adapters.github import GitHubTarget, ReadOnlyToken
     from mlgate.adapters.github_env import append, from_environment, write_step_outputs
+    from mlgate.adapters.github_issues import GitHubTracker
 
     context = from_environment(number=number)
     commands = [mask(context.token)] if context.token else []
     full = render_markdown(verdict, max_chars=SUMMARY_CHARS)
     if context.step_summary is not None:
         append(context.step_summary, full + "\n")
-    how = _how_to_promote(verdict, head_sha or context.head_sha)
+    how = _how_to_promote(verdict, head_sha or context.head_sha, approval.command)
     body = (
         render_markdown(
             verdict,
@@ -58,7 +62,7 @@ def publish_github(
             "no token: set GITHUB_TOKEN (permissions: pull-requests: write, statuses: write)"
         )
     else:
-        github = GitHub(
+        github = GitHubTracker(  # the client, with the issue methods a request needs
             GitHubTarget(
                 api_url=context.api_url, repository=context.repository, token=context.token
             ),
@@ -66,7 +70,7 @@ def publish_github(
         )
         try:
             if context.number is None and _requests_approval(os.environ):
-                url, action = _request_issue(verdict, context, min_interval)
+                url, action = _request_issue(verdict, github, context, approval)
             elif context.number is None:
                 problems.append(
                     "not a pull request event and no --pr: the report was not commented"
@@ -119,35 +123,25 @@ def _requests_approval(env: Mapping[str, str]) -> bool:
 
 
 def _request_issue(
-    verdict: Verdict, context: Any, min_interval: float | None
+    verdict: Verdict, tracker: Any, context: Any, approval: Policy
 ) -> tuple[str | None, str]:
-    from mlgate.adapters.github import GitHubTarget
-    from mlgate.adapters.github_issues import GitHubTracker
     from mlgate.core.requests import HowToApprove
-    from mlgate.publish.requests import post_request, request_config
+    from mlgate.publish.requests import post_request
 
-    config = request_config()
-    environment = os.environ.get("MLGATE_ENVIRONMENT") or config.approval.environment
-    tracker = GitHubTracker(
-        GitHubTarget(api_url=context.api_url, repository=context.repository, token=context.token),
-        min_interval=min_interval,
-    )
     how = HowToApprove(
-        command=config.approval.command,
-        environment=environment,
+        command=approval.command,
+        environment=os.environ.get("MLGATE_ENVIRONMENT") or approval.environment,
         run_url=context.run_url,
         platform="github",
     )
     return post_request(verdict, tracker=tracker, how=how, max_chars=GITHUB_COMMENT_CHARS)
 
 
-def _how_to_promote(verdict: Verdict, sha: str | None) -> str:
+def _how_to_promote(verdict: Verdict, sha: str | None, command: str) -> str:
     """The exact command that approves this commit, for a report that may be promoted."""
-    from mlgate.publish.requests import request_config
-
     if not verdict.passed or not sha or not verdict.candidate.model_version:
         return ""
-    command = request_config().approval.command.replace("`", "")
+    command = command.replace("`", "")
     short = "".join(ch for ch in sha[:12] if ch in "0123456789abcdefABCDEF")
     return (
         f"\n\n**To promote** commit `{short}`: approve the pull request on it, or comment "

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.approval import Policy
 from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
 from mlgate.errors import MlgateError
@@ -19,10 +20,17 @@ from mlgate.report.junit import junit_report
 from mlgate.report.markdown import marker, render_markdown
 
 GITLAB_NOTE_CHARS = 1_000_000
+DEFAULT_APPROVAL = Policy()
 
 
 def publish_gitlab(
-    verdict: Verdict, *, mode: CommentMode, status: bool, out_dir: Path, number: int | None = None
+    verdict: Verdict,
+    *,
+    mode: CommentMode,
+    status: bool,
+    out_dir: Path,
+    number: int | None = None,
+    approval: Policy = DEFAULT_APPROVAL,
 ) -> PublishOutcome:
     from mlgate.adapters.gitlab import JOB_TOKEN_HELP, GitLab, GitLabTarget
     from mlgate.adapters.gitlab_env import from_environment
@@ -51,7 +59,7 @@ def publish_gitlab(
     gitlab = GitLab(GitLabTarget(url=context.url, project=context.project, token=context.token))
     try:
         if context.iid is None and os.environ.get("CI_PIPELINE_SOURCE") in REQUEST_SOURCES:
-            url, action = _request_issue(verdict, context)
+            url, action = _request_issue(verdict, context, approval)
         elif context.iid is None:
             problems.append("not a merge request pipeline and no --pr: the report was not posted")
         else:
@@ -117,17 +125,14 @@ def _dotenv_value(value: str) -> str:
 REQUEST_SOURCES = frozenset({"trigger", "api", "schedule"})
 
 
-def _request_issue(verdict: Verdict, context: Any) -> tuple[str | None, str]:
+def _request_issue(verdict: Verdict, context: Any, approval: Policy) -> tuple[str | None, str]:
     from mlgate.adapters.gitlab import GitLabTarget
     from mlgate.adapters.gitlab_issues import GitLabTracker
     from mlgate.core.requests import HowToApprove
-    from mlgate.publish.requests import post_request, request_config
+    from mlgate.publish.requests import post_request
 
-    config = request_config()
     tracker = GitLabTracker(
         GitLabTarget(url=context.url, project=context.project, token=context.token)
     )
-    how = HowToApprove(
-        command=config.approval.command, run_url=context.pipeline_url, platform="gitlab"
-    )
+    how = HowToApprove(command=approval.command, run_url=context.pipeline_url, platform="gitlab")
     return post_request(verdict, tracker=tracker, how=how, max_chars=GITLAB_NOTE_CHARS)

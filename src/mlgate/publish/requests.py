@@ -4,8 +4,6 @@ run — and closed by ``mlgate promote`` when the version it shows is promoted."
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from mlgate.core.requests import (
@@ -17,7 +15,6 @@ from mlgate.core.requests import (
 )
 from mlgate.core.tracking import Step
 from mlgate.core.verdict import Verdict
-from mlgate.files.config import Config, find_config, load_config
 from mlgate.report.markdown import render_markdown
 from mlgate.report.text import md
 
@@ -59,9 +56,3 @@ def close_request(*, tracker: Any, model: str, version: str, alias: str) -> str 
     tracker.comment_issue(existing.number, body=plan.comment)
     tracker.close_issue(existing.number)
     return str(existing.url) if existing.url else None
-
-
-def request_config() -> Config:
-    """The approval settings the request shows: MLGATE_CONFIG, else ./mlgate.yml."""
-    named = os.environ.get("MLGATE_CONFIG")
-    return load_config(find_config(Path(named) if named else None, cwd=Path()))

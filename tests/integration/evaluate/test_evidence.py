@@ -24,7 +24,8 @@ import mlgate
 from mlgate.cli import cli
 
 FEATURES = ["tenure", "charges", "calls"]
-Evaluate = Callable[..., Result]
+
+Evaluate = Callable[..., Result]  # the `evaluate` fixture (conftest.py)
 
 
 def frame(rows: int = 600, seed: int = 11) -> pd.DataFrame:
@@ -107,6 +108,12 @@ def registered(server: str, name: str, run: Run, *, alias: str | None = None) ->
     )
 
 
+def versions(server: str, name: str, production: Run, candidate: Run) -> tuple[Run, Run]:
+    """``production`` registered holding @champion, then ``candidate`` as the next version."""
+    production = registered(server, name, production, alias="champion")
+    return production, registered(server, name, candidate)
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
@@ -129,19 +136,6 @@ def configure(
 SCORE = "  data: eval.csv\n  label: label\n"
 
 
-@pytest.fixture
-def evaluate(workdir: Path, mlflow_server: str) -> Evaluate:
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(
-            cli,
-            ["evaluate", "--tracking-uri", mlflow_server, "--print", "json", *args],
-            prog_name="mlgate",
-            catch_exceptions=False,
-        )
-
-    return run
-
-
 def verdict(result: Result) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -160,10 +154,12 @@ def test_a_logged_predictions_on_the_same_data_give_intervals_without_loading_a_
     workdir: Path, evaluate: Evaluate, mlflow_server: str, model_name: str
 ) -> None:
     data = frame()
-    production = registered(
-        mlflow_server, model_name, train(mlflow_server, data, strength=1.0), alias="champion"
+    production, candidate = versions(
+        mlflow_server,
+        model_name,
+        train(mlflow_server, data, strength=1.0),
+        train(mlflow_server, data, strength=0.5),
     )
-    candidate = registered(mlflow_server, model_name, train(mlflow_server, data, strength=0.5))
     configure(workdir, model_name, evaluation=SCORE)  # scoring would be possible: not needed
     result = evaluate("--candidate", f"models:/{model_name}/{candidate.version}")
     assert result.exit_code in (0, 1), result.output
@@ -190,14 +186,11 @@ def test_b_nothing_logged_both_models_are_scored_like_the_predictions_files(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     data = frame()
-    production = registered(
+    production, candidate = versions(
         mlflow_server,
         model_name,
         train(mlflow_server, data, strength=1.0, log="none"),
-        alias="champion",
-    )
-    candidate = registered(
-        mlflow_server, model_name, train(mlflow_server, data, strength=0.05, log="none")
+        train(mlflow_server, data, strength=0.05, log="none"),
     )
     configure(workdir, model_name, evaluation=SCORE)
     result = evaluate("--candidate", f"models:/{model_name}/{candidate.version}")
@@ -277,11 +270,11 @@ def test_c_a_noise_level_drop_passes_on_evidence_and_fails_on_the_point_estimate
     workdir: Path, evaluate: Evaluate, mlflow_server: str, model_name: str
 ) -> None:
     small = frame(rows=200, seed=3)
-    registered(
-        mlflow_server, model_name, train(mlflow_server, small, strength=1.0), alias="champion"
-    )
-    candidate = registered(
-        mlflow_server, model_name, train(mlflow_server, small, strength=1.0, flip=(7, 4))
+    _, candidate = versions(
+        mlflow_server,
+        model_name,
+        train(mlflow_server, small, strength=1.0),
+        train(mlflow_server, small, strength=1.0, flip=(7, 4)),
     )
     configure(workdir, model_name)
     significant = verdict(
@@ -376,11 +369,11 @@ def test_f_a_malformed_predictions_artifact_is_one_line_naming_it(
     problem: str,
 ) -> None:
     data = frame()
-    registered(
-        mlflow_server, model_name, train(mlflow_server, data, strength=1.0), alias="champion"
-    )
-    candidate = registered(
-        mlflow_server, model_name, train(mlflow_server, data, strength=0.5, log=artifact)
+    _, candidate = versions(
+        mlflow_server,
+        model_name,
+        train(mlflow_server, data, strength=1.0),
+        train(mlflow_server, data, strength=0.5, log=artifact),
     )
     configure(workdir, model_name, evaluation=SCORE)
     result = evaluate("--candidate", f"models:/{model_name}/{candidate.version}", "--no-record")
@@ -394,14 +387,11 @@ def test_g_no_record_keeps_nothing_and_point_estimates_say_why(
     workdir: Path, evaluate: Evaluate, mlflow_server: str, model_name: str
 ) -> None:
     data = frame()
-    registered(
+    _, candidate = versions(
         mlflow_server,
         model_name,
         train(mlflow_server, data, strength=1.0, log="none"),
-        alias="champion",
-    )
-    candidate = registered(
-        mlflow_server, model_name, train(mlflow_server, data, strength=0.5, log="none")
+        train(mlflow_server, data, strength=0.5, log="none"),
     )
     configure(workdir, model_name, evaluation=SCORE)
     scored = verdict(
@@ -430,13 +420,12 @@ def test_modes_logged_score_and_off(
     workdir: Path, evaluate: Evaluate, mlflow_server: str, model_name: str
 ) -> None:
     data = frame()
-    registered(
+    _, candidate = versions(
         mlflow_server,
         model_name,
         train(mlflow_server, data, strength=1.0, log="none"),
-        alias="champion",
+        train(mlflow_server, data, strength=0.5),
     )
-    candidate = registered(mlflow_server, model_name, train(mlflow_server, data, strength=0.5))
     ref = f"models:/{model_name}/{candidate.version}"
     configure(workdir, model_name, evaluation=SCORE + "  predictions: logged\n")
     logged = evaluate("--candidate", ref, "--no-record")

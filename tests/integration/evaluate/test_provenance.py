@@ -25,26 +25,13 @@ from provenance_runs import (
 
 from mlgate.cli import cli
 
-Evaluate = Callable[..., Result]
+Evaluate = Callable[..., Result]  # the `evaluate` fixture (conftest.py)
 
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-@pytest.fixture
-def evaluate(workdir: Path, mlflow_server: str) -> Evaluate:
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(
-            cli,
-            ["evaluate", "--tracking-uri", mlflow_server, "--print", "json", *args],
-            prog_name="mlgate",
-            catch_exceptions=False,
-        )
-
-    return run
 
 
 def configure(workdir: Path, model: str, evaluation: str = "") -> None:

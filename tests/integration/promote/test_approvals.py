@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from github_server import FakeGitHub
 from gitlab_server import FakeGitLab
 from mlflow.tracking import MlflowClient
-from registry_helpers import log_run, register
+from registry_helpers import evaluated_store
 
 from mlgate.cli import cli
 
@@ -26,29 +26,7 @@ MARKER_PREFIX = "<!-- mlgate:report model="
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_name: str) -> tuple[str, str]:
     """A local registry with production and a candidate evaluated (pass) for HEAD."""
     monkeypatch.chdir(tmp_path)
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    (tmp_path / "mlgate.yml").write_text(
-        f"model: {model_name}\nmetrics:\n  accuracy: {{max_drop: 0.05}}\n"
-    )
-    register(uri, log_run(uri, metrics={"accuracy": 0.9}), model_name, alias="champion")
-    candidate = register(uri, log_run(uri, metrics={"accuracy": 0.92}), model_name)
-    result = CliRunner().invoke(
-        cli,
-        [
-            "evaluate",
-            "--tracking-uri",
-            uri,
-            "--candidate",
-            f"models:/{model_name}/{candidate}",
-            "--commit",
-            HEAD,
-            "--print",
-            "none",
-        ],
-        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""},
-    )
-    assert result.exit_code == 0, result.output
-    return uri, candidate
+    return evaluated_store(tmp_path, model_name, commit=HEAD)
 
 
 def champion(uri: str, name: str) -> str:

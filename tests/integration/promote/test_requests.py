@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from github_server import FakeGitHub
 from mlflow.tracking import MlflowClient
-from registry_helpers import log_run, register
+from registry_helpers import evaluate_version, evaluated_store, log_run, register
 
 from mlgate.cli import cli
 
@@ -30,36 +30,17 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_name: str) -> t
     """Production, and a candidate registered by a scheduled retraining and evaluated for
     the default branch's commit (what a repository_dispatch run checks out)."""
     monkeypatch.chdir(tmp_path)
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    (tmp_path / "mlgate.yml").write_text(
-        f"model: {model_name}\nmetrics:\n  accuracy: {{max_drop: 0.05}}\n"
-        "approval:\n  environment: production\n"
+    return evaluated_store(
+        tmp_path,
+        model_name,
+        commit=HEAD,
+        config="approval:\n  environment: production\n",
+        verdict=tmp_path / "verdict.json",
     )
-    register(uri, log_run(uri, metrics={"accuracy": 0.9}), model_name, alias="champion")
-    candidate = register(uri, log_run(uri, metrics={"accuracy": 0.92}), model_name)
-    evaluate(uri, model_name, candidate, tmp_path / "verdict.json")
-    return uri, candidate
 
 
 def evaluate(uri: str, model: str, version: str, out: Path) -> None:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "evaluate",
-            "--tracking-uri",
-            uri,
-            "--candidate",
-            f"models:/{model}/{version}",
-            "--commit",
-            HEAD,
-            "--out",
-            str(out),
-            "--print",
-            "none",
-        ],
-        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""},
-    )
-    assert result.exit_code == 0, result.output
+    evaluate_version(uri, model, version, commit=HEAD, verdict=out)
 
 
 @pytest.fixture
