@@ -10,6 +10,9 @@ git      git     the e2e tests' throwaway repositories
 rsync    rsync   gitlab-ci-local's shell executor in tests/e2e
 node     nodejs  gitlab-ci-local in tests/e2e
 npm      npm     installing gitlab-ci-local from tests/e2e/package.json
+prometheus prometheus the monitoring export tests (a real Prometheus scraping the push)
+promtool prometheus checking the shipped alert rules
+prometheus-pushgateway prometheus-pushgateway the Pushgateway the monitor pushes to
 "
 
 python="${PYTHON:-python3}"

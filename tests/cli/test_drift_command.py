@@ -155,4 +155,4 @@ def test_monitor_locally_writes_files_only(run: Run, workdir: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "local run: no tracking issue (files only)" in result.output
-    assert (workdir / "mlgate-drift.json").is_file()
+    assert (workdir / "mlgate-monitor.json").is_file()

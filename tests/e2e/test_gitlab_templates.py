@@ -207,7 +207,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
     assert issues[0]["labels"] == ["mlgate", "data-drift"]
     assert "`monthly_charges`" in issues[0]["description"]
     assert f"[Run]({gitlab.url}/acme/churn/-/pipelines/1)" in issues[0]["description"]
-    report = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-monitor" / "mlgate-drift.json"
+    report = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-monitor" / "mlgate-monitor.json"
     assert '"status": "warn"' in report.read_text()
 
     steady = run_gitlab_ci_local(repo, variables={**values, "SERVED_DATE": "2026-01-05"})

@@ -31,7 +31,7 @@ def bin_dir(tmp_path: Path) -> Path:
         found = shutil.which(name)
         assert found, name
         (folder / name).symlink_to(found)
-    for name in ("git", "rsync", "node", "npm"):
+    for name in ("git", "rsync", "node", "npm", "prometheus", "promtool", "prometheus-pushgateway"):
         stub(folder, name)
     stub(folder, "id", 'echo "${FAKE_UID:-1000}"')
     return folder

@@ -12,10 +12,11 @@ from mlgate import __version__
 from mlgate.cli.compare import compare_command
 from mlgate.cli.config import config_group
 from mlgate.cli.demo import demo_command
-from mlgate.cli.drift import drift_command, monitor_command, skew_command
+from mlgate.cli.drift import drift_command, skew_command
 from mlgate.cli.errors import MlgateGroup
 from mlgate.cli.evaluate import evaluate_command
 from mlgate.cli.gate import gate_command
+from mlgate.cli.monitor import monitor_command
 from mlgate.cli.promote import history_command, promote_command, rollback_command
 from mlgate.cli.publish import publish_command
 from mlgate.cli.relay import relay_group

@@ -1,9 +1,8 @@
-"""``mlgate drift`` / ``skew`` / ``monitor``: feature tables compared, the report written,
-and on a schedule one tracking issue per model kept current."""
+"""``mlgate drift`` / ``skew``: feature tables compared, the report written, and the
+findings exported for Prometheus. ``monitor`` (cli/monitor.py) builds on these."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -41,19 +40,6 @@ the rows found in both files are also matched one to one, and each feature's sha
 differing values is reported (numbers within skew.tolerance, relative, count as equal).
 """
 
-MONITOR_EPILOG = """\b
-Examples (a scheduled CI job):
-  mlgate monitor --current data/last-week.parquet
-  mlgate monitor --current served.csv --reference models:/churn@champion --platform gitlab
-
-\b
-Compares the current data with the reference stored with the production version (by
-`mlgate promote`, from drift.reference), writes the report, and keeps one issue per model:
-opened when drift appears (and, with monitor.retrain, retraining started), updated while
-it lasts, closed with a comment when it ends. Exits 1 while drift lasts only with
-monitor.fail or a feature with fail: true; 3 when GitHub/GitLab failed after retries.
-"""
-
 
 def _output_options(default: str, envprefix: str) -> Callable[[F], F]:
     return written_files(
@@ -64,6 +50,33 @@ def _output_options(default: str, envprefix: str) -> Callable[[F], F]:
         report=f"{default}.md",
         report_env=f"{envprefix}_MARKDOWN",
     )
+
+
+def export_options(func: Any) -> Any:
+    """--metrics-file, --pushgateway, --require-push (drift, skew, monitor)."""
+    func = click.option(
+        "--require-push",
+        is_flag=True,
+        envvar="MLGATE_REQUIRE_PUSH",
+        show_envvar=True,
+        help="Exit 3 when the push to the Pushgateway fails (default: a warning; the exit "
+        "code says what was found).",
+    )(func)
+    func = click.option(
+        "--pushgateway",
+        envvar="MLGATE_PUSHGATEWAY_URL",
+        show_envvar=True,
+        help="Push the metrics to this Prometheus Pushgateway (PUT "
+        "/metrics/job/mlgate/model/NAME).",
+    )(func)
+    return click.option(
+        "--metrics-file",
+        type=FilePath,
+        envvar="MLGATE_METRICS_FILE",
+        show_envvar=True,
+        help="Write the metrics in Prometheus text format (for node_exporter's textfile "
+        "collector: written to a temporary file, then renamed).",
+    )(func)
 
 
 def _fail_option(func: Any) -> Any:
@@ -97,6 +110,7 @@ def _fail_option(func: Any) -> Any:
 @model_and_store_options
 @_fail_option
 @_output_options("mlgate-drift", "MLGATE_DRIFT")
+@export_options
 @click.pass_context
 def drift_command(
     ctx: click.Context,
@@ -111,19 +125,28 @@ def drift_command(
     out_path: Path,
     report_path: Path,
     print_format: str,
+    metrics_file: Path | None,
+    pushgateway: str | None,
+    require_push: bool,
 ) -> None:
     """Compare each feature of the current data with the reference data."""
     from mlgate.monitor.drift import drift_report
 
-    config = _with_fail(_config(config_path), fail)
+    config = _with_fail(config_at(config_path), fail)
     report = drift_report(
         reference=reference or f"@{config.production_alias}",
-        current=_current(current, config),
+        current=current_data(current, config),
         config=config,
         model=model,
         tracking_uri=tracking_uri,
     )
-    _finish(ctx, report, out_path=out_path, report_path=report_path, print_format=print_format)
+    code = finish(
+        None, report, out_path=out_path, report_path=report_path, print_format=print_format
+    )
+    export_drift(
+        report, metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push
+    )
+    ctx.exit(code)
 
 
 @click.command("skew", epilog=SKEW_EPILOG)
@@ -153,6 +176,7 @@ def drift_command(
 @click.option("--model", envvar="MLGATE_MODEL", show_envvar=True, help="Model name for the report.")
 @_fail_option
 @_output_options("mlgate-skew", "MLGATE_SKEW")
+@export_options
 @click.pass_context
 def skew_command(
     ctx: click.Context,
@@ -167,101 +191,55 @@ def skew_command(
     out_path: Path,
     report_path: Path,
     print_format: str,
+    metrics_file: Path | None,
+    pushgateway: str | None,
+    require_push: bool,
 ) -> None:
     """Compare the features a model was trained on with what was served."""
     from mlgate.monitor.drift import skew_report
 
-    config = _with_fail(_config(config_path), fail)
+    config = _with_fail(config_at(config_path), fail)
     report = skew_report(training=training, serving=serving, config=config, key=key, model=model)
-    _finish(ctx, report, out_path=out_path, report_path=report_path, print_format=print_format)
-
-
-@click.command("monitor", epilog=MONITOR_EPILOG)
-@click.option(
-    "--current",
-    type=FilePath,
-    envvar="MLGATE_DRIFT_CURRENT",
-    show_envvar=True,
-    help="Recent production data (CSV/Parquet). Default: drift.data in mlgate.yml.",
-)
-@click.option(
-    "--reference",
-    envvar="MLGATE_DRIFT_REFERENCE",
-    show_envvar=True,
-    help="Default: the reference stored with the production version (@ the production "
-    "alias). A file or another registered version, as for `mlgate drift`.",
-)
-@config_option
-@model_and_store_options
-@click.option(
-    "--platform",
-    type=click.Choice(["github", "gitlab", "local"]),
-    envvar="MLGATE_PLATFORM",
-    show_envvar=True,
-    help="Where the tracking issue lives (default: from the CI environment, else local: "
-    "files only).",
-)
-@_output_options("mlgate-drift", "MLGATE_DRIFT")
-@click.pass_context
-def monitor_command(
-    ctx: click.Context,
-    /,
-    *,
-    current: Path | None,
-    reference: str | None,
-    config_path: Path | None,
-    model: str | None,
-    tracking_uri: str | None,
-    platform: str | None,
-    out_path: Path,
-    report_path: Path,
-    print_format: str,
-) -> None:
-    """Check production data for drift on a schedule; keep one tracking issue per model."""
-    from mlgate.adapters.ci import platform_from_environment
-    from mlgate.adapters.github_env import write_step_outputs
-    from mlgate.errors import MlgateError
-    from mlgate.monitor.drift import drift_report
-    from mlgate.monitor.tracking import track_on
-
-    config = _config(config_path)
-    report = drift_report(
-        reference=reference or f"@{config.production_alias}",
-        current=_current(current, config),
-        config=config,
-        model=model,
-        tracking_uri=tracking_uri,
-    )
-    code = _finish(
+    code = finish(
         None, report, out_path=out_path, report_path=report_path, print_format=print_format
     )
-    if config.monitor.fail and report.drifted:
-        code = 1
-    where = platform_from_environment(platform, dict(os.environ))
-    if where == "local":
-        click.echo("mlgate: local run: no tracking issue (files only)", err=True)
-        ctx.exit(code)
-    try:
-        outcome = track_on(where, report, config=config, env=dict(os.environ))
-    except MlgateError as exc:
-        raise type(exc)(f"{exc} ({out_path} and {report_path} were written)") from None
-    write_step_outputs({"issue-url": outcome.issue_url or ""})
-    if outcome.step.value != "none":
-        click.echo(f"mlgate: tracking issue {outcome.step.value}: {outcome.issue_url or ''}")
-    if outcome.retrain:
-        click.echo(f"mlgate: retraining: {outcome.retrain}")
-    for problem in outcome.problems:
-        click.echo(f"mlgate: warning: {problem}", err=True)
+    export_drift(
+        report, metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push
+    )
     ctx.exit(code)
 
 
-def _config(config_path: Path | None) -> Config:
+def export_drift(
+    report: DriftReport, *, metrics_file: Path | None, pushgateway: str | None, require_push: bool
+) -> None:
+    """The report's metrics to the textfile and the Pushgateway; a failed push warns."""
+    if metrics_file is None and not pushgateway:
+        return
+    import time
+
+    from mlgate.monitor.export import drift_families, export, last_success, version_of
+
+    model = report.model or ""
+    families = drift_families(report, model=model, version=version_of(report.reference.label))
+    families.append(last_success(model, time.time()))
+    problems = export(
+        families,
+        model=model,
+        metrics_file=metrics_file,
+        pushgateway=pushgateway,
+        require_push=require_push,
+    )
+    for problem in problems:
+        click.echo(f"mlgate: warning: {problem}", err=True)
+
+
+def config_at(config_path: Path | None) -> Config:
     from mlgate.files.config import find_config, load_config
 
     return load_config(find_config(config_path, cwd=Path()))
 
 
-def _current(current: Path | None, config: Config) -> Path:
+def current_data(current: Path | None, config: Config) -> Path:
     if current is not None:
         return current
     if config.drift.data:
@@ -279,7 +257,7 @@ def _with_fail(config: Config, fail: bool | None) -> Config:
     return replace(config, drift=drift, skew=replace(config.skew, fail=fail))
 
 
-def _finish(
+def finish(
     ctx: click.Context | None,
     report: DriftReport,
     *,

@@ -32,6 +32,7 @@ class DriftSettings:
     reference: str | None = None  # the data `mlgate promote` stores with the version
     reference_rows: int = 50_000
     seed: int = 0
+    memory_mb: int = 1024  # past this, tables stream (files/streaming.py)
 
     def for_feature(self, name: str) -> Thresholds:
         return self.features.get(name, self.default)

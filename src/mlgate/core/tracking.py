@@ -1,10 +1,11 @@
-"""The drift tracking issue: what a scheduled `mlgate monitor` run does to it.
+"""The monitoring issue: what a scheduled `mlgate monitor` run does to it.
 
-One open issue per model, found again by its hidden marker: opened when drift appears,
-its body replaced with the latest report on every run while drift lasts (with a comment
-only when the set of drifting features changes), and closed with a comment when a run
-finds no drift. How long it has lasted is kept in a hidden JSON line of the body; a body
-someone edited into nonsense starts the count afresh instead of failing the job.
+One open issue per model, found again by its hidden marker: opened when drift or
+degradation appears, its body replaced with the latest report on every run while either
+lasts (with a comment only when the set of drifting features or degraded metrics
+changes), and closed with a comment when a run finds neither. How long it has lasted is
+kept in a hidden JSON line of the body; a body someone edited into nonsense starts the
+count afresh instead of failing the job.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from mlgate.core.checks import Status, plural
-from mlgate.core.drift import DriftReport
+from mlgate.core.checks import plural
+from mlgate.core.monitoring import MonitorReport
+from mlgate.core.performance import PerformanceSettings
 
 _STATE = re.compile(r"^<!-- mlgate:drift-state (\{.*\}) -->$", re.MULTILINE)
 
@@ -25,10 +27,11 @@ _STATE = re.compile(r"^<!-- mlgate:drift-state (\{.*\}) -->$", re.MULTILINE)
 @dataclass(frozen=True, kw_only=True)
 class MonitorSettings:
     labels: tuple[str, ...] = ("mlgate", "data-drift")
-    fail: bool = False  # exit 1 while drift lasts
+    fail: bool = False  # exit 1 while drift or degradation lasts
     retrain_workflow: str | None = None  # GitHub workflow file or id to dispatch
     retrain_ref: str | None = None
     retrain_inputs: dict[str, str] = field(default_factory=dict)
+    performance: PerformanceSettings = field(default_factory=PerformanceSettings)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,10 +64,16 @@ class State:
     since: str
     checks: int
     drifting: tuple[str, ...]
+    degraded: tuple[str, ...] = ()
 
     def line(self) -> str:
         text = json.dumps(
-            {"since": self.since, "checks": self.checks, "drifting": list(self.drifting)},
+            {
+                "since": self.since,
+                "checks": self.checks,
+                "drifting": list(self.drifting),
+                "degraded": list(self.degraded),
+            },
             ensure_ascii=True,
         )
         # A feature name must not end the HTML comment: < and > as JSON escapes.
@@ -85,13 +94,14 @@ def read_state(body: str) -> State | None:
             since=str(data["since"]),
             checks=int(data["checks"]),
             drifting=tuple(str(name) for name in data["drifting"]),
+            degraded=tuple(str(name) for name in data.get("degraded", ())),
         )
     except (ValueError, KeyError, TypeError):
         return None
 
 
 def plan_tracking(
-    report: DriftReport,
+    report: MonitorReport,
     existing: TrackedIssue | None,
     *,
     marker: str,
@@ -105,39 +115,64 @@ def plan_tracking(
 
     ``section`` is the report's Markdown, ``where`` one escaped line saying which model
     version and which run (``now`` is the run's time, ISO 8601); ``escape`` makes a
-    feature name (data, not ours) safe in Markdown."""
-    drifting = tuple(f.name for f in report.drifted) + tuple(
-        f"{m.feature} (by key)" for m in report.skewed_keys
-    )
-    found = report.status is not Status.PASS
-    if not found:
+    feature or metric name (data, not ours) safe in Markdown."""
+    drifting, degraded = report.drifting, report.degraded
+    what = _what(bool(drifting), bool(degraded))
+    if not report.alerting:
         if existing is None:
             return Plan(step=Step.NONE)
         previous = read_state(existing.body)
         lasted = (
             f" after {plural(previous.checks, 'check')} since {previous.since}" if previous else ""
         )
-        comment = f"✅ Drift ended{lasted}: no feature drifts as of {now}. {where}"
+        ended = (
+            "Drift"
+            if previous is None or not previous.degraded
+            else ("Drift and degradation" if previous.drifting else "Degradation")
+        )
+        checked = (
+            "no feature drifts" if report.performance is None else ("no drift and no degradation")
+        )
+        comment = f"✅ {ended} ended{lasted}: {checked} as of {now}. {where}"
         return Plan(step=Step.CLOSE, comment=comment)
     previous = read_state(existing.body) if existing is not None else None
     state = State(
         since=previous.since if previous else now,
         checks=(previous.checks + 1) if previous else 1,
         drifting=drifting,
+        degraded=degraded,
     )
     status = (
-        f"Drifting since {state.since}; seen in {plural(state.checks, 'check')}, the last at "
-        f"{now}. {where}"
+        f"{what.capitalize()} since {state.since}; seen in {plural(state.checks, 'check')}, "
+        f"the last at {now}. {where}"
     )
     body = f"{marker}\n{state.line()}\n{status}\n\n{section}"
-    title = f"Data drift in {report.model or 'the production model'}"[:255]
+    title = _title(bool(drifting), bool(degraded), report.model or "the production model")
     if existing is None:
         return Plan(step=Step.OPEN, title=title, body=body, retrain=retrain)
-    comment = ""
+    comments = []
     if previous is None or set(previous.drifting) != set(drifting):
         names = _names(tuple(escape(name) for name in drifting))
-        comment = f"The drifting features changed as of {now}: {names or 'none'}. {where}"
+        comments.append(f"The drifting features changed as of {now}: {names or 'none'}.")
+    if previous is not None and set(previous.degraded) != set(degraded):
+        names = _names(tuple(escape(name) for name in degraded))
+        comments.append(f"The degraded metrics changed as of {now}: {names or 'none'}.")
+    comment = " ".join(comments) + f" {where}" if comments else ""
     return Plan(step=Step.UPDATE, title=title, body=body, comment=comment)
+
+
+def _what(drifting: bool, degraded: bool) -> str:
+    if drifting and degraded:
+        return "drifting and degraded"
+    return "degraded" if degraded else "drifting"
+
+
+def _title(drifting: bool, degraded: bool, model: str) -> str:
+    if drifting and degraded:
+        return f"Data drift and performance drop in {model}"[:255]
+    if degraded:
+        return f"Performance drop in {model}"[:255]
+    return f"Data drift in {model}"[:255]
 
 
 def _names(names: tuple[str, ...]) -> str:

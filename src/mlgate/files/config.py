@@ -161,7 +161,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         slices=_slices(data.get("slices", {})),
         drift=_drift(data.get("drift", {}), base_dir=base_dir),
         skew=_skew(data.get("skew", {})),
-        monitor=_monitor(data.get("monitor", {})),
+        monitor=_monitor(data.get("monitor", {}), _significance(data.get("significance", {}))),
         evaluation=_evaluation(data.get("evaluation", {}), base_dir=base_dir),
         relay=RelayFilter(
             models=tuple(data.get("relay", {}).get("models", ("*",))),
@@ -199,6 +199,7 @@ def _drift(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
         max_features=int(section.get("max_features", 0)),
         reference_rows=int(section.get("reference_rows", 50_000)),
         seed=int(section.get("seed", 0)),
+        memory_mb=int(section.get("memory_mb", 1024)),
         **paths,
     )
 
@@ -212,9 +213,23 @@ def _skew(section: dict[str, Any]) -> SkewSettings:
     )
 
 
-def _monitor(section: dict[str, Any]) -> MonitorSettings:
+def _monitor(section: dict[str, Any], significance: Significance) -> MonitorSettings:
+    from mlgate.core.columns import LOWER_IS_BETTER
+    from mlgate.core.performance import PerformanceSettings, rules_for
+
     retrain = section.get("retrain", {})
+    performance = PerformanceSettings(
+        rules=rules_for(section.get("performance") or {}, lower_is_better=LOWER_IS_BETTER),
+        mode=Mode(section.get("mode", significance.mode.value)),
+        confidence=significance.confidence,
+        resamples=significance.resamples,
+        seed=significance.seed,
+        window=section.get("window"),
+        timestamp=section.get("timestamp", "timestamp"),
+        min_labels=int(section.get("min_labels", 30)),
+    )
     return MonitorSettings(
+        performance=performance,
         labels=tuple(section.get("labels", MonitorSettings().labels)),
         fail=bool(section.get("fail", False)),
         retrain_workflow=retrain.get("workflow"),

@@ -70,7 +70,7 @@ def table_format(path: Path, *, role: str) -> str:
 
 def read_table(path: Path, *, role: str) -> Table:
     kind = table_format(path, role=role)
-    if _has_arrow():
+    if has_arrow():
         return _from_arrow(path, _read_arrow(path, kind))
     if kind == "parquet":
         raise InputError(f"{path}: reading Parquet needs pyarrow: pip install 'mlgate[drift]'")
@@ -78,7 +78,7 @@ def read_table(path: Path, *, role: str) -> Table:
     return _from_rows(path, rows)
 
 
-def _has_arrow() -> bool:
+def has_arrow() -> bool:
     try:
         import pyarrow  # noqa: F401
     except ImportError:
@@ -115,16 +115,16 @@ def _from_arrow(path: Path, table: Any) -> Table:
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise InputError(f"{path}: column {duplicated[0]!r} appears more than once")
-    columns = {name: _arrow_column(name, table.column(name)) for name in names}
+    columns = {name: arrow_column(name, table.column(name)) for name in names}
     return Table(path=path, rows=table.num_rows, columns=columns)
 
 
-def _arrow_column(name: str, column: Any) -> TableColumn:
+def arrow_column(name: str, column: Any) -> TableColumn:
     import pyarrow as pa
 
     kind = column.type
     value_type = kind.value_type if pa.types.is_dictionary(kind) else kind
-    type_name = _arrow_type(value_type, pa)
+    type_name = arrow_type(value_type, pa)
     if type_name in TIME_TYPES:
         return TableColumn(name=name, type=type_name)
     if pa.types.is_dictionary(kind) and type_name in ("string", "boolean"):
@@ -227,7 +227,7 @@ def _chunk_values(chunk: Any, dtype: Any, missing: Any) -> Any:
     return filled
 
 
-def _arrow_type(kind: Any, pa: Any) -> str:
+def arrow_type(kind: Any, pa: Any) -> str:
     if pa.types.is_integer(kind):
         return "integer"
     if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
@@ -320,7 +320,7 @@ def write_sample(source: Path, folder: Path, *, rows: int, seed: int) -> Sample:
     kind = table_format(source, role="drift reference")
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    if _has_arrow():
+    if has_arrow():
         import pyarrow.parquet as pq
 
         table = _read_arrow(source, kind)

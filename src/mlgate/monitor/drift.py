@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.drift import DriftReport, Kind
+from mlgate.core.drift_settings import DriftSettings
 from mlgate.core.refs import AliasRef, RefError, VersionRef, parse_model_ref
-from mlgate.errors import UsageError
+from mlgate.errors import InputError, UsageError
 from mlgate.files.config import Config
 from mlgate.files.tables import read_table
 
@@ -35,6 +36,16 @@ def drift_report(
         else:
             fetched = _references(tracking_uri).fetch(ref, folder=Path(folder))
             reference_path, label = fetched.path, fetched.label
+        streamed = _streamed(
+            reference_path,
+            current,
+            settings=config.drift,
+            kind=Kind.DRIFT,
+            labels=(label, str(current)),
+            model=name,
+        )
+        if streamed is not None:
+            return streamed
         reference_table = read_table(reference_path, role="drift reference")
         current_table = read_table(current, role="current data")
     return compare_tables(
@@ -55,9 +66,20 @@ def skew_report(
     from mlgate.monitor.skew import key_mismatches
     from mlgate.monitor.tables import compare_tables
 
+    join = key or config.skew.key
+    if join is None:  # matching rows by key needs both files in memory
+        streamed = _streamed(
+            training,
+            serving,
+            settings=config.drift,
+            kind=Kind.SKEW,
+            labels=(str(training), str(serving)),
+            model=model or config.model,
+        )
+        if streamed is not None:
+            return streamed
     training_table = read_table(training, role="training features")
     serving_table = read_table(serving, role="serving log")
-    join = key or config.skew.key
     report = compare_tables(
         training_table,
         serving_table,
@@ -86,6 +108,54 @@ def skew_report(
         mismatches=tuple(sorted(mismatches, key=lambda m: (-m.share, m.feature))),
         max_mismatch=config.skew.max_mismatch,
         mismatch_fails=config.skew.fail,
+    )
+
+
+def _streamed(
+    reference: Path,
+    current: Path,
+    *,
+    settings: DriftSettings,
+    kind: Kind,
+    labels: tuple[str, str],
+    model: str | None,
+) -> DriftReport | None:
+    """The report from streaming both files, or None when they fit ``drift.memory_mb``
+    (then they are compared in memory, exactly) or pyarrow is not installed."""
+    from mlgate.files.tables import has_arrow
+
+    if not has_arrow():
+        return None
+    from mlgate.core.drift import schema_drift
+    from mlgate.files.streaming import layout
+    from mlgate.monitor.streamed import compare_streamed, fits, shared_features
+    from mlgate.monitor.tables import schema_changes
+
+    ref_layout = layout(reference, role="drift reference")
+    cur_layout = layout(current, role="current data")
+    if fits(ref_layout, cur_layout, settings):
+        return None
+    changes = [
+        c
+        for c in schema_changes(ref_layout.types, cur_layout.types)
+        if not settings.for_feature(c.column).ignore
+    ]
+    broken = {c.column for c in changes if c.breaking}
+    names = [n for n in ref_layout.types if n in cur_layout.types and n not in broken]
+    try:
+        features = shared_features(names, ref_layout.types, cur_layout.types, settings)
+    except InputError as exc:
+        raise InputError(f"{current}: {exc}") from None
+    return compare_streamed(
+        ref_layout,
+        cur_layout,
+        settings=settings,
+        features=features,
+        drifted_schema=[schema_drift(c, settings=settings) for c in changes if c.breaking],
+        schema=tuple(changes),
+        kind=kind,
+        labels=labels,
+        model=model,
     )
 
 

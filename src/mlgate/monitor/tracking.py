@@ -1,5 +1,6 @@
 """``mlgate monitor``'s tracking issue: one per model on GitHub or GitLab, opened when drift
-appears (and retraining started), updated while it lasts, closed when it ends."""
+or degradation appears (and retraining started), updated while it lasts, closed when it
+ends."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlgate.adapters.clock import now_utc
-from mlgate.core.drift import DriftReport
+from mlgate.core.monitoring import MonitorReport
 from mlgate.core.tracking import Plan, Step, TrackedIssue, plan_tracking
 from mlgate.errors import MlgateError, UsageError
 from mlgate.files.config import Config
@@ -16,7 +17,7 @@ from mlgate.files.config import Config
 
 @dataclass(frozen=True, kw_only=True)
 class MonitorOutcome:
-    report: DriftReport
+    report: MonitorReport
     step: Step
     issue_url: str | None = None
     retrain: str | None = None  # what was started
@@ -24,7 +25,7 @@ class MonitorOutcome:
 
 
 def track(
-    report: DriftReport,
+    report: MonitorReport,
     *,
     tracker: Any,
     config: Config,
@@ -35,7 +36,8 @@ def track(
     """Open, update or close the model's tracking issue for ``report``; start retraining
     when an issue is opened and ``monitor.retrain`` says how. ``tracker`` is a GitHubTracker
     or GitLabTracker."""
-    from mlgate.report.drift_view import drift_marker, drift_section
+    from mlgate.report.drift_view import drift_marker
+    from mlgate.report.monitor_view import monitor_section
     from mlgate.report.text import md
 
     marker = drift_marker(report.model)
@@ -43,10 +45,10 @@ def track(
     settings = config.monitor
     room = max_chars - 2_000  # the status lines around the section
     show = 50
-    section = drift_section(report, show=show)
+    section = monitor_section(report, show=show)
     while len(section) > room and show > 1:
         show //= 2
-        section = drift_section(report, show=show, chart=show >= 10)
+        section = monitor_section(report, show=show, chart=show >= 10)
     plan: Plan = plan_tracking(
         report,
         existing,
@@ -87,13 +89,18 @@ def track(
 
 
 def track_on(
-    platform: str, report: DriftReport, *, config: Config, env: Mapping[str, str]
+    platform: str, report: MonitorReport, *, config: Config, env: Mapping[str, str]
 ) -> MonitorOutcome:
     """:func:`track` on GitHub or GitLab, with the client and run link from the CI job."""
     from mlgate.report.text import md
 
     tracker, run_url = tracker_from_environment(platform, env)
-    line = f"Reference {md(report.reference.label, limit=120)}."
+    source = (
+        report.drift.reference.label
+        if report.drift is not None
+        else (report.performance.reference if report.performance is not None else "")
+    )
+    line = f"Reference {md(source, limit=120)}."
     if run_url:
         line += f" [Run]({run_url})"
     return track(

@@ -77,3 +77,18 @@ def bars_against_line(
         f"    line [{', '.join(_num(line) for _ in bars)}]",
     ]
     return _mermaid(title, labels, low, high, series, axis=axis, horizontal=True)
+
+
+def line_against_line(
+    title: str, labels: Sequence[str], values: Sequence[float], reference: float, *, axis: str
+) -> str:
+    """A metric over time as a line, and a flat line at ``reference`` (what it was at
+    evaluation): the axis spans both with a little room, so a drop reads as a drop."""
+    low, high = min([*values, reference]), max([*values, reference])
+    room = (high - low) * 0.15 or abs(high) * 0.05 or 0.05
+    names = ", ".join(f'"{_label(name)}"' for name in labels)
+    series = [
+        f"    line [{', '.join(_num(v) for v in values)}]",
+        f"    line [{', '.join(_num(reference) for _ in values)}]",
+    ]
+    return _mermaid(title, names, low - room, high + room, series, axis=axis)

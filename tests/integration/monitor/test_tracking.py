@@ -22,6 +22,7 @@ from mlgate.adapters.gitlab import GitLabTarget
 from mlgate.adapters.gitlab_issues import GitLabTracker
 from mlgate.cli import cli
 from mlgate.core.drift import DriftReport
+from mlgate.core.monitoring import MonitorReport
 from mlgate.core.tracking import Step
 from mlgate.files.config import load_config
 from mlgate.monitor.drift import drift_report
@@ -94,7 +95,7 @@ def run_github(fake: FakeGitHub, report: DriftReport, config_file: Path) -> Moni
         GitHubTarget(api_url=fake.api_url, repository=REPO, token="actions-token"), min_interval=0
     )
     return track(
-        report,
+        MonitorReport(model=report.model, drift=report),
         tracker=tracker,
         config=load_config(config_file),
         now="2026-11-27T06:00:00Z",
@@ -171,7 +172,7 @@ def test_github_retraining_failure_is_a_warning_not_a_lost_issue(
 def run_gitlab(fake: FakeGitLab, report: DriftReport, config_file: Path) -> MonitorOutcome:
     tracker = GitLabTracker(GitLabTarget(url=fake.url, project="42", token="glpat-token"))
     return track(
-        report,
+        MonitorReport(model=report.model, drift=report),
         tracker=tracker,
         config=load_config(config_file),
         now="2026-11-27T06:00:00Z",
@@ -241,7 +242,7 @@ def test_monitor_command_on_github(
     assert "tracking issue opened: " in result.output
     assert "retraining: workflow retrain.yml dispatched on main" in result.output
     assert "actions-token" not in result.output
-    assert (tmp_path / "mlgate-drift.json").is_file() and (tmp_path / "mlgate-drift.md").is_file()
+    assert (tmp_path / "mlgate-monitor.json").is_file() and (tmp_path / "mlgate-monitor.md").is_file()
     body = github.issues(REPO)[0]["body"]
     assert "[Run](https://github.example/acme/churn/actions/runs/77)" in body
 
@@ -267,5 +268,5 @@ def test_monitor_keeps_the_report_when_github_fails(
     args = ["monitor", "--reference", str(data["reference"]), "--current", str(data["tenure"])]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 3, result.output
-    assert "mlgate-drift.json and mlgate-drift.md were written" in result.output
-    assert (tmp_path / "mlgate-drift.json").is_file()
+    assert "mlgate-monitor.json and mlgate-monitor.md were written" in result.output
+    assert (tmp_path / "mlgate-monitor.json").is_file()

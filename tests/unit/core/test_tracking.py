@@ -10,6 +10,7 @@ from mlgate.core.drift import (
     FeatureStatus,
     Kind,
 )
+from mlgate.core.monitoring import MonitorReport
 from mlgate.core.tracking import State, Step, TrackedIssue, plan_tracking, read_state
 
 MARKER = "<!-- mlgate:drift model=churn -->"
@@ -30,7 +31,7 @@ def report(*drifting: str) -> DriftReport:
 
 def plan(drift: DriftReport, existing: TrackedIssue | None, now: str = "2026-11-27T10:00:00Z"):  # type: ignore[no-untyped-def]
     return plan_tracking(
-        drift,
+        MonitorReport(model=drift.model, drift=drift),
         existing,
         marker=MARKER,
         section="SECTION",
@@ -84,3 +85,56 @@ def test_an_edited_body_starts_the_count_afresh() -> None:
         assert read_state(body) is None
         again = plan(report("age"), TrackedIssue(number=1, body=body))
         assert again.step is Step.UPDATE and "seen in 1 check," in again.body
+
+
+def degraded(drift: DriftReport, *metrics: str) -> MonitorReport:
+    from mlgate.core.checks import Status
+    from mlgate.core.performance import PerformanceReport
+    from mlgate.core.verdict import MetricRow
+
+    failing = [MetricRow(name=m, baseline=0.9, candidate=0.8, status=Status.FAIL) for m in metrics]
+    rows = (*failing, MetricRow(name="recall", baseline=0.7, candidate=0.7, status=Status.PASS))
+    performance = PerformanceReport(
+        model="churn",
+        version="3",
+        reference="models:/churn@champion",
+        outcomes="o.csv",
+        served=100,
+        labelled=100,
+        rows=rows,
+    )
+    return MonitorReport(model="churn", drift=drift, performance=performance)
+
+
+def plan_for(report: MonitorReport, existing: TrackedIssue | None):  # type: ignore[no-untyped-def]
+    return plan_tracking(
+        report,
+        existing,
+        marker=MARKER,
+        section="S",
+        now="2026-11-27T10:00:00Z",
+        where="Run 8.",
+        retrain=True,
+        escape=lambda s: s,
+    )
+
+
+def test_one_issue_carries_drift_and_degradation_together() -> None:
+    opened = plan_for(degraded(report(), "accuracy"), None)
+    assert opened.step is Step.OPEN and opened.title == "Performance drop in churn"
+    assert opened.retrain and "Degraded since" in opened.body
+    both = plan_for(degraded(report("age"), "accuracy"), TrackedIssue(number=1, body=opened.body))
+    assert both.step is Step.UPDATE and both.title == "Data drift and performance drop in churn"
+    assert (
+        "The drifting features changed" in both.comment and "degraded metrics" not in both.comment
+    )
+    state = read_state(both.body)
+    assert state is not None and state.degraded == ("accuracy",) and state.checks == 2
+    more = plan_for(
+        degraded(report("age"), "accuracy", "f1"), TrackedIssue(number=1, body=both.body)
+    )
+    assert "The degraded metrics changed as of 2026-11-27T10:00:00Z: accuracy, f1." in more.comment
+    closed = plan_for(degraded(report()), TrackedIssue(number=1, body=more.body))
+    assert closed.step is Step.CLOSE
+    assert closed.comment.startswith("✅ Drift and degradation ended after 3 checks")
+    assert "no drift and no degradation" in closed.comment

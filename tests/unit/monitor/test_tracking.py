@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mlgate.core.drift import DriftReport
+from mlgate.core.monitoring import MonitorReport
 from mlgate.core.tracking import Step, TrackedIssue
 from mlgate.errors import ServiceError
 from mlgate.files.config import Config, load_config
@@ -111,7 +112,7 @@ def run(
     tracker: MemoryTracker, drift: DriftReport, config: Config, *, max_chars: int = 65_536
 ) -> MonitorOutcome:
     return track(
-        drift,
+        MonitorReport(model=drift.model, drift=drift),
         tracker=tracker,
         config=config,
         now="2026-12-01T06:17:00Z",

@@ -13,6 +13,7 @@ import numpy as np
 
 from mlgate.core.drift import Measured
 from mlgate.core.stats.distance import (
+    TestResult,
     bin_counts,
     chi_squared,
     jensen_shannon,
@@ -36,8 +37,26 @@ def measure_numeric(reference: Array, current: Array, *, bins: int, binning: str
         edges = uniform_edges(ref, cur, bins or None)
     else:
         edges = quantile_edges(ref, bins or 10)
-    ref_counts = bin_counts(ref, edges)
-    cur_counts = bin_counts(cur, edges)
+    return measured_numeric(
+        ks,
+        (bin_counts(ref, edges), ref_missing, len(ref)),
+        (bin_counts(cur, edges), cur_missing, len(cur)),
+        summaries=(median_text(ref), median_text(cur)),
+    )
+
+
+def measured_numeric(
+    ks: TestResult,
+    reference: tuple[Array, int, int],
+    current: tuple[Array, int, int],
+    *,
+    summaries: tuple[str, str],
+) -> Measured:
+    """The measures from what they derive from — the KS test, and per side the bin counts,
+    the missing count and the present count — however those were counted (in memory, or
+    streamed: monitor/streamed.py)."""
+    ref_counts, ref_missing, ref_present = reference
+    cur_counts, cur_missing, cur_present = current
     p_value, test = ks.p_value, "ks"
     if ref_missing or cur_missing:
         ref_counts = np.append(ref_counts, ref_missing)
@@ -45,21 +64,21 @@ def measure_numeric(reference: Array, current: Array, *, bins: int, binning: str
         # Did the share of missing values change? Chi-squared on present/missing, and
         # Bonferroni for the two tests ("same distribution" and "same missing share").
         gaps = chi_squared(
-            np.array([len(ref), ref_missing]), np.array([len(cur), cur_missing])
+            np.array([ref_present, ref_missing]), np.array([cur_present, cur_missing])
         ).p_value
         p_value, test = min(1.0, 2 * min(ks.p_value, gaps)), "ks+missing"
     return Measured(
-        psi=psi(ref_counts, cur_counts) if len(ref) and len(cur) else float("nan"),
+        psi=psi(ref_counts, cur_counts) if ref_present and cur_present else float("nan"),
         distance=ks.statistic,
         p_value=p_value,
         test=test,
         statistic=ks.statistic,
-        reference_rows=len(ref),
-        current_rows=len(cur),
-        reference_missing=_share(ref_missing, len(reference)),
-        current_missing=_share(cur_missing, len(current)),
-        reference_summary=_median_text(ref),
-        current_summary=_median_text(cur),
+        reference_rows=ref_present,
+        current_rows=cur_present,
+        reference_missing=_share(ref_missing, ref_present + ref_missing),
+        current_missing=_share(cur_missing, cur_present + cur_missing),
+        reference_summary=summaries[0],
+        current_summary=summaries[1],
     )
 
 
@@ -75,7 +94,7 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def _median_text(sorted_values: Array) -> str:
+def median_text(sorted_values: Array) -> str:
     if not len(sorted_values):
         return ""
     middle = len(sorted_values) // 2
@@ -87,7 +106,11 @@ def _median_text(sorted_values: Array) -> str:
 
 def measure_categorical(reference: tuple[Array, Array], current: tuple[Array, Array]) -> Measured:
     """Each side as (categories, codes into them, -1 where missing)."""
-    labels, ref_counts, cur_counts = aligned_counts(reference, current)
+    return measured_categorical(*aligned_counts(reference, current))
+
+
+def measured_categorical(labels: list[Any], ref_counts: Array, cur_counts: Array) -> Measured:
+    """The measures from counts per category over both sides' labels (``MISSING`` last)."""
     test = chi_squared(ref_counts, cur_counts)
     present = [i for i, label in enumerate(labels) if label is not MISSING]
     return Measured(
@@ -99,9 +122,11 @@ def measure_categorical(reference: tuple[Array, Array], current: tuple[Array, Ar
         reference_rows=int(ref_counts[present].sum()),
         current_rows=int(cur_counts[present].sum()),
         reference_missing=_share(
-            int(ref_counts.sum() - ref_counts[present].sum()), len(reference[1])
+            int(ref_counts.sum() - ref_counts[present].sum()), int(ref_counts.sum())
         ),
-        current_missing=_share(int(cur_counts.sum() - cur_counts[present].sum()), len(current[1])),
+        current_missing=_share(
+            int(cur_counts.sum() - cur_counts[present].sum()), int(cur_counts.sum())
+        ),
         reference_summary=_top_text(labels, ref_counts),
         current_summary=_top_text(labels, cur_counts),
     )

@@ -315,3 +315,56 @@ def _text(values: Array) -> Array:
 def _few(values: Array) -> str:
     shown = ", ".join(str(v) for v in values[:SHOWN])
     return shown + (" …" if len(values) > SHOWN else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Single:
+    """One file's predictions on their own (served traffic), in the form the metrics need."""
+
+    task: str
+    classes: tuple[str, ...]
+    labels: Array  # class indices, or values for regression
+    side: Side
+
+
+def single(
+    columns: Mapping[str, Array],
+    *,
+    names: ColumnNames,
+    take: Array,
+    source: str,
+    classes: tuple[str, ...] | None = None,
+    task: str | None = None,
+) -> Single:
+    """The rows ``take`` of one predictions file; ``classes`` (the model's, when known
+    from elsewhere) fixes the class order, and a label outside them is an error."""
+    _require(columns, source, names.label, "labels")
+    labels = columns[names.label][take]
+    task = task or _task(names, labels, columns, {})
+    if task == "regression":
+        return Single(
+            task=task,
+            classes=(),
+            labels=_numbers(labels, source, names.label),
+            side=Side(predicted=_regression(columns, take, names, source)),
+        )
+    if classes is None:
+        seen = labels
+        if names.prediction in columns:
+            seen = np.concatenate([_text(labels), _text(columns[names.prediction][take])])
+        classes = _classes(seen, task, names.positive)
+    index = {name: i for i, name in enumerate(classes)}
+    unknown = [c for c in _distinct_text(labels) if c not in index]
+    if unknown:
+        raise PairingError(
+            f"{source}: column {names.label!r} has values that are not among the model's "
+            f"classes ({', '.join(classes[:SHOWN])}): {_few(np.asarray(unknown))}"
+        )
+    return Single(
+        task=task,
+        classes=classes,
+        labels=_indices(labels, index, source, names.label),
+        side=_classified(
+            columns, take=take, names=names, classes=classes, index=index, source=source
+        ),
+    )

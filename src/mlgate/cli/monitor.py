@@ -1,0 +1,149 @@
+"""``mlgate monitor``: on a schedule, production's data (drift), what it outputs (prediction
+and label drift) and how it scores once labels arrive (degradation) — one report, the
+metrics for Prometheus, and one tracking issue per model kept current."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from mlgate.cli.drift import config_at, current_data, export_options
+from mlgate.cli.options import FilePath, config_option, model_and_store_options, written_files
+
+MONITOR_EPILOG = """\b
+Examples (a scheduled CI job):
+  mlgate monitor --current data/last-week.parquet
+  mlgate monitor --outcomes served-with-labels.parquet --pushgateway http://pgw:9091
+  mlgate monitor --current served.csv --outcomes outcomes.csv --platform gitlab
+
+\b
+--current compares the data with the reference stored with the production version (by
+`mlgate promote`, from drift.reference). --outcomes takes served predictions joined with
+the labels that arrived (id, label, prediction and/or score, optional timestamp): live
+metrics against production's evaluation-time numbers, with two-sample intervals, judged by
+monitor.performance; and the drift of the scores and labels. Either alone is a complete
+run; both give one report. One issue per model: opened when drift or degradation appears
+(and, with monitor.retrain, retraining started), updated while it lasts, closed when it
+ends. Exits 1 while it lasts only with monitor.fail (or a feature with fail: true); 2 on
+bad input; 3 when GitHub/GitLab failed after retries (or the push, with --require-push).
+"""
+
+
+@click.command("monitor", epilog=MONITOR_EPILOG)
+@click.option(
+    "--current",
+    type=FilePath,
+    envvar="MLGATE_DRIFT_CURRENT",
+    show_envvar=True,
+    help="Recent production data (CSV/Parquet). Default: drift.data in mlgate.yml.",
+)
+@click.option(
+    "--reference",
+    envvar="MLGATE_DRIFT_REFERENCE",
+    show_envvar=True,
+    help="Default: the reference stored with the production version (@ the production "
+    "alias). A file or another registered version, as for `mlgate drift`.",
+)
+@click.option(
+    "--outcomes",
+    type=FilePath,
+    envvar="MLGATE_OUTCOMES",
+    show_envvar=True,
+    help="Served predictions joined with the labels that arrived later (CSV, Parquet, "
+    "JSON Lines; the predictions-file columns, plus monitor.timestamp).",
+)
+@click.option(
+    "--performance-reference",
+    type=FilePath,
+    envvar="MLGATE_PERFORMANCE_REFERENCE",
+    show_envvar=True,
+    help="Production's evaluation-time predictions as a file (default: those logged with "
+    "the production version, else the metrics recorded on it).",
+)
+@config_option
+@model_and_store_options
+@click.option(
+    "--platform",
+    type=click.Choice(["github", "gitlab", "local"]),
+    envvar="MLGATE_PLATFORM",
+    show_envvar=True,
+    help="Where the tracking issue lives (default: from the CI environment, else local: "
+    "files only).",
+)
+@written_files(
+    out="mlgate-monitor.json",
+    out_dest="out_path",
+    out_env="MLGATE_MONITOR_OUT",
+    out_help="Where to write the JSON report.",
+    report="mlgate-monitor.md",
+    report_env="MLGATE_MONITOR_MARKDOWN",
+)
+@export_options
+@click.pass_context
+def monitor_command(
+    ctx: click.Context,
+    /,
+    *,
+    current: Path | None,
+    reference: str | None,
+    outcomes: Path | None,
+    performance_reference: Path | None,
+    config_path: Path | None,
+    model: str | None,
+    tracking_uri: str | None,
+    platform: str | None,
+    out_path: Path,
+    report_path: Path,
+    print_format: str,
+    metrics_file: Path | None,
+    pushgateway: str | None,
+    require_push: bool,
+) -> None:
+    """Watch production on a schedule: drift, output drift, degradation; one issue per model."""
+    from mlgate.monitor.run import Inputs, run_monitor
+
+    config = config_at(config_path)
+    if current is None and outcomes is None and not config.drift.data:
+        raise click.UsageError(
+            "give what to check: --current FILE (or drift.data in mlgate.yml), --outcomes FILE, "
+            "or both"
+        )
+    result = run_monitor(
+        Inputs(
+            current=current_data(current, config) if current or config.drift.data else None,
+            reference=reference,
+            outcomes=outcomes,
+            performance_reference=performance_reference,
+            model=model or config.model,
+            tracking_uri=tracking_uri,
+            platform=platform,
+            out_path=out_path,
+            report_path=report_path,
+            metrics_file=metrics_file,
+            pushgateway=pushgateway,
+            require_push=require_push,
+        ),
+        config=config,
+        env=dict(os.environ),
+    )
+    _print(result.report, out_path=out_path, markdown=result.markdown, print_format=print_format)
+    for line in result.messages:
+        click.echo(line)
+    for note in result.notes:
+        click.echo(f"mlgate: {note}", err=True)
+    for problem in result.problems:
+        click.echo(f"mlgate: warning: {problem}", err=True)
+    ctx.exit(result.exit_code)
+
+
+def _print(report: object, *, out_path: Path, markdown: str, print_format: str) -> None:
+    from mlgate.report.monitor_view import monitor_terminal
+
+    if print_format == "markdown":
+        click.echo(markdown, nl=False)
+    elif print_format == "json":
+        click.echo(out_path.read_text(encoding="utf-8"), nl=False)
+    elif print_format == "text":
+        click.echo(monitor_terminal(report))  # type: ignore[arg-type]

@@ -1,0 +1,98 @@
+"""What one ``mlgate monitor`` run found: feature drift (from ``--current``), the drift of
+the model's outputs and labels, and degradation (from ``--outcomes``) — one report, one
+status, one tracking issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlgate.core.checks import Status
+from mlgate.core.drift import DriftReport, FeatureDrift, FeatureStatus
+from mlgate.core.performance import PerformanceReport
+
+KIND = "mlgate-monitor"
+SCHEMA_VERSION = 1
+_RANK = {Status.FAIL: 0, Status.WARN: 1, Status.PASS: 2}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitorReport:
+    model: str | None
+    drift: DriftReport | None = None
+    performance: PerformanceReport | None = None
+    outputs: tuple[FeatureDrift, ...] = ()  # prediction and label drift
+    created_at: str | None = None
+    problems: tuple[str, ...] = field(default_factory=tuple)  # e.g. a failed push
+
+    @property
+    def drifting(self) -> tuple[str, ...]:
+        """Features and outputs that drift, as the tracking issue lists them."""
+        names: list[str] = []
+        if self.drift is not None:
+            names += [f.name for f in self.drift.drifted]
+            names += [f"{m.feature} (by key)" for m in self.drift.skewed_keys]
+        names += [f"{f.name} (model output)" for f in self.outputs_drifted]
+        return tuple(names)
+
+    @property
+    def outputs_drifted(self) -> tuple[FeatureDrift, ...]:
+        return tuple(f for f in self.outputs if f.status is FeatureStatus.DRIFT)
+
+    @property
+    def degraded(self) -> tuple[str, ...]:
+        if self.performance is None:
+            return ()
+        return tuple(r.name for r in self.performance.degraded)
+
+    @property
+    def status(self) -> Status:
+        parts = [Status.WARN if self.outputs_drifted else Status.PASS]
+        if self.drift is not None:
+            parts.append(self.drift.status)
+        if self.performance is not None:
+            parts.append(self.performance.status)
+        return min(parts, key=lambda s: _RANK.get(s, 2))
+
+    @property
+    def alerting(self) -> bool:
+        """Drift or degradation: what keeps the tracking issue open."""
+        return bool(self.drifting or self.degraded)
+
+    def headline(self) -> str:
+        parts = []
+        if self.drift is not None:
+            parts.append(self.drift.headline())
+        if self.outputs_drifted:
+            parts.append("drift in " + ", ".join(f.name for f in self.outputs_drifted))
+        if self.performance is not None:
+            parts.append(self.performance.headline())
+        return "; ".join(parts) or "nothing to check"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": KIND,
+            "schema_version": SCHEMA_VERSION,
+            "model": self.model,
+            "status": self.status.value,
+            "headline": self.headline(),
+            "drifting": list(self.drifting),
+            "degraded": list(self.degraded),
+            "drift": self.drift.to_dict() if self.drift is not None else None,
+            "outputs": [f.to_dict() for f in self.outputs],
+            "performance": self.performance.to_dict() if self.performance is not None else None,
+            "problems": list(self.problems),
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MonitorReport:
+        drift, performance = data.get("drift"), data.get("performance")
+        return cls(
+            model=data.get("model"),
+            drift=DriftReport.from_dict(drift) if drift else None,
+            performance=PerformanceReport.from_dict(performance) if performance else None,
+            outputs=tuple(FeatureDrift.from_dict(f) for f in data.get("outputs", ())),
+            problems=tuple(data.get("problems", ())),
+            created_at=data.get("created_at"),
+        )

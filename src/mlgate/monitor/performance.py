@@ -1,0 +1,345 @@
+"""``mlgate monitor --outcomes``: served predictions joined with the labels that arrived
+later → production's live metrics against its evaluation-time numbers (overall and by
+window), and the drift of what the model outputs and of the labels.
+
+The reference is production's logged per-example predictions when the evaluation kept
+them, else the metrics recorded on the version (numbers, no sample); a predictions file
+given with ``--performance-reference`` stands in for both on a laptop.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.columns import LOWER_IS_BETTER, ColumnNames
+from mlgate.core.drift import FeatureDrift, judge_feature
+from mlgate.core.drift_settings import DriftSettings
+from mlgate.core.performance import (
+    PerformanceReport,
+    PerformanceSettings,
+    Window,
+    judge_live,
+)
+from mlgate.core.rules import MetricRule
+from mlgate.errors import InputError, UsageError
+from mlgate.files.config import Config
+
+Columns = dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reference:
+    """What production scored at evaluation time."""
+
+    label: str
+    version: str | None = None
+    columns: Columns | None = None  # per-example predictions (default column names)
+    recorded: dict[str, float] = field(default_factory=dict)
+    names: ColumnNames = field(default_factory=ColumnNames)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcomes:
+    performance: PerformanceReport
+    outputs: tuple[FeatureDrift, ...]  # prediction and label drift
+
+
+def production_reference(
+    *, config: Config, model: str | None, tracking_uri: str | None, file: Path | None
+) -> Reference:
+    if file is not None:
+        from mlgate.files.predictions import read_predictions
+
+        return Reference(
+            label=str(file), columns=read_predictions(file, role="reference"), names=config.columns
+        )
+    if not model:
+        raise UsageError("--outcomes: name the model with --model or model: in mlgate.yml")
+    if not tracking_uri:
+        raise UsageError(
+            "--outcomes needs production's evaluation-time numbers: --tracking-uri (or "
+            "MLFLOW_TRACKING_URI), or a predictions file with --performance-reference"
+        )
+    from mlgate.adapters.registry import Registry
+
+    registry = Registry(tracking_uri=tracking_uri)
+    alias = config.production_alias
+    found = registry.baseline(model=model, alias=alias, prefix=config.metric_prefix)
+    if found is None:
+        raise UsageError(f"models:/{model}@{alias}: no version holds the production alias")
+    label = f"models:/{model}@{alias} (version {found.version})"
+    recorded = {k: float(v) for k, v in found.metric_set.metrics.items()}
+    logged = _logged_predictions(registry, found.run_id)
+    if logged is not None:
+        return Reference(
+            label=f"{label}: its evaluation-time predictions",
+            version=found.version,
+            columns=logged,
+            recorded=recorded,
+        )
+    return Reference(
+        label=f"{label}: its recorded metrics", version=found.version, recorded=recorded
+    )
+
+
+def _logged_predictions(registry: Any, run_id: str | None) -> Columns | None:
+    """The per-example predictions the evaluation logged with the run (``mlgate
+    .log_predictions``); None when it kept none."""
+    from mlgate.adapters.run_predictions import RunPredictions
+    from mlgate.files.predictions import read_predictions
+
+    if not run_id:
+        return None
+    with tempfile.TemporaryDirectory(prefix="mlgate-outcomes-") as folder:
+        found = RunPredictions(registry).find(run_id, folder=Path(folder))
+        if found is None:
+            return None
+        try:
+            return read_predictions(found.path, role="logged")
+        except InputError as exc:
+            raise InputError(f"{found.uri}: {str(exc).split(': ', 1)[-1]}") from None
+
+
+def monitor_outcomes(
+    path: Path, *, reference: Reference, config: Config, settings: PerformanceSettings
+) -> Outcomes:
+    import numpy as np
+
+    from mlgate.core.stats.live import Sample, compare
+    from mlgate.core.stats.paired import PairingError, single
+    from mlgate.files.predictions import read_predictions
+
+    names = config.columns
+    columns = read_predictions(path, role="outcomes")
+    for needed, what in ((names.id, "one id per served prediction"), (names.label, "the labels")):
+        if needed not in columns:
+            have = ", ".join(sorted(columns)[:12])
+            raise InputError(f"{path}: no column {needed!r} ({what}; columns: {have})")
+    _unique_ids(path, columns[names.id], names.id)
+    labelled = _present(columns[names.label])
+    times = _timestamps(path, columns, settings)
+    try:
+        ref = None
+        if reference.columns is not None:
+            everything = np.ones(len(reference.columns[reference.names.id]), dtype=bool)
+            ref_side = single(
+                reference.columns,
+                names=reference.names,
+                take=everything & _present(reference.columns[reference.names.label]),
+                source=reference.label,
+            )
+            ref = Sample(
+                task=ref_side.task,
+                classes=ref_side.classes,
+                labels=ref_side.labels,
+                predicted=ref_side.side.predicted,
+                scores=ref_side.side.scores,
+            )
+        live_side = single(
+            columns,
+            names=names,
+            take=labelled,
+            source=str(path),
+            classes=ref.classes if ref is not None else None,
+            task=ref.task if ref is not None else None,
+        )
+    except PairingError as exc:
+        raise InputError(str(exc)) from None
+    live = Sample(
+        task=live_side.task,
+        classes=live_side.classes,
+        labels=live_side.labels,
+        predicted=live_side.side.predicted,
+        scores=live_side.side.scores,
+    )
+    rules = settings.rules or _tracked(live, ref, reference.recorded)
+    wanted = tuple(r.name for r in rules)
+
+    def judged(sample: Sample) -> tuple[Any, ...]:
+        found = compare(
+            sample,
+            reference=ref,
+            recorded=reference.recorded,
+            names=wanted,
+            confidence=settings.confidence,
+            resamples=settings.resamples,
+            seed=settings.seed,
+        )
+        return tuple(
+            judge_live(
+                rule,
+                live=found[rule.name].live if rule.name in found else None,
+                reference=found[rule.name].reference
+                if rule.name in found
+                else reference.recorded.get(rule.name),
+                interval=found[rule.name].interval if rule.name in found else None,
+                mode=settings.mode,
+            )
+            for rule in rules
+        )
+
+    windows: tuple[Window, ...] = ()
+    if times is not None and settings.window:
+        windows = _windows(times, labelled, live, settings, judged)
+    report = PerformanceReport(
+        model=config.model,
+        version=reference.version,
+        reference=reference.label,
+        outcomes=str(path),
+        served=len(labelled),
+        labelled=int(labelled.sum()),
+        rows=judged(live),
+        windows=windows,
+        window=settings.window if windows else None,
+        settings={
+            "mode": settings.mode.value,
+            "confidence": settings.confidence,
+            "min_labels": settings.min_labels,
+        },
+    )
+    outputs = output_drift(
+        columns, labelled=labelled, names=names, reference=reference, settings=config.drift
+    )
+    return Outcomes(performance=report, outputs=outputs)
+
+
+def _tracked(live: Any, ref: Any, recorded: dict[str, float]) -> tuple[MetricRule, ...]:
+    """No rules configured: every metric both sides have, tracked (shown, never alerting)."""
+    from mlgate.core.stats.live import values
+
+    ours = values(live)
+    theirs = values(ref) if ref is not None else recorded
+    return tuple(
+        MetricRule(name=name, higher_is_better=name not in LOWER_IS_BETTER)
+        for name in ours
+        if name in theirs
+    )
+
+
+def _present(values: Any) -> Any:
+    import numpy as np
+
+    if values.dtype.kind == "f":
+        return ~np.isnan(values)
+    if values.dtype.kind in "iub":
+        return np.ones(len(values), dtype=bool)
+    text = values.astype(str)
+    return (text != "") & (text != "None") & (text != "nan")
+
+
+def _unique_ids(path: Path, ids: Any, column: str) -> None:
+    import numpy as np
+
+    keys = ids if ids.dtype.kind in "iuf" else ids.astype(str)
+    distinct, counts = np.unique(keys, return_counts=True)
+    if len(distinct) < len(keys):
+        twice = distinct[counts > 1]
+        shown = ", ".join(repr(str(v)) for v in twice[:5])
+        raise InputError(
+            f"{path}: column {column!r}: {len(twice)} ids appear more than once ({shown}); "
+            "give one row per served prediction"
+        )
+
+
+def _timestamps(path: Path, columns: Columns, settings: PerformanceSettings) -> Any:
+    """The time column as numpy datetime64 (seconds), or None without one."""
+    import numpy as np
+
+    name = settings.timestamp
+    if name not in columns:  # no windows: the whole file is one period
+        return None
+    values = columns[name]
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[s]")
+    if values.dtype.kind in "iuf":  # seconds since the epoch
+        return values.astype("int64").astype("datetime64[s]")
+    text = np.char.replace(values.astype(str), "Z", "")
+    try:
+        return text.astype("datetime64[s]")
+    except ValueError:
+        pass
+    for row, cell in enumerate(text.tolist()):
+        try:
+            np.datetime64(cell[:26].replace(" ", "T"), "s")
+        except ValueError:
+            raise InputError(
+                f"{path}: column {name!r}, row {row + 1}: {cell[:40]!r} is not a date or time "
+                "(use ISO 8601, e.g. 2026-11-30T14:05:00Z, or seconds since the epoch)"
+            ) from None
+    return np.asarray([np.datetime64(c[:26].replace(" ", "T"), "s") for c in text.tolist()])
+
+
+def _windows(
+    times: Any, labelled: Any, live: Any, settings: PerformanceSettings, judged: Any
+) -> tuple[Window, ...]:
+    import numpy as np
+
+    days = times.astype("datetime64[D]")
+    if settings.window == "week":  # weeks start on Monday; 1970-01-01 was a Thursday
+        days = days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
+    starts, index = np.unique(days, return_inverse=True)
+    labelled_index = index[labelled]
+    out = []
+    for i, start in enumerate(starts):
+        served = int((index == i).sum())
+        mask = labelled_index == i
+        count = int(mask.sum())
+        rows = judged(live.subset(mask)) if count >= settings.min_labels else ()
+        out.append(Window(start=str(start), served=served, labelled=count, rows=rows))
+    return tuple(out)
+
+
+def output_drift(
+    columns: Columns,
+    *,
+    labelled: Any,
+    names: ColumnNames,
+    reference: Reference,
+    settings: DriftSettings,
+) -> tuple[FeatureDrift, ...]:
+    """The model's scores (or predicted classes) and the labels, against the reference
+    predictions, measured as features are."""
+    if reference.columns is None:
+        return ()
+    theirs, their_names = reference.columns, reference.names
+    pairs = []
+    if names.score in columns and their_names.score in theirs:
+        pairs.append(("score", columns[names.score], theirs[their_names.score]))
+    elif names.prediction in columns and their_names.prediction in theirs:
+        pairs.append(("prediction", columns[names.prediction], theirs[their_names.prediction]))
+    pairs.append(("label", columns[names.label][labelled], theirs[their_names.label]))
+    return tuple(_measure(name, ours, ref, settings) for name, ours, ref in pairs)
+
+
+def _measure(name: str, current: Any, reference: Any, settings: DriftSettings) -> FeatureDrift:
+    import numpy as np
+
+    from mlgate.core.stats.feature_drift import measure_categorical, measure_numeric
+
+    numeric = current.dtype.kind == "f" and reference.dtype.kind == "f"
+    if numeric and not (np.all(np.mod(reference[~np.isnan(reference)], 1) == 0)):
+        measured = measure_numeric(
+            reference.astype(float),
+            current.astype(float),
+            bins=settings.bins,
+            binning=settings.binning,
+        )
+        return judge_feature(name, "numeric", measured, settings=settings)
+    ref_text, cur_text = _as_text(reference), _as_text(current)
+    categories = np.unique(np.concatenate([ref_text, cur_text]))
+    measured = measure_categorical(
+        (categories, np.searchsorted(categories, ref_text)),
+        (categories, np.searchsorted(categories, cur_text)),
+    )
+    return judge_feature(name, "categorical", measured, settings=settings)
+
+
+def _as_text(values: Any) -> Any:
+    import numpy as np
+
+    if values.dtype.kind == "f" and np.all(np.mod(values[~np.isnan(values)], 1) == 0):
+        return values[~np.isnan(values)].astype(np.int64).astype(str)
+    return values.astype(str)

@@ -1,0 +1,172 @@
+"""One ``mlgate monitor`` run: each part computed (feature drift from the current data,
+performance and output drift from the outcomes), the report written, the metrics exported,
+the tracking issue kept — and when one part's input is bad, the others are still computed
+and written before the error is raised."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from mlgate.core.checks import Status
+from mlgate.core.monitoring import MonitorReport
+from mlgate.errors import InputError, MlgateError
+from mlgate.files.config import Config
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inputs:
+    current: Path | None
+    reference: str | None
+    outcomes: Path | None
+    performance_reference: Path | None
+    model: str | None
+    tracking_uri: str | None
+    platform: str | None
+    out_path: Path
+    report_path: Path
+    metrics_file: Path | None = None
+    pushgateway: str | None = None
+    require_push: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    report: MonitorReport
+    markdown: str
+    exit_code: int
+    messages: list[str] = field(default_factory=list)  # stdout
+    notes: list[str] = field(default_factory=list)  # stderr
+    problems: list[str] = field(default_factory=list)
+
+
+def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Result:
+    from mlgate.monitor.drift import drift_report
+    from mlgate.monitor.outputs import write_monitor_outputs
+    from mlgate.monitor.performance import monitor_outcomes, production_reference
+
+    errors: list[InputError] = []
+    drift = None
+    if inputs.current is not None:
+        try:
+            drift = drift_report(
+                reference=inputs.reference or f"@{config.production_alias}",
+                current=inputs.current,
+                config=config,
+                model=inputs.model,
+                tracking_uri=inputs.tracking_uri,
+            )
+        except InputError as exc:
+            errors.append(exc)
+    found = None
+    if inputs.outcomes is not None:
+        try:
+            reference = production_reference(
+                config=config,
+                model=inputs.model,
+                tracking_uri=inputs.tracking_uri,
+                file=inputs.performance_reference,
+            )
+            found = monitor_outcomes(
+                inputs.outcomes,
+                reference=reference,
+                config=config,
+                settings=config.monitor.performance,
+            )
+        except InputError as exc:
+            errors.append(exc)
+    if errors and drift is None and found is None:
+        raise errors[0]
+    report = MonitorReport(
+        model=inputs.model,
+        drift=drift,
+        performance=found.performance if found else None,
+        outputs=found.outputs if found else (),
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    markdown = write_monitor_outputs(
+        report, out_path=inputs.out_path, report_path=inputs.report_path
+    )
+    written = f"{inputs.out_path} and {inputs.report_path} were written"
+    if errors:
+        raise type(errors[0])(f"{errors[0]} ({written} with the other part)") from None
+    problems = _export(report, inputs)
+    code = 1 if report.status is Status.FAIL else 0
+    if config.monitor.fail and report.alerting:
+        code = 1
+    return _track(
+        report,
+        inputs,
+        config=config,
+        env=env,
+        markdown=markdown,
+        code=code,
+        problems=problems,
+        written=written,
+    )
+
+
+def _export(report: MonitorReport, inputs: Inputs) -> list[str]:
+    if inputs.metrics_file is None and not inputs.pushgateway:
+        return []
+    from mlgate.monitor.export import export, monitor_families, version_of
+
+    version = ""
+    if report.drift is not None:
+        version = version_of(report.drift.reference.label)
+    if not version and report.performance is not None:
+        version = report.performance.version or ""
+    model = report.model or ""
+    return export(
+        monitor_families(report, model=model, version=version, now=time.time()),
+        model=model,
+        metrics_file=inputs.metrics_file,
+        pushgateway=inputs.pushgateway,
+        require_push=inputs.require_push,
+    )
+
+
+def _track(
+    report: MonitorReport,
+    inputs: Inputs,
+    *,
+    config: Config,
+    env: Mapping[str, str],
+    markdown: str,
+    code: int,
+    problems: list[str],
+    written: str,
+) -> Result:
+    from mlgate.adapters.ci import platform_from_environment
+    from mlgate.adapters.github_env import write_step_outputs
+    from mlgate.monitor.tracking import track_on
+
+    where = platform_from_environment(inputs.platform, dict(env))
+    if where == "local":
+        return Result(
+            report=report,
+            markdown=markdown,
+            exit_code=code,
+            notes=["local run: no tracking issue (files only)"],
+            problems=problems,
+        )
+    try:
+        outcome = track_on(where, report, config=config, env=env)
+    except MlgateError as exc:
+        raise type(exc)(f"{exc} ({written})") from None
+    write_step_outputs({"issue-url": outcome.issue_url or ""})
+    messages = []
+    if outcome.step.value != "none":
+        messages.append(f"mlgate: tracking issue {outcome.step.value}: {outcome.issue_url or ''}")
+    if outcome.retrain:
+        messages.append(f"mlgate: retraining: {outcome.retrain}")
+    return Result(
+        report=report,
+        markdown=markdown,
+        exit_code=code,
+        messages=messages,
+        problems=[*problems, *outcome.problems],
+    )
