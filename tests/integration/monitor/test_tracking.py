@@ -242,7 +242,9 @@ def test_monitor_command_on_github(
     assert "tracking issue opened: " in result.output
     assert "retraining: workflow retrain.yml dispatched on main" in result.output
     assert "actions-token" not in result.output
-    assert (tmp_path / "mlgate-monitor.json").is_file() and (tmp_path / "mlgate-monitor.md").is_file()
+    assert (tmp_path / "mlgate-monitor.json").is_file() and (
+        tmp_path / "mlgate-monitor.md"
+    ).is_file()
     body = github.issues(REPO)[0]["body"]
     assert "[Run](https://github.example/acme/churn/actions/runs/77)" in body
 
