@@ -106,14 +106,27 @@ def _logged_predictions(registry: Any, run_id: str | None) -> Columns | None:
 def monitor_outcomes(
     path: Path, *, reference: Reference, config: Config, settings: PerformanceSettings
 ) -> Outcomes:
+    from mlgate.files.predictions import read_predictions
+
+    columns = read_predictions(path, role="outcomes")
+    return judge_outcomes(columns, path=path, reference=reference, config=config, settings=settings)
+
+
+def judge_outcomes(
+    columns: Columns,
+    *,
+    path: Path,
+    reference: Reference,
+    config: Config,
+    settings: PerformanceSettings,
+) -> Outcomes:
+    """The outcomes file's columns (``path`` names it in reports and errors) judged."""
     import numpy as np
 
     from mlgate.core.stats.live import Sample, compare
     from mlgate.core.stats.paired import PairingError, single
-    from mlgate.files.predictions import read_predictions
 
     names = config.columns
-    columns = read_predictions(path, role="outcomes")
     for needed, what in ((names.id, "one id per served prediction"), (names.label, "the labels")):
         if needed not in columns:
             have = ", ".join(sorted(columns)[:12])

@@ -30,6 +30,7 @@ from mlgate.files.tables import Table, TableColumn, as_categories
 
 Array = Any
 _MB = 1 << 20
+KS_POINTS = 1 << 15  # a compacted reference's points for KS (exact sketches keep theirs)
 
 
 @dataclass
@@ -90,6 +91,7 @@ def compare_streamed(
     )
     for state in ref_state.values():
         if isinstance(state, _Numbers):
+            state.sketch.reduce(KS_POINTS)  # a compacted sketch: few points, cache-resident
             _edges(state, settings)
     if any(isinstance(s, _Numbers) and not s.sketch.exact for s in ref_state.values()):
         _read(reference, columns, batch_rows, lambda t: _count_bins(t, ref_state))
@@ -211,8 +213,6 @@ def _add_current(
 ) -> None:
     import numpy as np
 
-    from mlgate.core.stats.distance import bin_counts
-
     def work(name: str, column: TableColumn) -> None:
         state = states[name]
         if isinstance(state, _Categories):
@@ -225,11 +225,20 @@ def _add_current(
         values = values[~missing]
         state.missing += int(missing.sum())
         state.present += len(values)
-        # Sorted once, the batch answers every count by binary search (cache-friendly).
-        values.sort()
-        binned = bin_counts(values, ref.edges)
-        below = np.searchsorted(values, points, side="left")  # values < each point
-        upto = np.searchsorted(values, points, side="right")  # values ≤ each point
+        binned = np.bincount(
+            np.searchsorted(ref.edges, values, side="right"), minlength=len(ref.edges) + 1
+        )
+        if len(points) <= KS_POINTS:
+            # Few points (in cache): each value's place among them, counted.
+            k = len(points)
+            first = np.bincount(np.searchsorted(points, values, "left"), minlength=k + 1)
+            past = np.bincount(np.searchsorted(points, values, "right"), minlength=k + 1)
+            upto, below = np.cumsum(first)[:k], np.cumsum(past)[:k]
+        else:
+            # Many points: sorted once, the batch answers every count by binary search.
+            values.sort()
+            below = np.searchsorted(values, points, side="left")  # values < each point
+            upto = np.searchsorted(values, points, side="right")  # values ≤ each point
         # Each feature's state is one worker's own (the pool maps over features).
         state.counts = binned if state.counts is None else state.counts + binned
         state.below = below if state.below is None else state.below + below

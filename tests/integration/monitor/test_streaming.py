@@ -91,7 +91,7 @@ def test_two_million_rows_stream_within_the_budget_and_match_the_in_memory_run(
     # compacted sketch, within the bound the report states; the bins are the sketch's
     # deciles (counted exactly), so PSI moves by as little.
     bound = streamed["settings"]["ks_error"]
-    assert 0 < bound < 1e-4
+    assert 0 < bound < 1e-3
     ours = {f["name"]: f for f in streamed["features"]}
     for theirs in whole["features"]:
         mine = ours[theirs["name"]]

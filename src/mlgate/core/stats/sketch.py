@@ -1,11 +1,13 @@
 """A mergeable quantile sketch with a deterministic error bound, for numeric features too
 large to hold: weighted points whose cumulative weight estimates the empirical CDF.
 
-Batches are added as they are (every value, weight 1): while the points fit ``capacity``
-the sketch is exact. Past it, the points are *compacted*: sorted, and one kept each time
-the cumulative weight crosses a multiple of a step ``s`` (the last always kept, each with
-the weight it stands for). A compaction moves the estimated count of values ≤ x by less
-than ``s`` for every x, so the sketch carries ``error`` — the sum of its steps — and
+Batches are added as they are (every value, weight 1) while the points fit ``capacity``:
+the sketch is exact. Past it, each new batch is summarised as it arrives (sorted, the last
+value of each of ``capacity / 8`` equal blocks kept, weighted by the block's size), and
+when the points outgrow ``capacity`` they are *compacted*: sorted, one kept each time the
+cumulative weight crosses a multiple of a step ``s`` (the last always kept, each with the
+weight it stands for). Either moves the estimated count of values ≤ x by less than its
+block or step for every x, so the sketch carries ``error`` — the sum of them — and
 
     |estimated count(≤ x) − true count(≤ x)| < error   for every x,
 
@@ -36,15 +38,32 @@ class QuantileSketch:
         return self.error == 0.0
 
     def add(self, values: Array) -> None:
-        """``values``: finite floats (missing ones removed), any order."""
+        """``values``: finite floats (missing ones removed), any order. While everything
+        fits, every value is kept; past that, a batch is summarised as it arrives — sorted,
+        one value kept per block of ``step`` values with the block's size as its weight,
+        which moves no estimated count by a block or more."""
         if not len(values):
             return
-        self._values.append(np.asarray(values, dtype=np.float64))
-        self._weights.append(None)
-        self.count += len(values)
-        self._kept += len(values)
+        batch = np.sort(np.asarray(values, dtype=np.float64))  # sorted runs merge fast
+        n = len(batch)
+        self.count += n
+        weights: Array | None = None
+        if not (self.exact and self._kept + n <= self.capacity):
+            batch, weights = _blocks(batch, max(self.capacity // 8, 1))
+            if weights is not None:
+                self.error += float(weights.max())
+        self._values.append(batch)
+        self._weights.append(weights)
+        self._kept += len(batch)
         if self._kept > self.capacity:
             self._compact()
+
+    def reduce(self, limit: int) -> None:
+        """At most ``limit`` points (compacting once more if needed; the error grows by
+        that compaction's step). An exact sketch is left as it is."""
+        if self.exact or self._kept <= limit:
+            return
+        self._compact(target=limit)
 
     def merge(self, other: QuantileSketch) -> None:
         for values, weights in zip(other._values, other._weights, strict=True):
@@ -87,10 +106,10 @@ class QuantileSketch:
         self._values, self._weights = [values], [weights]
         return values, weights
 
-    def _compact(self) -> None:
+    def _compact(self, target: int | None = None) -> None:
         values, weights = self._sorted()
         cumulative = np.cumsum(weights)
-        target = self.capacity // 2
+        target = target or self.capacity // 2
         step = float(cumulative[-1]) / target
         # The first index at or past each multiple of the step, and the last.
         marks = np.searchsorted(cumulative, np.arange(1, target + 1) * step, side="left")
@@ -100,6 +119,18 @@ class QuantileSketch:
         self._weights = [np.diff(np.concatenate([[0.0], kept_cumulative]))]
         self._kept = len(keep)
         self.error += step
+
+
+def _blocks(batch: Array, points: int) -> tuple[Array, Array | None]:
+    """A sorted batch as the last value of each of ``points`` equal blocks, weighted by
+    the block's size (the batch itself when it is no larger)."""
+    n = len(batch)
+    if n <= points:
+        return batch, None
+    ends = np.unique(np.ceil(np.arange(1, points + 1) * (n / points)).astype(np.int64) - 1)
+    ends[-1] = n - 1
+    weights = np.diff(np.concatenate([[-1], ends])).astype(np.float64)
+    return batch[ends], weights
 
 
 def quantile_edges_weighted(values: Array, cumulative: Array, bins: int) -> Array:
