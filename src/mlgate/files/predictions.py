@@ -77,6 +77,8 @@ def _arrow_column(column: Any) -> Any:
         return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
         return np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):  # datetime64, NaT where missing
+        return np.asarray(column.to_numpy(zero_copy_only=False))
     return np.asarray(pc.cast(column, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
 
 

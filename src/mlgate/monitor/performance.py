@@ -123,7 +123,7 @@ def judge_outcomes(
     """The outcomes file's columns (``path`` names it in reports and errors) judged."""
     import numpy as np
 
-    from mlgate.core.stats.live import Sample, compare
+    from mlgate.core.stats.live import Sample, compare, summarise
     from mlgate.core.stats.paired import PairingError, single
 
     names = config.columns
@@ -170,16 +170,23 @@ def judge_outcomes(
     )
     rules = settings.rules or _tracked(live, ref, reference.recorded)
     wanted = tuple(r.name for r in rules)
+    rng = np.random.default_rng(settings.seed)
+    # The reference is summarised once, for the whole file and every window alike.
+    theirs = (
+        summarise(ref, names=wanted, resamples=settings.resamples, rng=rng)
+        if ref is not None
+        else None
+    )
 
     def judged(sample: Sample) -> tuple[Any, ...]:
         found = compare(
             sample,
-            reference=ref,
+            reference=theirs,
             recorded=reference.recorded,
             names=wanted,
             confidence=settings.confidence,
             resamples=settings.resamples,
-            seed=settings.seed,
+            rng=rng,
         )
         return tuple(
             judge_live(
@@ -341,13 +348,34 @@ def _measure(name: str, current: Any, reference: Any, settings: DriftSettings) -
             binning=settings.binning,
         )
         return judge_feature(name, "numeric", measured, settings=settings)
+    categories, codes = _codes(reference, current)
+    measured = measure_categorical((categories, codes[0]), (categories, codes[1]))
+    return judge_feature(name, "categorical", measured, settings=settings)
+
+
+def _codes(reference: Any, current: Any) -> tuple[Any, tuple[Any, Any]]:
+    """Both sides' values as codes into their shared categories (-1 where missing); numbers
+    are matched as numbers and only the distinct ones turned into text."""
+    import numpy as np
+
+    if reference.dtype.kind in "iuf" and current.dtype.kind in "iuf":
+        ref, cur = reference.astype(float), current.astype(float)
+        distinct = np.union1d(np.unique(ref[~np.isnan(ref)]), np.unique(cur[~np.isnan(cur)]))
+        labels = np.asarray(
+            [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in distinct],
+            dtype=object,
+        )
+        codes = tuple(
+            np.where(np.isnan(side), -1, np.searchsorted(distinct, side)).astype(np.int64)
+            for side in (ref, cur)
+        )
+        return labels, (codes[0], codes[1])
     ref_text, cur_text = _as_text(reference), _as_text(current)
     categories = np.unique(np.concatenate([ref_text, cur_text]))
-    measured = measure_categorical(
-        (categories, np.searchsorted(categories, ref_text)),
-        (categories, np.searchsorted(categories, cur_text)),
+    return categories, (
+        np.searchsorted(categories, ref_text),
+        np.searchsorted(categories, cur_text),
     )
-    return judge_feature(name, "categorical", measured, settings=settings)
 
 
 def _as_text(values: Any) -> Any:

@@ -54,55 +54,71 @@ class LiveEstimate:
     interval: Interval | None  # for Δ = live − reference
 
 
+@dataclass(frozen=True, kw_only=True)
+class Summary:
+    """What one side contributes to every interval, computed once: the metric values,
+    proportions' counts, the confusion metrics' bootstrap draws, the other metrics'
+    sampling variances."""
+
+    values: dict[str, float]
+    proportions: dict[str, tuple[int, int]]
+    draws: dict[str, Array]
+    variances: dict[str, float]
+
+
+def summarise(sample: Sample, *, names: tuple[str, ...], resamples: int, rng: Any) -> Summary:
+    if sample.n == 0:
+        return Summary(values={}, proportions={}, draws={}, variances={})
+    if sample.task == "regression":
+        return Summary(
+            values=m.regression(sample.labels, sample.predicted),
+            proportions={},
+            draws={},
+            variances=_regression_variances(sample, names),
+        )
+    k = len(sample.classes)
+    cells = m.confusion(sample.labels, sample.predicted, k)
+    found = {name: float(value) for name, value in m.from_confusion(cells).items()}
+    variances: dict[str, float] = {}
+    if sample.scores is not None:
+        found["roc_auc"], variances["roc_auc"] = _auc(sample)
+        losses = m.log_loss_per_example(sample.labels, sample.scores)
+        found["log_loss"] = float(losses.mean())
+        variances["log_loss"] = float(losses.var(ddof=1) / len(losses)) if len(losses) > 1 else 0.0
+    proportions = {name: p for name in u.PROPORTIONS if (p := _proportion(cells, name)) is not None}
+    wanted = [n for n in names if n in found and n not in proportions]
+    draws = u.confusion_draws(cells, resamples=resamples, rng=rng) if wanted else {}
+    return Summary(values=found, proportions=proportions, draws=draws, variances=variances)
+
+
 def values(sample: Sample) -> dict[str, float]:
     """Every metric the sample allows, as numbers."""
-    if sample.n == 0:
-        return {}
-    if sample.task == "regression":
-        return m.regression(sample.labels, sample.predicted)
-    k = len(sample.classes)
-    out = {
-        name: float(value)
-        for name, value in m.from_confusion(m.confusion(sample.labels, sample.predicted, k)).items()
-    }
-    if sample.scores is not None:
-        out["roc_auc"] = _auc(sample)[0]
-        out["log_loss"] = float(m.log_loss_per_example(sample.labels, sample.scores).mean())
-    return out
+    return summarise(sample, names=(), resamples=0, rng=None).values
 
 
 def compare(
     live: Sample,
     *,
-    reference: Sample | None,
+    reference: Summary | None,
     recorded: Mapping[str, float],
     names: tuple[str, ...],
     confidence: float,
     resamples: int,
-    seed: int,
+    rng: Any,
 ) -> dict[str, LiveEstimate]:
-    """``names`` on the live sample, against ``reference`` (a sample) when given, else the
-    ``recorded`` numbers; a metric the reference lacks gets no interval."""
-    found = values(live)
-    theirs = values(reference) if reference is not None else dict(recorded)
-    rng = np.random.default_rng(seed)
-    draws_live = _confusion_draws(live, resamples, rng)
-    draws_ref = _confusion_draws(reference, resamples, rng) if reference is not None else {}
+    """``names`` on the live sample, against ``reference`` (a summarised sample) when
+    given, else the ``recorded`` numbers; a metric the reference lacks gets no interval."""
+    ours = summarise(live, names=names, resamples=resamples, rng=rng)
+    theirs = reference.values if reference is not None else dict(recorded)
     out = {}
     for name in names:
-        if name not in found:
+        if name not in ours.values:
             continue
-        value, at = found[name], theirs.get(name)
+        value, at = ours.values[name], theirs.get(name)
         interval = None
         if at is not None and not math.isnan(at) and not math.isnan(value):
             interval = _interval(
-                name,
-                live,
-                reference,
-                at=at,
-                draws=(draws_live, draws_ref),
-                confidence=confidence,
-                resamples=resamples,
+                name, ours, reference, at=at, confidence=confidence, resamples=resamples
             )
         out[name] = LiveEstimate(name=name, live=value, reference=at, interval=interval)
     return out
@@ -110,54 +126,41 @@ def compare(
 
 def _interval(
     name: str,
-    live: Sample,
-    reference: Sample | None,
+    live: Summary,
+    reference: Summary | None,
     *,
     at: float,
-    draws: tuple[dict[str, Array], dict[str, Array]],
     confidence: float,
     resamples: int,
 ) -> Interval | None:
-    if live.task != "regression" and name in u.PROPORTIONS and _proportion(live, name):
-        theirs = _proportion(reference, name) if reference is not None else None
-        return u.newcombe(_proportion(live, name), theirs, at=at, confidence=confidence)  # type: ignore[arg-type]
-    ours, theirs_draws = draws[0].get(name), draws[1].get(name)
+    if name in live.proportions:
+        theirs = reference.proportions.get(name) if reference is not None else None
+        if reference is None or theirs is not None:
+            return u.newcombe(live.proportions[name], theirs, at=at, confidence=confidence)
+    ours = live.draws.get(name)
     if ours is not None:
-        shifted = ours - (theirs_draws if theirs_draws is not None else at)
-        return u.percentile_interval(shifted, delta=0.0, confidence=confidence, resamples=resamples)
-    variance_live = _variance(live, name)
-    if variance_live is None:
+        theirs_draws = reference.draws.get(name) if reference is not None else None
+        if reference is None or theirs_draws is not None:
+            shifted = ours - (theirs_draws if theirs_draws is not None else at)
+            return u.percentile_interval(shifted, confidence=confidence, resamples=resamples)
+    variance = live.variances.get(name)
+    other = reference.variances.get(name) if reference is not None else 0.0
+    if variance is None or other is None or math.isnan(variance) or math.isnan(other):
         return None
-    variance_ref = _variance(reference, name) if reference is not None else 0.0
-    if variance_ref is None:
-        return None
-    value = values(live)[name]
     method = "DeLong" if name == "roc_auc" else "normal (delta method)"
     return u.normal_interval(
-        value - at, variance_live + variance_ref, confidence=confidence, method=method
+        live.values[name] - at, variance + other, confidence=confidence, method=method
     )
 
 
-def _proportion(sample: Sample | None, name: str) -> tuple[int, int] | None:
-    if sample is None or sample.n == 0:
-        return None
-    k = len(sample.classes)
-    cells = m.confusion(sample.labels, sample.predicted, k)
+def _proportion(cells: Array, name: str) -> tuple[int, int] | None:
+    k = cells.shape[0]
     if name in ("accuracy", "precision_micro", "recall_micro"):
         return int(np.trace(cells)), int(cells.sum())
-    if k != 2:
+    if k != 2 or name not in ("precision", "recall"):
         return None
     tp, fp, fn = int(cells[1, 1]), int(cells[0, 1]), int(cells[1, 0])
     return (tp, tp + fp) if name == "precision" else (tp, tp + fn)
-
-
-def _confusion_draws(sample: Sample | None, resamples: int, rng: Any) -> dict[str, Array]:
-    if sample is None or sample.task == "regression" or sample.n == 0:
-        return {}
-    k = len(sample.classes)
-    return u.confusion_draws(
-        m.confusion(sample.labels, sample.predicted, k), resamples=resamples, rng=rng
-    )
 
 
 def _auc(sample: Sample) -> tuple[float, float]:
@@ -170,25 +173,17 @@ def _auc(sample: Sample) -> tuple[float, float]:
     return float(np.mean([p[0] for p in parts])), float(np.sum([p[1] for p in parts]) / k**2)
 
 
-def _variance(sample: Sample, name: str) -> float | None:
-    """The sampling variance of a metric that is not a confusion metric."""
-    if name == "roc_auc" and sample.scores is not None:
-        variance = _auc(sample)[1]
-        return None if math.isnan(variance) else variance
-    if name == "log_loss" and sample.scores is not None:
-        losses = m.log_loss_per_example(sample.labels, sample.scores)
-        return u.mean_function(losses[:, None], lambda means: means[:, 0])[1]
-    if sample.task != "regression":
-        return None
+def _regression_variances(sample: Sample, names: tuple[str, ...]) -> dict[str, float]:
     errors = np.asarray(sample.predicted, float) - np.asarray(sample.labels, float)
-    if name == "mae":
-        return u.mean_function(np.abs(errors)[:, None], lambda means: means[:, 0])[1]
-    if name == "rmse":
-        return u.mean_function((errors**2)[:, None], lambda means: np.sqrt(means[:, 0]))[1]
-    if name == "r2":
+    out = {}
+    if "mae" in names:
+        out["mae"] = u.mean_function(np.abs(errors)[:, None], lambda means: means[:, 0])[1]
+    if "rmse" in names:
+        out["rmse"] = u.mean_function((errors**2)[:, None], lambda means: np.sqrt(means[:, 0]))[1]
+    if "r2" in names:
         truth = np.asarray(sample.labels, float)
         columns = np.column_stack([errors**2, truth, truth**2])
-        return u.mean_function(
+        out["r2"] = u.mean_function(
             columns, lambda means: 1 - means[:, 0] / (means[:, 2] - means[:, 1] ** 2)
         )[1]
-    return None
+    return out

@@ -349,9 +349,10 @@ def single(
             side=Side(predicted=_regression(columns, take, names, source)),
         )
     if classes is None:
-        seen = labels
+        # Distinct values first: turning a million labels into text is slow.
+        seen = _text(np.unique(labels))
         if names.prediction in columns:
-            seen = np.concatenate([_text(labels), _text(columns[names.prediction][take])])
+            seen = np.concatenate([seen, _text(np.unique(columns[names.prediction][take]))])
         classes = _classes(seen, task, names.positive)
     index = {name: i for i, name in enumerate(classes)}
     unknown = [c for c in _distinct_text(labels) if c not in index]

@@ -90,9 +90,7 @@ def confusion_draws(cells: Array, *, resamples: int, rng: Any) -> dict[str, Arra
     return {name: np.asarray(values) for name, values in from_confusion(draws).items()}
 
 
-def percentile_interval(
-    draws: Array, *, delta: float, confidence: float, resamples: int
-) -> Interval:
+def percentile_interval(draws: Array, *, confidence: float, resamples: int) -> Interval:
     alpha = 1 - confidence
     low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
     tail = min(float(np.mean(draws <= 0)), float(np.mean(draws >= 0)))
@@ -119,16 +117,24 @@ def normal_interval(delta: float, variance: float, *, confidence: float, method:
 
 
 def auc_and_variance(positive: Array, scores: Array) -> tuple[float, float]:
-    """ROC AUC (Mann-Whitney) and DeLong's variance of it, for one sample."""
+    """ROC AUC (Mann-Whitney) and DeLong's variance of it, for one sample: one sort of
+    the scores gives every rank (the positives' and negatives' orders are sub-sequences)."""
     m, n = int(positive.sum()), int((~positive).sum())
     if m < 2 or n < 2:
         return math.nan, math.nan
-    ranks = midranks(scores)
-    positive_ranks = midranks(scores[positive])
-    negative_ranks = midranks(scores[~positive])
-    v10 = (ranks[positive] - positive_ranks) / n
-    v01 = 1.0 - (ranks[~positive] - negative_ranks) / m
+    order = np.argsort(scores, kind="stable")
+    ranks = midranks(scores, order)
+    v10 = (ranks[positive] - _ranks_within(scores, order, positive)) / n
+    v01 = 1.0 - (ranks[~positive] - _ranks_within(scores, order, ~positive)) / m
     return float(v10.mean()), float(v10.var(ddof=1) / m + v01.var(ddof=1) / n)
+
+
+def _ranks_within(scores: Array, order: Array, members: Array) -> Array:
+    """Midranks among ``members`` only, in the members' row order, from the full sort."""
+    where = np.flatnonzero(members)
+    position = np.empty(len(scores), dtype=np.int64)
+    position[where] = np.arange(len(where))
+    return midranks(scores[where], position[order[members[order]]])
 
 
 def mean_function(columns: Array, statistic: Callable[[Array], Array]) -> tuple[float, float]:
