@@ -56,7 +56,7 @@ def write_textfile(path: Path, families: list[Family]) -> None:
 
 def push(url: str, families: list[Family], *, model: str) -> None:
     """PUT the group ``job=mlgate, model=<model>`` (replacing what the last run pushed)."""
-    from urllib.error import URLError
+    from urllib.error import HTTPError, URLError
 
     from prometheus_client import push_to_gateway
 
@@ -70,8 +70,12 @@ def push(url: str, families: list[Family], *, model: str) -> None:
             registry=_registry(families),
             timeout=PUSH_TIMEOUT_S,
         )
-    except (URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or getattr(exc, "code", None) or exc
+    except HTTPError as exc:  # the gateway answered, and refused
+        raise ServiceError(
+            f"Pushgateway {_safe(url)}: push failed: HTTP {exc.code} {str(exc.reason)[:200]}"
+        ) from None
+    except (URLError, OSError, ValueError) as exc:  # nothing answered
+        reason = getattr(exc, "reason", None) or exc
         raise ServiceError(f"Pushgateway {_safe(url)}: push failed: {str(reason)[:200]}") from None
 
 

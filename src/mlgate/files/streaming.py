@@ -52,7 +52,7 @@ def layout(path: Path, *, role: str) -> Layout:
             schema = handle.schema_arrow
             rows: int | None = handle.metadata.num_rows
         else:
-            schema = _csv_reader(path, column_types=None, block_rows=1 << 16).schema
+            schema = _csv_reader(path, column_types=None, block_rows=1 << 14).schema
             rows = None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
         raise InputError(f"{path}: cannot read {kind}: {_first(exc)}") from None

@@ -67,7 +67,9 @@ def compare_streamed(
     kind: Kind,
     labels: tuple[str, str],
     model: str | None,
+    capacity: int | None = None,
 ) -> DriftReport:
+    """``capacity``: the points each reference sketch may hold (default: from the budget)."""
     budget = settings.memory_mb * _MB
     columns = [name for name, _ in features]
     # The budget's shares: an eighth for one batch as read (and as much again for the
@@ -76,7 +78,7 @@ def compare_streamed(
     # side's two running counts at every point).
     batch_rows = max(10_000, budget // 8 // (8 * max(len(columns), 1)))
     numeric = [name for name, categorical in features if not categorical]
-    capacity = max(10_000, budget // 4 // (48 * max(len(numeric), 1)))
+    capacity = capacity or max(10_000, budget // 4 // (48 * max(len(numeric), 1)))
     from mlgate.core.stats.sketch import QuantileSketch
 
     def fresh() -> dict[str, Any]:

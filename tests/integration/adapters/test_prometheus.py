@@ -212,3 +212,30 @@ def test_the_shipped_files_and_the_examples_are_the_same() -> None:
         assert (
             ASSETS.joinpath(name).read_text() == (ROOT / "examples/monitoring" / name).read_text()
         )
+
+
+def test_a_refusing_push_target_is_a_warning_and_the_files_are_written(
+    stack: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    tables(tmp_path)
+    # Prometheus itself answers a push with an HTTP error: a server that refuses.
+    args = [
+        "drift",
+        "--reference",
+        "train.csv",
+        "--current",
+        "served.csv",
+        "--model",
+        "m",
+        "--pushgateway",
+        stack["prometheus"],
+        "--metrics-file",
+        "m.prom",
+    ]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"warning: Pushgateway {stack['prometheus']}: push failed" in result.output
+    assert (tmp_path / "m.prom").is_file() and (tmp_path / "mlgate-drift.json").is_file()
+    required = CliRunner().invoke(cli, [*args, "--require-push"], catch_exceptions=False)
+    assert required.exit_code == 3 and "push failed" in required.output
