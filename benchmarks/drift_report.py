@@ -63,39 +63,45 @@ print(json.dumps(out))
 """
 
 
+def feature_columns(rng: object, rows: int, *, drifted: bool) -> dict[str, object]:
+    """One table's columns: with ``drifted``, 5 numeric and 2 categorical features shift
+    and one numeric feature starts arriving with gaps; the rest stay put."""
+    import numpy as np
+    import pyarrow as pa
+
+    assert isinstance(rng, np.random.Generator)
+    columns: dict[str, object] = {}
+    for i in range(NUMERIC):
+        shift = 0.25 if drifted and i < 5 else 0.0
+        if i % 4 == 0:
+            values = rng.lognormal(1 + shift, 0.5, rows)
+        elif i % 4 == 1:
+            values = rng.gamma(2 + 4 * shift, 1.0, rows)
+        else:
+            values = rng.normal(shift, 1 + shift, rows)
+        if drifted and i == 39:
+            values[rng.random(rows) < 0.1] = np.nan
+        columns[f"num_{i:02d}"] = values
+    for j in range(CATEGORICAL):
+        k = 4 + 3 * j
+        p = np.ones(k) / k
+        if drifted and j < 2:
+            p = np.linspace(1, 3, k)
+            p /= p.sum()
+        labels = np.array([f"v{x}" for x in range(k)])
+        columns[f"cat_{j}"] = pa.array(labels[rng.choice(k, rows, p=p)]).dictionary_encode()
+    return columns
+
+
 def write_data(folder: Path, rows: int) -> None:
-    """Reference and current tables: 5 numeric and 2 categorical features shift, one numeric
-    feature starts arriving with gaps, the rest stay put."""
+    """Reference and current tables (see :func:`feature_columns`)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def table(seed: int, drifted: bool) -> pa.Table:
-        rng = np.random.default_rng(seed)
-        columns: dict[str, object] = {}
-        for i in range(NUMERIC):
-            shift = 0.25 if drifted and i < 5 else 0.0
-            if i % 4 == 0:
-                values = rng.lognormal(1 + shift, 0.5, rows)
-            elif i % 4 == 1:
-                values = rng.gamma(2 + 4 * shift, 1.0, rows)
-            else:
-                values = rng.normal(shift, 1 + shift, rows)
-            if drifted and i == 39:
-                values[rng.random(rows) < 0.1] = np.nan
-            columns[f"num_{i:02d}"] = values
-        for j in range(CATEGORICAL):
-            k = 4 + 3 * j
-            p = np.ones(k) / k
-            if drifted and j < 2:
-                p = np.linspace(1, 3, k)
-                p /= p.sum()
-            labels = np.array([f"v{x}" for x in range(k)])
-            columns[f"cat_{j}"] = pa.array(labels[rng.choice(k, rows, p=p)]).dictionary_encode()
-        return pa.table(columns)
-
-    pq.write_table(table(1, drifted=False), folder / "reference.parquet")
-    pq.write_table(table(2, drifted=True), folder / "current.parquet")
+    for name, seed, drifted in (("reference", 1, False), ("current", 2, True)):
+        columns = feature_columns(np.random.default_rng(seed), rows, drifted=drifted)
+        pq.write_table(pa.table(columns), folder / f"{name}.parquet")
 
 
 def subsample(folder: Path, rows: int) -> None:

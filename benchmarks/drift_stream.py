@@ -23,43 +23,22 @@ import tempfile
 import time
 from pathlib import Path
 
-NUMERIC, CATEGORICAL = 40, 10
 ROW_GROUP = 1_000_000
 TARGET_PEAK_MB = 1536.0
 TARGET_RATIO = 25.0
 
 
 def write(path: Path, rows: int, *, seed: int, drifted: bool) -> None:
-    """Row group by row group (bounded memory): the drift_report.py distributions."""
+    """Row group by row group (bounded memory), drift_report.py's distributions."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
+    from drift_report import feature_columns
 
     rng = np.random.default_rng(seed)
     writer = None
     for start in range(0, rows, ROW_GROUP):
-        n = min(ROW_GROUP, rows - start)
-        columns: dict[str, object] = {}
-        for i in range(NUMERIC):
-            shift = 0.25 if drifted and i < 5 else 0.0
-            if i % 4 == 0:
-                values = rng.lognormal(1 + shift, 0.5, n)
-            elif i % 4 == 1:
-                values = rng.gamma(2 + 4 * shift, 1.0, n)
-            else:
-                values = rng.normal(shift, 1 + shift, n)
-            if drifted and i == 39:
-                values[rng.random(n) < 0.1] = np.nan
-            columns[f"num_{i:02d}"] = values
-        for j in range(CATEGORICAL):
-            k = 4 + 3 * j
-            p = np.ones(k) / k
-            if drifted and j < 2:
-                p = np.linspace(1, 3, k)
-                p /= p.sum()
-            labels = np.array([f"v{x}" for x in range(k)])
-            columns[f"cat_{j}"] = pa.array(labels[rng.choice(k, n, p=p)]).dictionary_encode()
-        table = pa.table(columns)
+        table = pa.table(feature_columns(rng, min(ROW_GROUP, rows - start), drifted=drifted))
         if writer is None:
             writer = pq.ParquetWriter(path, table.schema, compression="snappy")
         writer.write_table(table, row_group_size=ROW_GROUP)

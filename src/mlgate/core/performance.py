@@ -8,6 +8,7 @@ gate's own (:func:`mlgate.core.compare.judge`), so ``max_drop`` means the same i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -161,6 +162,9 @@ def judge_live(
     """The gate's judgement with live traffic in the candidate's place; a violation is
     degradation (FAIL here, which the monitor reports as an alert)."""
     row = judge(rule, live, reference, interval=interval, mode=mode)
+    if live is not None and not math.isfinite(live):
+        # Not computable from these outcomes (one class only, say): a warning, not a drop.
+        row = replace(row, status=Status.WARN)
     reasons = tuple(_monitoring_words(text) for text in row.reasons)
     if reference is None and live is not None:
         reasons = (*reasons, "no reference value: production's own metric was not recorded")
@@ -171,21 +175,11 @@ def _monitoring_words(text: str) -> str:
     return (
         text.replace("the evaluation set is too small", "too few labelled outcomes")
         .replace("required metric missing from the candidate", "not computable from the outcomes")
+        .replace("not reported by the candidate", "not computable from the outcomes")
         .replace("candidate value", "live value")
         .replace("baseline value", "reference value")
         .replace("baseline is 0", "the reference is 0")
     )
-
-
-def rules_for(
-    names: dict[str, dict[str, Any]], *, lower_is_better: frozenset[str]
-) -> tuple[MetricRule, ...]:
-    """``monitor.performance`` as rules: ``{accuracy: {max_drop: 0.03}}``."""
-    rules = []
-    for name, given in names.items():
-        spec = {"higher_is_better": name not in lower_is_better, **(given or {})}
-        rules.append(MetricRule.from_dict(name, spec))
-    return tuple(rules)
 
 
 def _signed(value: float | None) -> str:

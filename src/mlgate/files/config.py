@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -161,7 +161,9 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         slices=_slices(data.get("slices", {})),
         drift=_drift(data.get("drift", {}), base_dir=base_dir),
         skew=_skew(data.get("skew", {})),
-        monitor=_monitor(data.get("monitor", {}), _significance(data.get("significance", {}))),
+        monitor=_monitor(
+            document, data.get("monitor", {}), _significance(data.get("significance", {}))
+        ),
         evaluation=_evaluation(data.get("evaluation", {}), base_dir=base_dir),
         relay=RelayFilter(
             models=tuple(data.get("relay", {}).get("models", ("*",))),
@@ -213,13 +215,30 @@ def _skew(section: dict[str, Any]) -> SkewSettings:
     )
 
 
-def _monitor(section: dict[str, Any], significance: Significance) -> MonitorSettings:
+def _monitor(
+    document: Document, section: dict[str, Any], significance: Significance
+) -> MonitorSettings:
     from mlgate.core.columns import LOWER_IS_BETTER
-    from mlgate.core.performance import PerformanceSettings, rules_for
+    from mlgate.core.performance import PerformanceSettings
 
     retrain = section.get("retrain", {})
+    # A metric the outcomes cannot give (ROC AUC without scores) is shown as missing, not
+    # as degradation.
+    rules = tuple(
+        replace(
+            _rule(
+                document,
+                str(name),
+                spec or {},
+                where=("monitor", "performance"),
+                higher_default=name not in LOWER_IS_BETTER,
+            ),
+            required=False,
+        )
+        for name, spec in (section.get("performance") or {}).items()
+    )
     performance = PerformanceSettings(
-        rules=rules_for(section.get("performance") or {}, lower_is_better=LOWER_IS_BETTER),
+        rules=rules,
         mode=Mode(section.get("mode", significance.mode.value)),
         confidence=significance.confidence,
         resamples=significance.resamples,
@@ -376,26 +395,32 @@ def _type_words(expected: Any) -> str:
     return words.get(expected, str(expected))
 
 
-def _rule(document: Document, name: str, spec: dict[str, Any]) -> MetricRule:
-    higher = spec.get("higher_is_better", True)
+def _rule(
+    document: Document,
+    name: str,
+    spec: dict[str, Any],
+    *,
+    where: tuple[str, ...] = ("metrics",),
+    higher_default: bool = True,
+) -> MetricRule:
+    """One metric's rule, under ``metrics:`` or ``monitor.performance:`` (``where``)."""
+    higher = spec.get("higher_is_better", higher_default)
     good, bad = ("rise", "drop") if higher else ("drop", "rise")
     for suffix in ("", "_pct"):
         if f"max_{good}{suffix}" in spec:
             direction = "higher" if higher else "lower"
             raise document.error(
-                ("metrics", name, f"max_{good}{suffix}"),
+                (*where, name, f"max_{good}{suffix}"),
                 f"{name} is {direction}-is-better, so only a {bad} can regress it; "
                 f"use max_{bad}{suffix}",
                 ConfigError,
             )
     for key, value in spec.items():
         if isinstance(value, float) and not math.isfinite(value):
-            raise document.error(("metrics", name, key), "must be a finite number", ConfigError)
+            raise document.error((*where, name, key), "must be a finite number", ConfigError)
     low, high = spec.get("min"), spec.get("max")
     if low is not None and high is not None and low > high:
-        raise document.error(
-            ("metrics", name, "min"), f"min {low} is above max {high}", ConfigError
-        )
+        raise document.error((*where, name, "min"), f"min {low} is above max {high}", ConfigError)
     return MetricRule(
         name=name,
         higher_is_better=higher,

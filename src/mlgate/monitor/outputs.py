@@ -1,5 +1,5 @@
-"""A drift or skew report on disk: the JSON first (the contract), then the Markdown — also
-the job summary and the ``drift`` step output in GitHub Actions."""
+"""A drift, skew or monitoring report on disk: the JSON first (the contract), then the
+Markdown — also the job summary and the ``drift`` step output in GitHub Actions."""
 
 from __future__ import annotations
 
@@ -17,12 +17,7 @@ from mlgate.report.drift_view import drift_document
 def write_outputs(report: DriftReport, *, out_path: Path, report_path: Path) -> str:
     """Write both files and the CI's summary; return the Markdown."""
     write_drift(out_path, report)
-    markdown = drift_document(report)
-    write_text_atomic(report_path, markdown)
-    if os.environ.get("GITHUB_STEP_SUMMARY"):
-        append(Path(os.environ["GITHUB_STEP_SUMMARY"]), markdown + "\n")
-    write_step_outputs({"drift": report.status.value})
-    return markdown
+    return _markdown(drift_document(report), report_path=report_path, status=report.status.value)
 
 
 def write_monitor_outputs(report: MonitorReport, *, out_path: Path, report_path: Path) -> str:
@@ -31,9 +26,12 @@ def write_monitor_outputs(report: MonitorReport, *, out_path: Path, report_path:
     from mlgate.report.monitor_view import monitor_document
 
     write_monitor(out_path, report)
-    markdown = monitor_document(report)
+    return _markdown(monitor_document(report), report_path=report_path, status=report.status.value)
+
+
+def _markdown(markdown: str, *, report_path: Path, status: str) -> str:
     write_text_atomic(report_path, markdown)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         append(Path(os.environ["GITHUB_STEP_SUMMARY"]), markdown + "\n")
-    write_step_outputs({"drift": report.status.value})
+    write_step_outputs({"drift": status})
     return markdown

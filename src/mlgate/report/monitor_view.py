@@ -156,7 +156,7 @@ def _charts(report: PerformanceReport) -> list[str]:
             continue
         out += [
             line_against_line(
-                f"{metric.name} by {report.window}: live (first line) vs reference (flat)",
+                f"{metric.name} by {report.window}: live (blue) vs at evaluation (red)",
                 [p[0][5:] for p in points],
                 [float(p[1]) for p in points],
                 float(metric.baseline),

@@ -32,7 +32,8 @@ BOOTSTRAP_BUDGET = 20_000_000  # examples × resamples resampled for real
 _CHUNK_VALUES = 4_000_000  # resampled values held in memory at once
 
 
-def _percentile(draws: Array, confidence: float, method: str, resamples: int) -> Interval:
+def percentile_interval(draws: Array, confidence: float, method: str, resamples: int) -> Interval:
+    """The bootstrap percentile interval of ``draws`` and the two-sided p-value for 0."""
     alpha = 1 - confidence
     low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
     # Two-sided bootstrap p-value for Δ = 0: twice the smaller tail at zero.
@@ -69,7 +70,7 @@ def confusion_intervals(
     return {
         name: (
             float(observed[name][0]),
-            _percentile(resampled[name], confidence, "multinomial bootstrap", resamples),
+            percentile_interval(resampled[name], confidence, "multinomial bootstrap", resamples),
         )
         for name in observed
     }
@@ -188,7 +189,7 @@ def mean_function_interval(
             size = min(chunk, resamples - start)
             picked = rng.integers(0, n, size=(size, n))
             draws[start : start + size] = statistic(columns[picked].mean(axis=1))
-        return delta, _percentile(draws, confidence, "bootstrap", resamples)
+        return delta, percentile_interval(draws, confidence, "bootstrap", resamples)
     gradient = _gradient(statistic, means)
     influence = (columns - means) @ gradient / n
     error = float(np.sqrt((influence**2).sum()))

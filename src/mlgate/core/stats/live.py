@@ -18,6 +18,7 @@ import numpy as np
 from mlgate.core.interval import Interval
 from mlgate.core.stats import metrics as m
 from mlgate.core.stats import unpaired as u
+from mlgate.core.stats.intervals import percentile_interval
 
 Array = Any
 
@@ -142,7 +143,7 @@ def _interval(
         theirs_draws = reference.draws.get(name) if reference is not None else None
         if reference is None or theirs_draws is not None:
             shifted = ours - (theirs_draws if theirs_draws is not None else at)
-            return u.percentile_interval(shifted, confidence=confidence, resamples=resamples)
+            return percentile_interval(shifted, confidence, "multinomial bootstrap", resamples)
     variance = live.variances.get(name)
     other = reference.variances.get(name) if reference is not None else 0.0
     if variance is None or other is None or math.isnan(variance) or math.isnan(other):

@@ -90,20 +90,6 @@ def confusion_draws(cells: Array, *, resamples: int, rng: Any) -> dict[str, Arra
     return {name: np.asarray(values) for name, values in from_confusion(draws).items()}
 
 
-def percentile_interval(draws: Array, *, confidence: float, resamples: int) -> Interval:
-    alpha = 1 - confidence
-    low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
-    tail = min(float(np.mean(draws <= 0)), float(np.mean(draws >= 0)))
-    return Interval(
-        low=float(low),
-        high=float(high),
-        confidence=confidence,
-        method="multinomial bootstrap",
-        resamples=resamples,
-        p_value=min(1.0, 2 * tail),
-    )
-
-
 def normal_interval(delta: float, variance: float, *, confidence: float, method: str) -> Interval:
     error = math.sqrt(max(variance, 0.0))
     spread = z_value(confidence) * error

@@ -1,0 +1,83 @@
+"""The monitor and streaming settings of mlgate.yml: defaults from the gate's
+significance, rules in the metric's own direction, and mistakes named by line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlgate.core.significance import Mode
+from mlgate.errors import InputError
+from mlgate.files.config import load_config
+
+
+def config(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "mlgate.yml"
+    path.write_text(text)
+    return load_config(path)
+
+
+def test_defaults_follow_the_gates_significance(tmp_path: Path) -> None:
+    loaded = config(tmp_path, "significance: {mode: point, confidence: 0.9, resamples: 500}\n")
+    performance = loaded.monitor.performance
+    assert performance.rules == () and performance.window is None
+    assert (performance.mode, performance.confidence, performance.resamples) == (
+        Mode.POINT,
+        0.9,
+        500,
+    )
+    assert performance.timestamp == "timestamp" and performance.min_labels == 30
+    assert loaded.drift.memory_mb == 1024
+
+
+def test_rules_know_their_direction_and_never_require(tmp_path: Path) -> None:
+    loaded = config(
+        tmp_path,
+        "monitor:\n  mode: non_inferiority\n  window: week\n  timestamp: served_at\n"
+        "  min_labels: 50\n  performance:\n    accuracy: {max_drop: 0.03}\n"
+        "    rmse: {max_rise_pct: 5}\n    roc_auc:\ndrift:\n  memory_mb: 256\n",
+    )
+    performance = loaded.monitor.performance
+    rules = {r.name: r for r in performance.rules}
+    assert rules["accuracy"].higher_is_better and rules["accuracy"].tolerance == 0.03
+    assert not rules["rmse"].higher_is_better and rules["rmse"].tolerance_pct == 5
+    assert rules["roc_auc"].higher_is_better and not rules["roc_auc"].checks_change
+    assert not any(r.required for r in performance.rules)
+    assert (
+        performance.mode,
+        performance.window,
+        performance.timestamp,
+        performance.min_labels,
+    ) == (
+        Mode.NON_INFERIORITY,
+        "week",
+        "served_at",
+        50,
+    )
+    assert loaded.drift.memory_mb == 256
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "monitor:\n  performance:\n    rmse: {max_drop: 0.1}\n",
+            "mlgate.yml:3: monitor.performance.rmse.max_drop: rmse is lower-is-better, so only a rise can regress it; use max_rise",
+        ),
+        ("monitor:\n  window: month\n", "mlgate.yml:2: monitor.window"),
+        (
+            "monitor:\n  performance:\n    accuracy: {max_drop: -1}\n",
+            "monitor.performance.accuracy.max_drop",
+        ),
+        (
+            "monitor:\n  performance:\n    accuracy: {tolerance: 1}\n",
+            "monitor.performance.accuracy",
+        ),
+        ("drift:\n  memory_mb: 10\n", "mlgate.yml:2: drift.memory_mb"),
+    ],
+)
+def test_mistakes_name_the_line_and_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        config(tmp_path, text)
+    assert message in str(caught.value)
