@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.columns import LOWER_IS_BETTER, ColumnNames
-from mlgate.core.drift import FeatureDrift, judge_feature
-from mlgate.core.drift_settings import DriftSettings
+from mlgate.core.drift import FeatureDrift
 from mlgate.core.performance import (
     PerformanceReport,
     PerformanceSettings,
@@ -39,6 +38,9 @@ class Reference:
     columns: Columns | None = None  # per-example predictions (default column names)
     recorded: dict[str, float] = field(default_factory=dict)
     names: ColumnNames = field(default_factory=ColumnNames)
+    # Without logged predictions: the drift reference stored with the version, whose label
+    # (and prediction or score, when it has them) the outputs are compared with.
+    sample: Columns | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,8 +83,29 @@ def production_reference(
             recorded=recorded,
         )
     return Reference(
-        label=f"{label}: its recorded metrics", version=found.version, recorded=recorded
+        label=f"{label}: its recorded metrics",
+        version=found.version,
+        recorded=recorded,
+        names=config.columns,
+        sample=_stored_sample(registry, model=model, alias=alias),
     )
+
+
+def _stored_sample(registry: Any, *, model: str, alias: str) -> Columns | None:
+    """The drift reference `mlgate promote` stored with the version, as columns; None
+    when there is none (output drift then has nothing to compare with)."""
+    from mlgate.adapters.references import References
+    from mlgate.core.refs import AliasRef
+    from mlgate.files.predictions import read_predictions
+
+    with tempfile.TemporaryDirectory(prefix="mlgate-outcomes-") as folder:
+        try:
+            fetched = References(registry).fetch(
+                AliasRef(name=model, alias=alias), folder=Path(folder)
+            )
+            return read_predictions(fetched.path, role="stored reference")
+        except InputError:
+            return None
 
 
 def _logged_predictions(registry: Any, run_id: str | None) -> Columns | None:
@@ -220,6 +243,8 @@ def judge_outcomes(
             "min_labels": settings.min_labels,
         },
     )
+    from mlgate.monitor.output_drift import output_drift
+
     outputs = output_drift(
         columns, labelled=labelled, names=names, reference=reference, settings=config.drift
     )
@@ -310,77 +335,3 @@ def _windows(
         rows = judged(live.subset(mask)) if count >= settings.min_labels else ()
         out.append(Window(start=str(start), served=served, labelled=count, rows=rows))
     return tuple(out)
-
-
-def output_drift(
-    columns: Columns,
-    *,
-    labelled: Any,
-    names: ColumnNames,
-    reference: Reference,
-    settings: DriftSettings,
-) -> tuple[FeatureDrift, ...]:
-    """The model's scores (or predicted classes) and the labels, against the reference
-    predictions, measured as features are."""
-    if reference.columns is None:
-        return ()
-    theirs, their_names = reference.columns, reference.names
-    pairs = []
-    if names.score in columns and their_names.score in theirs:
-        pairs.append(("score", columns[names.score], theirs[their_names.score]))
-    elif names.prediction in columns and their_names.prediction in theirs:
-        pairs.append(("prediction", columns[names.prediction], theirs[their_names.prediction]))
-    pairs.append(("label", columns[names.label][labelled], theirs[their_names.label]))
-    return tuple(_measure(name, ours, ref, settings) for name, ours, ref in pairs)
-
-
-def _measure(name: str, current: Any, reference: Any, settings: DriftSettings) -> FeatureDrift:
-    import numpy as np
-
-    from mlgate.core.stats.feature_drift import measure_categorical, measure_numeric
-
-    numeric = current.dtype.kind == "f" and reference.dtype.kind == "f"
-    if numeric and not (np.all(np.mod(reference[~np.isnan(reference)], 1) == 0)):
-        measured = measure_numeric(
-            reference.astype(float),
-            current.astype(float),
-            bins=settings.bins,
-            binning=settings.binning,
-        )
-        return judge_feature(name, "numeric", measured, settings=settings)
-    categories, codes = _codes(reference, current)
-    measured = measure_categorical((categories, codes[0]), (categories, codes[1]))
-    return judge_feature(name, "categorical", measured, settings=settings)
-
-
-def _codes(reference: Any, current: Any) -> tuple[Any, tuple[Any, Any]]:
-    """Both sides' values as codes into their shared categories (-1 where missing); numbers
-    are matched as numbers and only the distinct ones turned into text."""
-    import numpy as np
-
-    if reference.dtype.kind in "iuf" and current.dtype.kind in "iuf":
-        ref, cur = reference.astype(float), current.astype(float)
-        distinct = np.union1d(np.unique(ref[~np.isnan(ref)]), np.unique(cur[~np.isnan(cur)]))
-        labels = np.asarray(
-            [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in distinct],
-            dtype=object,
-        )
-        codes = tuple(
-            np.where(np.isnan(side), -1, np.searchsorted(distinct, side)).astype(np.int64)
-            for side in (ref, cur)
-        )
-        return labels, (codes[0], codes[1])
-    ref_text, cur_text = _as_text(reference), _as_text(current)
-    categories = np.unique(np.concatenate([ref_text, cur_text]))
-    return categories, (
-        np.searchsorted(categories, ref_text),
-        np.searchsorted(categories, cur_text),
-    )
-
-
-def _as_text(values: Any) -> Any:
-    import numpy as np
-
-    if values.dtype.kind == "f" and np.all(np.mod(values[~np.isnan(values)], 1) == 0):
-        return values[~np.isnan(values)].astype(np.int64).astype(str)
-    return values.astype(str)

@@ -96,3 +96,20 @@ def test_recorded_metrics_are_the_reference_without_logged_predictions(
     accuracy = performance["metrics"][0]
     assert accuracy["reference"] == 0.95 and accuracy["ci"]["method"] == "Wilson"
     assert data["outputs"] == []  # no sample to compare the outputs with
+
+    # The drift reference stored with the version (as `mlgate promote` does) has the label:
+    # the labels' drift is measured against it.
+    from mlgate.adapters.references import References
+    from mlgate.adapters.registry import Registry
+    from mlgate.files.tables import write_sample
+
+    labels, _, _ = sample(1000, accuracy=0.9, seed=4)
+    (tmp_path / "train.csv").write_text(
+        "tenure,label\n" + "".join(f"{i % 17},{y}\n" for i, y in enumerate(labels))
+    )
+    stored = write_sample(tmp_path / "train.csv", tmp_path / "sample", rows=500, seed=0)
+    References(Registry(tracking_uri=mlflow_server)).store(
+        model=model_name, version=version, sample=stored, source="train.csv"
+    )
+    again = monitor(tmp_path, mlflow_server, model_name)
+    assert [f["name"] for f in again["outputs"]] == ["label"]  # type: ignore[index]
