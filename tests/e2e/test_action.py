@@ -253,8 +253,10 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
     act_cache: Path,
     checkout: Path,
 ) -> None:
-    """The production version carries its reference (stored as `mlgate promote` does); a
-    scheduled run on drifted data opens the issue, one on steady data closes it."""
+    """The production version carries its reference (stored as `mlgate promote` does) and
+    its recorded metrics; a scheduled run on drifted data whose labelled outcomes score far
+    worse opens one issue for both, one on steady data and steady outcomes closes it. The
+    Pushgateway input reaches the push (nothing listens there: a warning, exit 0)."""
     import numpy as np
     from mlflow import MlflowClient
 
@@ -267,7 +269,23 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
     workflows = repo / ".github" / "workflows"
     workflows.mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "e2e" / "github" / "workflows" / "monitor.yml", workflows)
-    (repo / "mlgate.yml").write_text(f"model: {model_name}\n")
+    (repo / "mlgate.yml").write_text(
+        f"model: {model_name}\nmetric_prefix: eval_\n"
+        "monitor:\n  performance:\n    accuracy: {max_drop: 0.03}\n"
+    )
+
+    def outcomes(name: str, accuracy: float) -> None:
+        labels = rng.integers(0, 2, 2000)
+        predicted = np.where(rng.random(2000) < accuracy, labels, 1 - labels)
+        (repo / name).write_text(
+            "id,label,prediction\n"
+            + "".join(
+                f"{i},{y},{p}\n" for i, (y, p) in enumerate(zip(labels, predicted, strict=True))
+            )
+        )
+
+    outcomes("outcomes-worse.csv", 0.80)
+    outcomes("outcomes-steady.csv", 0.90)
 
     def table(name: str, shift: float) -> Path:
         path = repo / f"{name}.csv"
@@ -292,7 +310,7 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
         .tags["mlgate.drift_reference"]
     )
 
-    def scheduled(current: str) -> ActRun:
+    def scheduled(current: str, outcomes: str) -> ActRun:
         return run_act(
             repo,
             "schedule",
@@ -302,11 +320,15 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
             cache=act_cache,
             source=checkout,
             env={"GITHUB_API_URL": github.api_url, "MLFLOW_TRACKING_URI": mlflow_server},
-            variables={"MLGATE_E2E_CURRENT": current},
+            variables={
+                "MLGATE_E2E_CURRENT": current,
+                "MLGATE_E2E_OUTCOMES": outcomes,
+                "MLGATE_E2E_PUSHGATEWAY": "http://127.0.0.1:9",
+            },
             token=TOKEN,
         )
 
-    drifted = scheduled("served-drifted.csv")
+    drifted = scheduled("served-drifted.csv", "outcomes-worse.csv")
     assert drifted.returncode == 0, drifted.text()[-4000:]
     outputs = drifted.printed_outputs()
     assert outputs["drift"] == "warn" and outputs["exit-code"] == "0"
@@ -315,14 +337,18 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
     assert outputs["issue-url"] == issues[0]["html_url"]
     assert f"models:/{model_name}/{version} (1000 of 3000 rows sampled)" in issues[0]["body"]
     assert "`tenure`" in issues[0]["body"]
-    assert "Data drift" in drifted.summary()
+    assert issues[0]["title"] == f"Data drift and performance drop in {model_name}"
+    assert "Model performance" in issues[0]["body"] and "its recorded metrics" in issues[0]["body"]
+    assert "Data drift" in drifted.summary() and "Model performance" in drifted.summary()
+    assert "warning: Pushgateway http://127.0.0.1:9: push failed" in drifted.text() + drifted.stderr
     assert TOKEN not in drifted.text() + drifted.stderr
 
-    steady = scheduled("served-steady.csv")
+    steady = scheduled("served-steady.csv", "outcomes-steady.csv")
     assert steady.returncode == 0, steady.text()[-4000:]
     assert steady.printed_outputs()["drift"] == "pass"
     assert github.issues(REPO)[0]["state"] == "closed"
-    assert github.comments(REPO, issues[0]["number"])[-1]["body"].startswith("✅ Drift ended")
+    closing = github.comments(REPO, issues[0]["number"])[-1]["body"]
+    assert closing.startswith("✅ Drift and degradation ended")
 
 
 def test_gate_scores_both_models_with_the_jobs_own_libraries(
