@@ -88,18 +88,14 @@ def compare_streamed(
         }
 
     ref_state, cur_state = fresh(), fresh()
-    ref_rows = _read(
-        reference, columns, batch_rows, lambda t: _add_reference(t, ref_state, settings)
-    )
+    ref_rows = _read(reference, columns, batch_rows, lambda t: _add_reference(t, ref_state))
     for state in ref_state.values():
         if isinstance(state, _Numbers):
             state.sketch.reduce(KS_POINTS)  # fewer points: fewer searches per batch
             _edges(state, settings)
     if any(isinstance(s, _Numbers) and not s.sketch.exact for s in ref_state.values()):
         _read(reference, columns, batch_rows, lambda t: _count_bins(t, ref_state))
-    cur_rows = _read(
-        current, columns, batch_rows, lambda t: _add_current(t, cur_state, ref_state, settings)
-    )
+    cur_rows = _read(current, columns, batch_rows, lambda t: _add_current(t, cur_state, ref_state))
     measured = [_judge(name, ref_state[name], cur_state[name], settings) for name, _ in features]
     errors = [
         s.sketch.error / s.sketch.count
@@ -153,7 +149,7 @@ def _categorical_counts(column: TableColumn, state: _Categories) -> None:
     state.missing += int((codes < 0).sum())
 
 
-def _add_reference(table: Table, states: dict[str, Any], settings: DriftSettings) -> None:
+def _add_reference(table: Table, states: dict[str, Any]) -> None:
     import numpy as np
 
     def work(name: str, column: TableColumn) -> None:
@@ -207,9 +203,7 @@ def _count_bins(table: Table, states: dict[str, Any]) -> None:
     _in_threads(table, work)
 
 
-def _add_current(
-    table: Table, states: dict[str, Any], reference: dict[str, Any], settings: DriftSettings
-) -> None:
+def _add_current(table: Table, states: dict[str, Any], reference: dict[str, Any]) -> None:
     import numpy as np
 
     from mlgate.core.stats.distance import bin_counts
