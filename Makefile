@@ -14,7 +14,7 @@ NODE    := tests/e2e/node_modules/.installed
 WORKERS ?= 4
 CHECK_WORKERS ?= 2
 
-.PHONY: demo test check lint typecheck unit tools docs bench clean
+.PHONY: demo test check lint typecheck unit tools docs bench dist clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,14 @@ test: tools $(STAMP) $(NODE)
 check: lint typecheck
 	$(BIN)/pytest -q -n $(CHECK_WORKERS) tests/unit tests/cli
 
+# The release's files: the sdist and the wheel (python -m build, in an isolated build
+# environment), checked with twine as the package index will check them.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	$(BIN)/twine check --strict dist/*
+	@ls -l dist
+
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py
 
@@ -65,6 +73,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/paired_intervals.py
 	$(BIN)/python benchmarks/decision_quality.py
 	$(BIN)/python benchmarks/drift_report.py
+	$(BIN)/python benchmarks/drift_stream.py
+	$(BIN)/python benchmarks/outcomes_monitor.py
 	$(BIN)/python benchmarks/eval_data_identity.py
 	$(BIN)/python benchmarks/evidence_cost.py
 	$(BIN)/python benchmarks/relay_load.py

@@ -254,3 +254,13 @@ def run_act(
         except json.JSONDecodeError:
             lines.append({"msg": raw})
     return ActRun(returncode=done.returncode, lines=lines, stderr=done.stderr)
+
+
+@dataclass(frozen=True)
+class PackageIndex:
+    url: str  # the simple index, for PIP_EXTRA_INDEX_URL
+    log: Path  # pypiserver's request log
+    wheel: str
+
+    def served_the_wheel(self) -> bool:
+        return f"/packages/{self.wheel}" in self.log.read_text(errors="replace")

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_helpers import ROOT, gitlab_project, run_gitlab_ci_local
+from e2e_helpers import ROOT, PackageIndex, gitlab_project, run_gitlab_ci_local
 from gitlab_server import FakeGitLab
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +68,7 @@ def production(mlflow_server: str, model_name: str, tmp_path: Path) -> str:
     return version
 
 
-def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, package: Path) -> dict[str, str]:
+def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, index: str) -> dict[str, str]:
     """What GitLab gives a merge request pipeline, plus the project's CI/CD variables."""
     return {
         "GITLAB_CI": "true",
@@ -82,8 +83,12 @@ def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, package: Path) -
         # Project CI/CD variables a user sets:
         "GITLAB_TOKEN": TOKEN,
         "MLFLOW_TRACKING_URI": mlflow_server,
-        # Install mlgate built from this checkout (the template's input default is the release).
-        "MLGATE_PACKAGE": str(package),
+        # The template's default install line (`mlgate==<version>`) as users get it, resolved
+        # from a local index serving this checkout's build; the dependencies from the usual one.
+        "PIP_EXTRA_INDEX_URL": index,
+        # gitlab-ci-local's CI_PROJECT_DIR is /builds/<project> for every run on this host:
+        # mlgate's venv gets a folder of this test's own (GitLab gives each job a fresh one).
+        "MLGATE_HOME": tempfile.mkdtemp(prefix="mlgate-home-"),
     }
 
 
@@ -93,19 +98,20 @@ def test_merge_request_gets_one_note_and_the_manual_job_promotes(
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    wheel: Path,
+    package_index: PackageIndex,
 ) -> None:
     from mlflow import MlflowClient
 
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
     gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
     gitlab.state.protected_environments.add("production")
-    values = variables(gitlab, mlflow_server, sha, wheel)
+    values = variables(gitlab, mlflow_server, sha, package_index.url)
 
     pipeline = run_gitlab_ci_local(repo, variables=values)
     log = pipeline.stdout + pipeline.stderr
     assert pipeline.returncode == 0, log[-5000:]
     assert "PASS  train" in log and "PASS  mlgate-evaluate" in log
+    assert package_index.served_the_wheel()  # the default line resolved the local release
     notes = gitlab.notes(PROJECT_ID, IID)
     assert len(notes) == 1
     assert notes[0]["body"].startswith(f"<!-- mlgate:report model={model_name} -->")
@@ -141,12 +147,12 @@ def test_a_regression_fails_the_pipeline(
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    wheel: Path,
+    package_index: PackageIndex,
 ) -> None:
     # Heavy regularisation: the candidate predicts the majority class, accuracy drops.
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.00001\n")
     gitlab.state.mrs[IID] = {"sha": sha, "author": "dev"}
-    values = variables(gitlab, mlflow_server, sha, wheel)
+    values = variables(gitlab, mlflow_server, sha, package_index.url)
 
     pipeline = run_gitlab_ci_local(repo, variables=values)
     log = pipeline.stdout + pipeline.stderr
@@ -168,7 +174,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    wheel: Path,
+    package_index: PackageIndex,
 ) -> None:
     """The example's schedule: export-served writes the week's features, the template's
     mlgate-monitor job compares them with production's stored reference and keeps one
@@ -191,7 +197,7 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
         model=model_name, version=str(version), sample=sample, source="data/train_features.csv"
     )
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 1.0\n")
-    values = variables(gitlab, mlflow_server, sha, wheel)
+    values = variables(gitlab, mlflow_server, sha, package_index.url)
     for key in ("CI_MERGE_REQUEST_IID", "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"):
         values.pop(key)
     values["CI_PIPELINE_SOURCE"] = "schedule"
@@ -224,7 +230,7 @@ def test_a_registry_trigger_pipeline_requests_approval_and_its_manual_job_promot
     production: str,
     gitlab: FakeGitLab,
     tmp_path: Path,
-    wheel: Path,
+    package_index: PackageIndex,
 ) -> None:
     """What `mlgate relay` starts for a version registered outside CI: a trigger pipeline
     with MLGATE_MODEL and MLGATE_VERSION. The example's model-tests-registry job tests that
@@ -237,7 +243,7 @@ def test_a_registry_trigger_pipeline_requests_approval_and_its_manual_job_promot
     repo, sha = gitlab_project(tmp_path / "repo", model=model_name, params="C: 0.5\n")
     gitlab.state.protected_environments.add("production")
     values = {
-        **variables(gitlab, mlflow_server, sha, wheel),
+        **variables(gitlab, mlflow_server, sha, package_index.url),
         "CI_PIPELINE_SOURCE": "trigger",
         "CI_MERGE_REQUEST_IID": "",
         "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": "",
