@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -184,6 +185,31 @@ def test_every_make_target_the_readme_lists_exists_and_is_described() -> None:
 def test_the_readme_lists_every_prerequisite_make_test_checks() -> None:
     script = (ROOT / "scripts" / "system-tools.sh").read_text(encoding="utf-8")
     tools = re.findall(r"^(\w+)\s+\S+\s+\S", script.split('TOOLS="')[1].split('"')[0], flags=re.M)
-    setup = _readme_section("Set up")
+    setup = _readme_section("Set up (contributors)")
     assert tools and all(f"`{tool}`" in setup or tool in {"node"} for tool in tools), tools
     assert "Node.js" in setup and "Python ≥ 3.10" in setup
+
+
+def test_the_users_quick_start_works_as_written(tmp_path: Path) -> None:
+    """Its mlgate.yml passes `config check`; its workflow uses only inputs the action has,
+    its include only inputs the template has."""
+    section = _readme_section("Use it in three steps")
+    blocks = [textwrap.dedent(b) for b in re.findall(r"```yaml\n(.*?)```", section, flags=re.S)]
+    config, workflow, include = (yaml.safe_load(b) for b in blocks)
+    (tmp_path / "mlgate.yml").write_text(blocks[0])
+    exe = str(Path(sys.executable).parent / "mlgate")
+    done = subprocess.run(
+        [exe, "config", "check"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert config["model"] == "churn-classifier"
+    action_inputs = set(yaml.safe_load((ROOT / "action.yml").read_text())["inputs"])
+    steps = workflow["jobs"]["gate"]["steps"]
+    used = next(s for s in steps if s.get("uses") == "mlgate/mlgate@v1")
+    assert set(used["with"]) <= action_inputs
+    header = (ROOT / "ci_templates" / "mlgate.yml").read_text(encoding="utf-8").split("\n---\n")[0]
+    template_inputs = set(yaml.safe_load(header)["spec"]["inputs"])
+    (included,) = include["include"]
+    assert included["file"] == "/ci_templates/mlgate.yml"
+    assert set(included["inputs"]) <= template_inputs
+    assert included["ref"] == f"v{__import__('mlgate').__version__}"
