@@ -140,11 +140,14 @@ def drift_command(
         model=model,
         tracking_uri=tracking_uri,
     )
-    code = finish(
-        None, report, out_path=out_path, report_path=report_path, print_format=print_format
-    )
-    export_drift(
-        report, metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push
+    code = _finish(
+        report,
+        out_path=out_path,
+        report_path=report_path,
+        print_format=print_format,
+        metrics_file=metrics_file,
+        pushgateway=pushgateway,
+        require_push=require_push,
     )
     ctx.exit(code)
 
@@ -200,37 +203,16 @@ def skew_command(
 
     config = _with_fail(config_at(config_path), fail)
     report = skew_report(training=training, serving=serving, config=config, key=key, model=model)
-    code = finish(
-        None, report, out_path=out_path, report_path=report_path, print_format=print_format
-    )
-    export_drift(
-        report, metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push
-    )
-    ctx.exit(code)
-
-
-def export_drift(
-    report: DriftReport, *, metrics_file: Path | None, pushgateway: str | None, require_push: bool
-) -> None:
-    """The report's metrics to the textfile and the Pushgateway; a failed push warns."""
-    if metrics_file is None and not pushgateway:
-        return
-    import time
-
-    from mlgate.monitor.export import drift_families, export, last_success, version_of
-
-    model = report.model or ""
-    families = drift_families(report, model=model, version=version_of(report.reference.label))
-    families.append(last_success(model, time.time()))
-    problems = export(
-        families,
-        model=model,
+    code = _finish(
+        report,
+        out_path=out_path,
+        report_path=report_path,
+        print_format=print_format,
         metrics_file=metrics_file,
         pushgateway=pushgateway,
         require_push=require_push,
     )
-    for problem in problems:
-        click.echo(f"mlgate: warning: {problem}", err=True)
+    ctx.exit(code)
 
 
 def config_at(config_path: Path | None) -> Config:
@@ -257,27 +239,60 @@ def _with_fail(config: Config, fail: bool | None) -> Config:
     return replace(config, drift=drift, skew=replace(config.skew, fail=fail))
 
 
-def finish(
-    ctx: click.Context | None,
+def _finish(
     report: DriftReport,
     *,
     out_path: Path,
     report_path: Path,
     print_format: str,
+    metrics_file: Path | None,
+    pushgateway: str | None,
+    require_push: bool,
 ) -> int:
-    """Write the report files (monitor/outputs.py); print; exit 1 on FAIL."""
+    """Write the report files (monitor/outputs.py), print, export; the exit code (1 on FAIL)."""
     from mlgate.core.checks import Status
     from mlgate.monitor.outputs import write_outputs
     from mlgate.report.drift_view import drift_terminal
 
     markdown = write_outputs(report, out_path=out_path, report_path=report_path)
+    echo_report(
+        print_format, markdown=markdown, out_path=out_path, text=lambda: drift_terminal(report)
+    )
+    _export(report, metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push)
+    return 1 if report.status is Status.FAIL else 0
+
+
+def echo_report(
+    print_format: str, *, markdown: str, out_path: Path, text: Callable[[], str]
+) -> None:
+    """--print: the Markdown, the JSON as written, or ``text()`` for the terminal."""
     if print_format == "markdown":
         click.echo(markdown, nl=False)
     elif print_format == "json":
         click.echo(out_path.read_text(encoding="utf-8"), nl=False)
     elif print_format == "text":
-        click.echo(drift_terminal(report))
-    code = 1 if report.status is Status.FAIL else 0
-    if ctx is not None:
-        ctx.exit(code)
-    return code
+        click.echo(text())
+
+
+def _export(
+    report: DriftReport, *, metrics_file: Path | None, pushgateway: str | None, require_push: bool
+) -> None:
+    """The report's metrics to the textfile and the Pushgateway; a failed push warns."""
+    if metrics_file is None and not pushgateway:
+        return
+    import time
+
+    from mlgate.monitor.export import drift_families, export, last_success, version_of
+
+    model = report.model or ""
+    families = drift_families(report, model=model, version=version_of(report.reference.label))
+    families.append(last_success(model, time.time()))
+    problems = export(
+        families,
+        model=model,
+        metrics_file=metrics_file,
+        pushgateway=pushgateway,
+        require_push=require_push,
+    )
+    for problem in problems:
+        click.echo(f"mlgate: warning: {problem}", err=True)

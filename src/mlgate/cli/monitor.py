@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from mlgate.cli.drift import config_at, current_data, export_options
+from mlgate.cli.drift import config_at, current_data, echo_report, export_options
 from mlgate.cli.options import FilePath, config_option, model_and_store_options, written_files
 
 MONITOR_EPILOG = """\b
@@ -128,7 +128,14 @@ def monitor_command(
         config=config,
         env=dict(os.environ),
     )
-    _print(result.report, out_path=out_path, markdown=result.markdown, print_format=print_format)
+    from mlgate.report.monitor_view import monitor_terminal
+
+    echo_report(
+        print_format,
+        markdown=result.markdown,
+        out_path=out_path,
+        text=lambda: monitor_terminal(result.report),
+    )
     for line in result.messages:
         click.echo(line)
     for note in result.notes:
@@ -136,14 +143,3 @@ def monitor_command(
     for problem in result.problems:
         click.echo(f"mlgate: warning: {problem}", err=True)
     ctx.exit(result.exit_code)
-
-
-def _print(report: object, *, out_path: Path, markdown: str, print_format: str) -> None:
-    from mlgate.report.monitor_view import monitor_terminal
-
-    if print_format == "markdown":
-        click.echo(markdown, nl=False)
-    elif print_format == "json":
-        click.echo(out_path.read_text(encoding="utf-8"), nl=False)
-    elif print_format == "text":
-        click.echo(monitor_terminal(report))  # type: ignore[arg-type]

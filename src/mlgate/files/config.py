@@ -10,8 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,7 +20,7 @@ from mlgate.core.approval import Policy
 from mlgate.core.checks import Status
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
-from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.drift_settings import DriftSettings, SkewSettings
 from mlgate.core.evidence import Route
 from mlgate.core.provenance import EvaluationSettings
 from mlgate.core.rules import MetricRule
@@ -30,6 +29,12 @@ from mlgate.core.slices import SliceSettings
 from mlgate.core.tracking import MonitorSettings
 from mlgate.core.webhooks import DEFAULT_EVENTS, RelayFilter
 from mlgate.errors import ConfigError
+from mlgate.files.config_sections import (
+    drift_settings,
+    metric_rule,
+    monitor_settings,
+    skew_settings,
+)
 from mlgate.files.documents import Document, KeyPath, describe_value, load_document
 
 DEFAULT_NAMES = ("mlgate.yml", "mlgate.yaml")
@@ -136,7 +141,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         data = {**data, "metrics": {k: ({} if v is None else v) for k, v in metrics.items()}}
     _validate(document, data)
     rules = tuple(
-        _rule(document, str(name), spec) for name, spec in data.get("metrics", {}).items()
+        metric_rule(document, str(name), spec) for name, spec in data.get("metrics", {}).items()
     )
     report = data.get("report", {})
     template = report.get("template")
@@ -159,9 +164,9 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         significance=_significance(data.get("significance", {})),
         columns=_columns(data.get("predictions", {})),
         slices=_slices(data.get("slices", {})),
-        drift=_drift(data.get("drift", {}), base_dir=base_dir),
-        skew=_skew(data.get("skew", {})),
-        monitor=_monitor(
+        drift=drift_settings(data.get("drift", {}), base_dir=base_dir),
+        skew=skew_settings(data.get("skew", {})),
+        monitor=monitor_settings(
             document, data.get("monitor", {}), _significance(data.get("significance", {}))
         ),
         evaluation=_evaluation(data.get("evaluation", {}), base_dir=base_dir),
@@ -171,92 +176,6 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         ),
         relay_ref=data.get("relay", {}).get("ref", "main"),
         digest=digest(data),
-    )
-
-
-_THRESHOLD_KEYS = ("psi", "ks", "js", "fail")
-
-
-def _drift(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
-    default = Thresholds(**{k: section[k] for k in _THRESHOLD_KEYS if k in section})
-    features = {
-        name: Thresholds(
-            **{
-                **{k: getattr(default, k) for k in _THRESHOLD_KEYS},
-                **{k: spec[k] for k in (*_THRESHOLD_KEYS, "ignore", "categorical") if k in spec},
-            }
-        )
-        for name, spec in section.get("features", {}).items()
-    }
-    for name in section.get("ignore", ()):
-        features[name] = Thresholds(ignore=True)
-    paths = {k: str(base_dir / section[k]) for k in ("data", "reference") if k in section}
-    return DriftSettings(
-        default=default,
-        features=features,
-        alpha=float(section.get("alpha", 0.05)),
-        min_rows=int(section.get("min_rows", 100)),
-        bins=0 if section.get("bins") == "sturges" else int(section.get("bins", 10)),
-        binning=section.get("binning", "quantile"),
-        max_features=int(section.get("max_features", 0)),
-        reference_rows=int(section.get("reference_rows", 50_000)),
-        seed=int(section.get("seed", 0)),
-        memory_mb=int(section.get("memory_mb", 1024)),
-        **paths,
-    )
-
-
-def _skew(section: dict[str, Any]) -> SkewSettings:
-    return SkewSettings(
-        key=section.get("key"),
-        tolerance=float(section.get("tolerance", 1e-6)),
-        max_mismatch=float(section.get("max_mismatch", 0.0)),
-        fail=bool(section.get("fail", False)),
-    )
-
-
-def _monitor(
-    document: Document, section: dict[str, Any], significance: Significance
-) -> MonitorSettings:
-    from mlgate.core.columns import LOWER_IS_BETTER
-    from mlgate.core.performance import PerformanceSettings
-
-    retrain = section.get("retrain", {})
-    # A metric the outcomes cannot give (ROC AUC without scores) is shown as missing, not
-    # as degradation.
-    rules = tuple(
-        replace(
-            _rule(
-                document,
-                str(name),
-                spec or {},
-                where=("monitor", "performance"),
-                higher_default=name not in LOWER_IS_BETTER,
-            ),
-            required=False,
-        )
-        for name, spec in (section.get("performance") or {}).items()
-    )
-    performance = PerformanceSettings(
-        rules=rules,
-        mode=Mode(section.get("mode", significance.mode.value)),
-        confidence=significance.confidence,
-        resamples=significance.resamples,
-        seed=significance.seed,
-        window=section.get("window"),
-        timestamp=section.get("timestamp", "timestamp"),
-        min_labels=int(section.get("min_labels", 30)),
-    )
-    return MonitorSettings(
-        performance=performance,
-        labels=tuple(section.get("labels", MonitorSettings().labels)),
-        fail=bool(section.get("fail", False)),
-        retrain_workflow=retrain.get("workflow"),
-        retrain_ref=retrain.get("ref"),
-        retrain_inputs={
-            k: str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in retrain.get("inputs", {}).items()
-        },
     )
 
 
@@ -393,45 +312,3 @@ def _type_words(expected: Any) -> str:
     if isinstance(expected, list):
         return " or ".join(words.get(str(t), str(t)) for t in expected)
     return words.get(expected, str(expected))
-
-
-def _rule(
-    document: Document,
-    name: str,
-    spec: dict[str, Any],
-    *,
-    where: tuple[str, ...] = ("metrics",),
-    higher_default: bool = True,
-) -> MetricRule:
-    """One metric's rule, under ``metrics:`` or ``monitor.performance:`` (``where``)."""
-    higher = spec.get("higher_is_better", higher_default)
-    good, bad = ("rise", "drop") if higher else ("drop", "rise")
-    for suffix in ("", "_pct"):
-        if f"max_{good}{suffix}" in spec:
-            direction = "higher" if higher else "lower"
-            raise document.error(
-                (*where, name, f"max_{good}{suffix}"),
-                f"{name} is {direction}-is-better, so only a {bad} can regress it; "
-                f"use max_{bad}{suffix}",
-                ConfigError,
-            )
-    for key, value in spec.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            raise document.error((*where, name, key), "must be a finite number", ConfigError)
-    low, high = spec.get("min"), spec.get("max")
-    if low is not None and high is not None and low > high:
-        raise document.error((*where, name, "min"), f"min {low} is above max {high}", ConfigError)
-    return MetricRule(
-        name=name,
-        higher_is_better=higher,
-        tolerance=_float(spec.get(f"max_{bad}")),
-        tolerance_pct=_float(spec.get(f"max_{bad}_pct")),
-        min=_float(low),
-        max=_float(high),
-        required=spec.get("required", True),
-        warn_only=spec.get("warn_only", False),
-    )
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)

@@ -160,37 +160,27 @@ def judge_outcomes(
     try:
         ref = None
         if reference.columns is not None:
-            everything = np.ones(len(reference.columns[reference.names.id]), dtype=bool)
-            ref_side = single(
-                reference.columns,
-                names=reference.names,
-                take=everything & _present(reference.columns[reference.names.label]),
-                source=reference.label,
+            labelled_ref = _present(reference.columns[reference.names.label])
+            ref = _sample(
+                single(
+                    reference.columns,
+                    names=reference.names,
+                    take=labelled_ref,
+                    source=reference.label,
+                )
             )
-            ref = Sample(
-                task=ref_side.task,
-                classes=ref_side.classes,
-                labels=ref_side.labels,
-                predicted=ref_side.side.predicted,
-                scores=ref_side.side.scores,
+        live = _sample(
+            single(
+                columns,
+                names=names,
+                take=labelled,
+                source=str(path),
+                classes=ref.classes if ref is not None else None,
+                task=ref.task if ref is not None else None,
             )
-        live_side = single(
-            columns,
-            names=names,
-            take=labelled,
-            source=str(path),
-            classes=ref.classes if ref is not None else None,
-            task=ref.task if ref is not None else None,
         )
     except PairingError as exc:
         raise InputError(str(exc)) from None
-    live = Sample(
-        task=live_side.task,
-        classes=live_side.classes,
-        labels=live_side.labels,
-        predicted=live_side.side.predicted,
-        scores=live_side.side.scores,
-    )
     rules = settings.rules or _tracked(live, ref, reference.recorded)
     wanted = tuple(r.name for r in rules)
     rng = np.random.default_rng(settings.seed)
@@ -249,6 +239,19 @@ def judge_outcomes(
         columns, labelled=labelled, names=names, reference=reference, settings=config.drift
     )
     return Outcomes(performance=report, outputs=outputs)
+
+
+def _sample(side: Any) -> Any:
+    """A predictions file's one side (core/stats/paired.Single) as the live metrics take it."""
+    from mlgate.core.stats.live import Sample
+
+    return Sample(
+        task=side.task,
+        classes=side.classes,
+        labels=side.labels,
+        predicted=side.side.predicted,
+        scores=side.side.scores,
+    )
 
 
 def _tracked(live: Any, ref: Any, recorded: dict[str, float]) -> tuple[MetricRule, ...]:

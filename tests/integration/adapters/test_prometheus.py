@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from prometheus_client.parser import text_string_to_metric_families
 from registry_helpers import free_port
 
@@ -104,6 +104,14 @@ def tables(root: Path) -> None:
         (root / name).write_text("tenure,charges\n" + rows)
 
 
+def drift(model: str, push_to: str, *extra: str) -> Result:
+    """`mlgate drift` on train.csv against served.csv, pushing to ``push_to``."""
+    args = ["drift", "--reference", "train.csv", "--current", "served.csv", "--model", model]
+    return CliRunner().invoke(
+        cli, [*args, "--pushgateway", push_to, *extra], catch_exceptions=False
+    )
+
+
 def query(prometheus: str, promql: str) -> list[dict[str, object]]:
     url = f"{prometheus}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
     with urllib.request.urlopen(url, timeout=5) as answer:
@@ -118,23 +126,7 @@ def test_a_push_reaches_prometheus_and_the_textfile_parses(
     monkeypatch.chdir(tmp_path)
     tables(tmp_path)
     model = "churn/eu"  # a slash: the grouping key is base64-encoded in the URL
-    result = CliRunner().invoke(
-        cli,
-        [
-            "drift",
-            "--reference",
-            "train.csv",
-            "--current",
-            "served.csv",
-            "--model",
-            model,
-            "--pushgateway",
-            stack["pushgateway"],
-            "--metrics-file",
-            "out/mlgate.prom",
-        ],
-        catch_exceptions=False,
-    )
+    result = drift(model, stack["pushgateway"], "--metrics-file", "out/mlgate.prom")
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
     families = {
@@ -165,21 +157,7 @@ def test_a_push_reaches_prometheus_and_the_textfile_parses(
 
     # A second run replaces the group (PUT): the drift is gone, the count follows.
     (tmp_path / "served.csv").write_text((tmp_path / "train.csv").read_text())
-    again = CliRunner().invoke(
-        cli,
-        [
-            "drift",
-            "--reference",
-            "train.csv",
-            "--current",
-            "served.csv",
-            "--model",
-            model,
-            "--pushgateway",
-            stack["pushgateway"],
-        ],
-        catch_exceptions=False,
-    )
+    again = drift(model, stack["pushgateway"])
     assert again.exit_code == 0
     with urllib.request.urlopen(f"{stack['pushgateway']}/metrics", timeout=5) as answer:
         assert (
@@ -220,22 +198,9 @@ def test_a_refusing_push_target_is_a_warning_and_the_files_are_written(
     monkeypatch.chdir(tmp_path)
     tables(tmp_path)
     # Prometheus itself answers a push with an HTTP error: a server that refuses.
-    args = [
-        "drift",
-        "--reference",
-        "train.csv",
-        "--current",
-        "served.csv",
-        "--model",
-        "m",
-        "--pushgateway",
-        stack["prometheus"],
-        "--metrics-file",
-        "m.prom",
-    ]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    result = drift("m", stack["prometheus"], "--metrics-file", "m.prom")
     assert result.exit_code == 0, result.output
     assert f"warning: Pushgateway {stack['prometheus']}: push failed" in result.output
     assert (tmp_path / "m.prom").is_file() and (tmp_path / "mlgate-drift.json").is_file()
-    required = CliRunner().invoke(cli, [*args, "--require-push"], catch_exceptions=False)
+    required = drift("m", stack["prometheus"], "--require-push")
     assert required.exit_code == 3 and "push failed" in required.output

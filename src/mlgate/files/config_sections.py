@@ -1,0 +1,145 @@
+"""The rule-like sections of mlgate.yml as settings: a metric's rule (under ``metrics:``
+and ``monitor.performance:``), ``drift:``, ``skew:`` and ``monitor:``. The document is
+already validated against the schema; these add the checks a schema cannot say, naming
+the line and the key."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.rules import MetricRule
+from mlgate.core.significance import Mode, Significance
+from mlgate.core.tracking import MonitorSettings
+from mlgate.errors import ConfigError
+from mlgate.files.documents import Document
+
+_THRESHOLD_KEYS = ("psi", "ks", "js", "fail")
+
+
+def drift_settings(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
+    default = Thresholds(**{k: section[k] for k in _THRESHOLD_KEYS if k in section})
+    features = {
+        name: Thresholds(
+            **{
+                **{k: getattr(default, k) for k in _THRESHOLD_KEYS},
+                **{k: spec[k] for k in (*_THRESHOLD_KEYS, "ignore", "categorical") if k in spec},
+            }
+        )
+        for name, spec in section.get("features", {}).items()
+    }
+    for name in section.get("ignore", ()):
+        features[name] = Thresholds(ignore=True)
+    paths = {k: str(base_dir / section[k]) for k in ("data", "reference") if k in section}
+    return DriftSettings(
+        default=default,
+        features=features,
+        alpha=float(section.get("alpha", 0.05)),
+        min_rows=int(section.get("min_rows", 100)),
+        bins=0 if section.get("bins") == "sturges" else int(section.get("bins", 10)),
+        binning=section.get("binning", "quantile"),
+        max_features=int(section.get("max_features", 0)),
+        reference_rows=int(section.get("reference_rows", 50_000)),
+        seed=int(section.get("seed", 0)),
+        memory_mb=int(section.get("memory_mb", 1024)),
+        **paths,
+    )
+
+
+def skew_settings(section: dict[str, Any]) -> SkewSettings:
+    return SkewSettings(
+        key=section.get("key"),
+        tolerance=float(section.get("tolerance", 1e-6)),
+        max_mismatch=float(section.get("max_mismatch", 0.0)),
+        fail=bool(section.get("fail", False)),
+    )
+
+
+def monitor_settings(
+    document: Document, section: dict[str, Any], significance: Significance
+) -> MonitorSettings:
+    from mlgate.core.columns import LOWER_IS_BETTER
+    from mlgate.core.performance import PerformanceSettings
+
+    retrain = section.get("retrain", {})
+    # A metric the outcomes cannot give (ROC AUC without scores) is shown as missing, not
+    # as degradation.
+    rules = tuple(
+        replace(
+            metric_rule(
+                document,
+                str(name),
+                spec or {},
+                where=("monitor", "performance"),
+                higher_default=name not in LOWER_IS_BETTER,
+            ),
+            required=False,
+        )
+        for name, spec in (section.get("performance") or {}).items()
+    )
+    performance = PerformanceSettings(
+        rules=rules,
+        mode=Mode(section.get("mode", significance.mode.value)),
+        confidence=significance.confidence,
+        resamples=significance.resamples,
+        seed=significance.seed,
+        window=section.get("window"),
+        timestamp=section.get("timestamp", "timestamp"),
+        min_labels=int(section.get("min_labels", 30)),
+    )
+    return MonitorSettings(
+        performance=performance,
+        labels=tuple(section.get("labels", MonitorSettings().labels)),
+        fail=bool(section.get("fail", False)),
+        retrain_workflow=retrain.get("workflow"),
+        retrain_ref=retrain.get("ref"),
+        retrain_inputs={
+            k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in retrain.get("inputs", {}).items()
+        },
+    )
+
+
+def metric_rule(
+    document: Document,
+    name: str,
+    spec: dict[str, Any],
+    *,
+    where: tuple[str, ...] = ("metrics",),
+    higher_default: bool = True,
+) -> MetricRule:
+    """One metric's rule, under ``metrics:`` or ``monitor.performance:`` (``where``)."""
+    higher = spec.get("higher_is_better", higher_default)
+    good, bad = ("rise", "drop") if higher else ("drop", "rise")
+    for suffix in ("", "_pct"):
+        if f"max_{good}{suffix}" in spec:
+            direction = "higher" if higher else "lower"
+            raise document.error(
+                (*where, name, f"max_{good}{suffix}"),
+                f"{name} is {direction}-is-better, so only a {bad} can regress it; "
+                f"use max_{bad}{suffix}",
+                ConfigError,
+            )
+    for key, value in spec.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise document.error((*where, name, key), "must be a finite number", ConfigError)
+    low, high = spec.get("min"), spec.get("max")
+    if low is not None and high is not None and low > high:
+        raise document.error((*where, name, "min"), f"min {low} is above max {high}", ConfigError)
+    return MetricRule(
+        name=name,
+        higher_is_better=higher,
+        tolerance=_float(spec.get(f"max_{bad}")),
+        tolerance_pct=_float(spec.get(f"max_{bad}_pct")),
+        min=_float(low),
+        max=_float(high),
+        required=spec.get("required", True),
+        warn_only=spec.get("warn_only", False),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
