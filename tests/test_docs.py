@@ -78,6 +78,12 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
         done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=False)
         assert done.returncode == expected, f"{command}\n{done.stdout}\n{done.stderr}"
         assert "Traceback" not in done.stderr
+    assert any(c.startswith("mlgate demo --dir .mlgate-demo") for c, _ in commands)
+    # The README ran the demo (and promoted and evaluated against its store): running it again
+    # starts afresh, as the README says — tests/integration/demo/test_demo.py checks that run.
+    from demo_checks import check_demo_run
+
+    check_demo_run(tmp_path / ".mlgate-demo")
 
 
 def test_readme_set_up_commands_are_the_makefile_targets() -> None:
