@@ -8,6 +8,14 @@ venv="${RUNNER_TEMP:-/tmp}/mlgate-venv"
 export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$MLGATE_CACHE_DIR/pip}"
 export UV_CACHE_DIR="${UV_CACHE_DIR:-$MLGATE_CACHE_DIR/uv}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# A mirror or an extra index set for pip (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL) is uv's too,
+# unless the job set uv's own variables.
+if [[ -n "${PIP_INDEX_URL:-}" && -z "${UV_INDEX_URL:-}" ]]; then
+  export UV_INDEX_URL="$PIP_INDEX_URL"
+fi
+if [[ -n "${PIP_EXTRA_INDEX_URL:-}" && -z "${UV_EXTRA_INDEX_URL:-}" ]]; then
+  export UV_EXTRA_INDEX_URL="$PIP_EXTRA_INDEX_URL"
+fi
 
 # A uv the runner already has (a self-hosted runner, an image with uv) makes the venv in a
 # fraction of a second. Otherwise the venv is made without pip (ensurepip costs ~5 s) and the

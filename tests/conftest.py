@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# MLflow's usage telemetry stays off in the suite and in every process it starts: its client
+# thread sets and unsets a variable in os.environ while other threads iterate it (requests
+# reading proxy settings), which fails a test at random with KeyError
+# '_MLFLOW_TELEMETRY_SESSION_ID' — and nothing here may reach outside loopback anyway.
+os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+os.environ["DO_NOT_TRACK"] = "true"
 QUICKSTART = ROOT / "examples" / "quickstart"
 
 

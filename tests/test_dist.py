@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -59,6 +60,10 @@ def test_the_wheel_holds_what_the_runtime_needs_and_runs_from_a_clean_venv(
     modules = {str(p.relative_to(ROOT / "src")) for p in (ROOT / "src" / "mlgate").rglob("*.py")}
     assert modules <= names, sorted(modules - names)
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
+    # The license text travels with both files (pyproject's license = "Apache-2.0").
+    assert f"mlgate-{mlgate.__version__}.dist-info/licenses/LICENSE" in names
+    with tarfile.open(dist / f"mlgate-{mlgate.__version__}.tar.gz") as sdist:
+        assert f"mlgate-{mlgate.__version__}/LICENSE" in sdist.getnames()
 
     venv = tmp_path / "venv"
     subprocess.run(

@@ -158,7 +158,6 @@ def test_the_two_example_projects_share_their_files() -> None:
     shared = [
         "train.py",
         "params.yaml",
-        "requirements.txt",
         "mlgate.yml",
         "tests/test_model.py",
         "data/golden.csv",
@@ -167,6 +166,17 @@ def test_the_two_example_projects_share_their_files() -> None:
     ]
     for name in shared:
         assert (github / name).read_bytes() == (gitlab / name).read_bytes(), name
+    # The same requirements but mlgate: GitLab's train job runs the pinned release's
+    # `mlgate test`; GitHub's jobs get mlgate from the action (its `test` command).
+    pin = "mlgate[test]=="
+    ours = [
+        line for line in (gitlab / "requirements.txt").read_text().splitlines() if line[:1] != "#"
+    ]
+    theirs = [
+        line for line in (github / "requirements.txt").read_text().splitlines() if line[:1] != "#"
+    ]
+    assert [line for line in ours if not line.startswith(pin)] == theirs
+    assert not any("mlgate" in line for line in theirs)
 
 
 def test_the_example_config_is_valid() -> None:

@@ -56,4 +56,4 @@ def test_every_pin_shown_anywhere_is_this_version() -> None:
     assert pins, "no pin found: the test looks in the wrong places"
     assert {place for place, found in pins if found != VERSION} == set()
     requirements = {place for place, _ in pins if place.endswith("requirements.txt")}
-    assert requirements == {"examples/github/requirements.txt", "examples/gitlab/requirements.txt"}
+    assert requirements == {"examples/gitlab/requirements.txt"}

@@ -263,4 +263,9 @@ class PackageIndex:
     wheel: str
 
     def served_the_wheel(self) -> bool:
-        return f"/packages/{self.wheel}" in self.log.read_text(errors="replace")
+        return self.downloads() > 0
+
+    def downloads(self) -> int:
+        """How often pypiserver has served the wheel this session (the fixture is shared:
+        compare counts around a run to see that run fetched it)."""
+        return self.log.read_text(errors="replace").count(f"/packages/{self.wheel}")

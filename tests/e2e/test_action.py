@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import ROOT, ActRun, git_init, run_act, set_model
+from e2e_helpers import ROOT, ActRun, PackageIndex, git_init, run_act, set_model
 from github_server import FakeGitHub
 from registry_helpers import log_run, register
 
@@ -124,14 +124,22 @@ class PullRequest:
     logs: Path
     cache: Path
     source: Path
+    index: PackageIndex
 
     def gate(self, candidate_accuracy: float) -> ActRun:
+        """The gate workflow; its model-tests step pins the release (`mlgate-version`), which
+        the action installs from the local package index through PIP_EXTRA_INDEX_URL."""
+        from mlgate import __version__
+
         candidate = log_run(self.mlflow, metrics=metrics(candidate_accuracy))
         return self._act(
             "pull_request",
             pull_request_event(self.sha),
             workflow="gate.yml",
-            variables={"MLGATE_E2E_CANDIDATE": candidate.model_uri},
+            variables={
+                "MLGATE_E2E_CANDIDATE": candidate.model_uri,
+                "MLGATE_E2E_RELEASE": __version__,
+            },
         )
 
     def review(self, login: str) -> ActRun:
@@ -158,7 +166,11 @@ class PullRequest:
             logs=self.logs,
             cache=self.cache,
             source=self.source,
-            env={"GITHUB_API_URL": self.github.api_url, "MLFLOW_TRACKING_URI": self.mlflow},
+            env={
+                "GITHUB_API_URL": self.github.api_url,
+                "MLFLOW_TRACKING_URI": self.mlflow,
+                "PIP_EXTRA_INDEX_URL": self.index.url,
+            },
             variables=variables,
             token=TOKEN,
         )
@@ -173,24 +185,30 @@ def pull_request(
     tmp_path: Path,
     act_cache: Path,
     checkout: Path,
+    package_index: PackageIndex,
 ) -> PullRequest:
     repo, sha = project
     github.state.pulls[NUMBER] = sha
     github.state.pull_authors[NUMBER] = "dev"
     production = log_run(mlflow_server, metrics=metrics(0.90))
     register(mlflow_server, production, model_name, alias="champion")
-    return PullRequest(repo, sha, github, mlflow_server, tmp_path, act_cache, checkout)
+    return PullRequest(
+        repo, sha, github, mlflow_server, tmp_path, act_cache, checkout, package_index
+    )
 
 
 def test_gate_comments_once_sets_outputs_and_fails_on_regression(
     pull_request: PullRequest, github: FakeGitHub, model_name: str
 ) -> None:
+    downloads = pull_request.index.downloads()
     run = pull_request.gate(candidate_accuracy=0.92)
     assert run.returncode == 0, run.text()[-4000:]
     outputs = run.printed_outputs()
     assert outputs["verdict"] == "pass"
     assert outputs["model-version"] == "2"
     assert outputs["exit-code"] == "0"
+    # The model tests ran on the pinned release, installed from the index as users take it.
+    assert pull_request.index.downloads() > downloads
     assert outputs["report-path"] == "mlgate-comment.md"
     comments = github.comments(REPO, NUMBER)
     assert len(comments) == 1

@@ -70,13 +70,40 @@ def register(tracking_uri: str, run: LoggedRun, name: str, *, alias: str | None 
     return version
 
 
+_EMPTY_STORE: dict[str, bytes] = {}
+
+
+def migrated_sqlite_store(folder: Path) -> str:
+    """``folder``/mlflow.db, an empty MLflow sqlite store, as MLflow creates it: the tables
+    are migrated once per test process (about 2 s) and the file is copied for each store.
+    Its default experiment's artifacts go under ``folder``/mlruns, as when created there."""
+    import sqlite3
+
+    if "db" not in _EMPTY_STORE:
+        import tempfile
+
+        from mlflow.tracking import MlflowClient
+
+        with tempfile.TemporaryDirectory() as scratch:
+            MlflowClient(f"sqlite:///{scratch}/mlflow.db").search_experiments()
+            _EMPTY_STORE["db"] = Path(scratch, "mlflow.db").read_bytes()
+    path = folder / "mlflow.db"
+    path.write_bytes(_EMPTY_STORE["db"])
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0",
+            ((folder / "mlruns").resolve().as_uri(),),
+        )
+    return f"sqlite:///{path}"
+
+
 def evaluated_store(
     folder: Path, model: str, *, commit: str, config: str = "", verdict: Path | None = None
 ) -> tuple[str, str]:
     """A local sqlite registry in ``folder`` (with an mlgate.yml gating accuracy, plus
     ``config``): production at 0.90 holding @champion, and a candidate at 0.92 that
     `mlgate evaluate` passed and recorded for ``commit``. Returns (tracking URI, version)."""
-    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    uri = migrated_sqlite_store(folder)
     (folder / "mlgate.yml").write_text(
         f"model: {model}\nmetrics:\n  accuracy: {{max_drop: 0.05}}\n{config}"
     )
