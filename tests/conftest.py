@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
 
 # MLflow's usage telemetry stays off in the suite and in every process it starts: its client
 # thread sets and unsets a variable in os.environ while other threads iterate it (requests
@@ -13,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # '_MLFLOW_TELEMETRY_SESSION_ID' — and nothing here may reach outside loopback anyway.
 os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 os.environ["DO_NOT_TRACK"] = "true"
-QUICKSTART = ROOT / "examples" / "quickstart"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,25 +71,26 @@ def register(tracking_uri: str, run: LoggedRun, name: str, *, alias: str | None 
     return version
 
 
-_EMPTY_STORE: dict[str, bytes] = {}
+@functools.cache
+def _empty_store() -> bytes:
+    """An empty MLflow sqlite store's bytes, its tables migrated (about 2 s, once per process)."""
+    import tempfile
+
+    from mlflow.tracking import MlflowClient
+
+    with tempfile.TemporaryDirectory() as scratch:
+        MlflowClient(f"sqlite:///{scratch}/mlflow.db").search_experiments()
+        return Path(scratch, "mlflow.db").read_bytes()
 
 
 def migrated_sqlite_store(folder: Path) -> str:
-    """``folder``/mlflow.db, an empty MLflow sqlite store, as MLflow creates it: the tables
-    are migrated once per test process (about 2 s) and the file is copied for each store.
-    Its default experiment's artifacts go under ``folder``/mlruns, as when created there."""
+    """``folder``/mlflow.db, an empty MLflow sqlite store as MLflow creates it, copied from
+    ``_empty_store``; its default experiment's artifacts go under ``folder``/mlruns, as when
+    created there."""
     import sqlite3
 
-    if "db" not in _EMPTY_STORE:
-        import tempfile
-
-        from mlflow.tracking import MlflowClient
-
-        with tempfile.TemporaryDirectory() as scratch:
-            MlflowClient(f"sqlite:///{scratch}/mlflow.db").search_experiments()
-            _EMPTY_STORE["db"] = Path(scratch, "mlflow.db").read_bytes()
     path = folder / "mlflow.db"
-    path.write_bytes(_EMPTY_STORE["db"])
+    path.write_bytes(_empty_store())
     with sqlite3.connect(path) as db:
         db.execute(
             "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0",
