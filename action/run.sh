@@ -22,6 +22,26 @@ case "$command" in
   promote | test | drift | monitor)
     args=("$command")
     ;;
+  plan)
+    args=(plan --format github)
+    while IFS= read -r glob; do
+      glob="${glob#"${glob%%[![:space:]]*}"}"
+      glob="${glob%"${glob##*[![:space:]]}"}"
+      if [[ -n "$glob" ]]; then
+        args+=(--shared "$glob")
+      fi
+    done <<<"${MLGATE_ACTION_SHARED:-}"
+    ;;
+  summary)
+    if [[ -z "${MLGATE_ACTION_PLAN:-}" ]]; then
+      echo "::error title=mlgate::command summary needs the input plan (the plan job's matrix output)"
+      echo "exit-code=2" >>"$GITHUB_OUTPUT"
+      exit 2
+    fi
+    plan_file="$(mktemp "${RUNNER_TEMP:-/tmp}/mlgate-plan.XXXXXX")"
+    printf '%s' "$MLGATE_ACTION_PLAN" >"$plan_file"
+    args=(summary --plan "$plan_file" -- "${MLGATE_ACTION_VERDICTS:-.}")
+    ;;
   rollback)
     args=(rollback)
     if [[ -n "${MLGATE_ROLLED_BACK_BY:-}" ]]; then
@@ -29,7 +49,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor"
+    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor, plan, summary"
     echo "exit-code=2" >>"$GITHUB_OUTPUT"
     exit 2
     ;;

@@ -33,6 +33,14 @@ SKIPPED_ACTIONS = (
     "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065",
     "actions/cache@5a3ec84eff668545956fd18022155c47e93e2684",
 )
+# actions/upload-artifact and download-artifact need GitHub's artifact service; under act,
+# offline, they are stand-ins that keep each artifact as a folder of $MLGATE_E2E_ARTIFACTS.
+ARTIFACT_ACTIONS = {
+    "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02": ROOT
+    / "tests/e2e/github/artifacts/upload",
+    "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093": ROOT
+    / "tests/e2e/github/artifacts/download",
+}
 TEMPLATE_INCLUDE = re.compile(
     r"^  - project: mlgate/mlgate\n    ref: v1\n    file: /ci_templates/mlgate.yml\n", re.M
 )
@@ -208,6 +216,7 @@ def run_act(
     source: Path,
     env: dict[str, str],
     variables: dict[str, str] | None = None,
+    secrets: dict[str, str] | None = None,
     token: str,
 ) -> ActRun:
     event_file = logs / f"event-{event_name}.json"
@@ -232,6 +241,10 @@ def run_act(
     ]
     for action in SKIPPED_ACTIONS:
         command += ["--local-repository", f"{action}={NEVER_RUN}"]
+    for action, folder in ARTIFACT_ACTIONS.items():
+        command += ["--local-repository", f"{action}={folder}"]
+    for key, value in (secrets or {}).items():
+        command += ["-s", f"{key}={value}"]
     for key, value in {**shared_caches(), **env}.items():
         command += ["--env", f"{key}={value}"]
     for key, value in (variables or {}).items():

@@ -17,6 +17,7 @@ PACKAGE = ROOT / "src" / "mlgate"
 
 TOP_LEVEL = {"__init__", "__main__", "errors", "pytest_plugin"}
 JOBS = (
+    "plan",
     "testing",
     "monitor",
     "evaluate",

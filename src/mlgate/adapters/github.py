@@ -42,6 +42,7 @@ class ReadOnlyToken(MlgateError):
 class Published:
     action: Action
     url: str | None
+    author: str | None = None  # the login the comment is written by
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,15 +141,16 @@ class GitHub:
         plan = plan_comment(existing, body=body, mode=mode)
         target = raw.get(plan.target.id) if plan.target is not None else None
         if plan.action is Action.UNCHANGED:
-            return Published(action=plan.action, url=plan.target.url if plan.target else None)
+            url = plan.target.url if plan.target else None
+            return Published(action=plan.action, url=url, author=login)
         with self._guard(f"writing the report on #{number}"):
             if plan.action is Action.UPDATE and target is not None:
                 target.edit(body)
-                return Published(action=plan.action, url=str(target.html_url))
+                return Published(action=plan.action, url=str(target.html_url), author=login)
             if plan.action is Action.RECREATE and target is not None:
                 target.delete()
             url = self._create(number, marker=marker, login=login, body=body)
-            return Published(action=plan.action, url=url)
+            return Published(action=plan.action, url=url, author=login)
 
     def _create(self, number: int, *, marker: str, login: str, body: str) -> str:
         """Post once; after an ambiguous failure, post again only if nothing landed."""
@@ -236,6 +238,20 @@ class GitHub:
         comment = raw[ours.id]
         moment = comment.updated_at or comment.created_at
         return moment.isoformat() if moment is not None else None
+
+    def reported_models(self, number: int, *, prefix: str) -> list[str]:
+        """The models mlgate's report comments on #number are for, read from their markers
+        (``prefix`` NAME ``-->``)."""
+        from urllib.parse import unquote
+
+        _, listed = self._comments(number)
+        login = self.own_login()
+        found = []
+        for comment in listed:
+            first = comment.body.split("\n", 1)[0].strip()
+            if comment.author.lower() == login.lower() and first.startswith(prefix):
+                found.append(unquote(first[len(prefix) :].removesuffix(" -->")))
+        return sorted(set(found))
 
     def permission(self, user: str) -> str:
         """``admin``, ``write``, ``read`` or ``none`` — from the collaborator API, which (unlike

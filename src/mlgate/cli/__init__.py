@@ -17,10 +17,12 @@ from mlgate.cli.errors import MlgateGroup
 from mlgate.cli.evaluate import evaluate_command
 from mlgate.cli.gate import gate_command
 from mlgate.cli.monitor import monitor_command
+from mlgate.cli.plan import plan_command
 from mlgate.cli.promote import history_command, promote_command, rollback_command
 from mlgate.cli.publish import publish_command
 from mlgate.cli.relay import relay_group
 from mlgate.cli.report import report_command
+from mlgate.cli.summary import summary_command
 from mlgate.cli.test import test_command
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -63,6 +65,8 @@ cli.add_command(drift_command)
 cli.add_command(skew_command)
 cli.add_command(monitor_command)
 cli.add_command(relay_group)
+cli.add_command(plan_command)
+cli.add_command(summary_command)
 
 
 def main() -> None:

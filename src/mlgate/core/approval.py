@@ -21,6 +21,7 @@ class Policy:
     command: str = "/mlgate promote"
     allow_no_baseline: bool = True
     environment: str | None = None  # GitHub: the environment whose reviewers approve
+    scope: str = "model"  # model: one approval promotes one model; pr: every model of the PR
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,6 +155,8 @@ def decide_command(
     permissions: Mapping[str, str],
     policy: Policy,
     binding: Binding | None = None,
+    model: str | None = None,
+    gated: Sequence[str] = (),
 ) -> Decision:
     """A ``/mlgate promote`` comment on a PR: newly created, from a writer (permission from
     the collaborator API, never author_association), not the author unless allowed — and
@@ -173,11 +176,43 @@ def decide_command(
     )
     if refusal:
         return Decision(approved=False, reasons=(f"{who} may not promote: {refusal}",))
+    if model is not None:
+        named, argument = split_model(argument, {model, *gated})
+        out_of_scope = scope_refusal(model=model, named=named, gated=gated, policy=policy)
+        if out_of_scope:
+            return Decision(approved=False, reasons=(out_of_scope,))
     if binding is not None:
         unbound = _unbound(argument, command, binding, policy)
         if unbound:
             return Decision(approved=False, reasons=(unbound,))
     return Decision(approved=True, approvers=(who,))
+
+
+def split_model(argument: str, models: Iterable[str]) -> tuple[str | None, str]:
+    """``/mlgate promote [MODEL] [SHA]``: the model the command names (when its first word is
+    one of ``models``) and the rest of the argument."""
+    first, _, rest = argument.partition(" ")
+    if first and first in set(models):
+        return first, rest.strip()
+    return None, argument
+
+
+def scope_refusal(
+    *, model: str, named: str | None, gated: Sequence[str], policy: Policy
+) -> str | None:
+    """Why one approval may not promote ``model`` (None: it may). A command naming a model
+    promotes that model only; an approval naming none (a review, a bare command) promotes the
+    pull request's only model — or, with ``approval.scope: pr``, each of its models."""
+    if named is not None:
+        return None if named == model else f"the command names the model {named!r}, not {model!r}"
+    others = sorted({m for m in gated if m != model})
+    if not others or policy.scope == "pr":
+        return None
+    shown = ", ".join([model, *others][:5]) + (" …" if len(others) > 4 else "")
+    return (
+        f"this pull request gates {len(others) + 1} models ({shown}) and approval.scope is "
+        f"model, so an approval must name the model: comment {policy.command} {model} <commit>"
+    )
 
 
 def _unbound(argument: str, command: CommentCommand, binding: Binding, policy: Policy) -> str:

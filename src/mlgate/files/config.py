@@ -70,6 +70,7 @@ class TestSettings:
 class Config:
     source: str
     model: str | None = None
+    paths: tuple[str, ...] = ()  # mlgate plan: globs relative to the config's folder
     baseline_alias: str = "champion"
     metric_prefix: str | None = None
     rules: tuple[MetricRule, ...] = ()
@@ -148,6 +149,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
     return Config(
         source=document.source,
         model=data.get("model"),
+        paths=tuple(data.get("paths", ())),
         baseline_alias=data.get("baseline", "champion"),
         metric_prefix=data.get("metric_prefix"),
         rules=rules,

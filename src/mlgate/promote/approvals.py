@@ -97,10 +97,17 @@ def _promote_on_pull(
     run_url: str | None,
     reason: str | None,
 ) -> PromotionResult:
-    from mlgate.core.approval import Binding, decide_command, decide_reviews
-    from mlgate.report.markdown import marker
+    from mlgate.core.approval import (
+        Binding,
+        Decision,
+        decide_command,
+        decide_reviews,
+        scope_refusal,
+    )
+    from mlgate.report.markdown import MARKER_PREFIX, marker
 
     pr = github.pull(number)
+    gated = github.reported_models(pr.number, prefix=MARKER_PREFIX)
     if comment is not None:
         login, command = requests.comment_command(comment, event)
         decision = decide_command(
@@ -112,6 +119,8 @@ def _promote_on_pull(
                 head_sha=pr.head_sha,
                 report_at=_report_at(github, pr, model=model, tracking_uri=tracking_uri),
             ),
+            model=model,
+            gated=gated,
         )
         approval_url = str(comment.get("html_url") or pr.url)
     else:
@@ -125,6 +134,9 @@ def _promote_on_pull(
             permissions=permissions,
             policy=config.approval,
         )
+        out_of_scope = scope_refusal(model=model, named=None, gated=gated, policy=config.approval)
+        if decision.approved and out_of_scope:
+            decision = Decision(approved=False, reasons=(out_of_scope,))
         approval_url = pr.url
     result = decide_and_promote(
         tracking_uri=tracking_uri,

@@ -15,6 +15,7 @@ from mlgate.core.workflow import annotation_commands, mask
 from mlgate.errors import MlgateError
 from mlgate.files.atomic import write_text_atomic
 from mlgate.publish import PublishOutcome, status_name, status_text
+from mlgate.publish.summary import write_published
 from mlgate.report.markdown import marker, render_markdown
 
 GITHUB_COMMENT_CHARS = 65_536
@@ -56,7 +57,7 @@ def publish_github(
     write_text_atomic(comment_file, body)
     commands += annotation_commands(verdict)
     problems: list[str] = []
-    url = action = None
+    url = action = author = None
     if context.token is None:
         problems.append(
             "no token: set GITHUB_TOKEN (permissions: pull-requests: write, statuses: write)"
@@ -79,7 +80,7 @@ def publish_github(
                 published = github.publish_comment(
                     number=context.number, marker=marker(verdict.model), body=body, mode=mode
                 )
-                url, action = published.url, published.action.value
+                url, action, author = published.url, published.action.value, published.author
             sha = head_sha or context.head_sha
             if status and sha:
                 github.set_status(
@@ -97,6 +98,7 @@ def publish_github(
             )
         except MlgateError as exc:
             problems.append(str(exc))
+    write_published(out_dir, model=verdict.model, comment_url=url, author=author)
     write_step_outputs(
         {
             "verdict": verdict.status.value,

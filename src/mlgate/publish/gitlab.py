@@ -16,6 +16,7 @@ from mlgate.core.verdict import Verdict
 from mlgate.errors import MlgateError
 from mlgate.files.atomic import write_text_atomic
 from mlgate.publish import PublishOutcome, status_name, status_text
+from mlgate.publish.summary import write_published
 from mlgate.report.junit import junit_report
 from mlgate.report.markdown import marker, render_markdown
 
@@ -71,6 +72,7 @@ def publish_gitlab(
                 web_url=context.mr_url,
             )
             url, action = posted.url, posted.action.value
+            write_published(out_dir, model=verdict.model, comment_url=url, author=None)
         if status and context.head_sha:
             gitlab.set_status(
                 sha=context.head_sha,

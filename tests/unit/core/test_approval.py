@@ -378,3 +378,35 @@ def test_latest() -> None:
     )
     assert latest(["2026-12-02T10:00:00Z", "2026-12-02T10:00:01Z"]) == "2026-12-02T10:00:01Z"
     assert latest(["nope"]) is None
+
+
+# -- approval.scope: one approval, several models -------------------------------------
+
+
+def test_scope_model_needs_the_command_to_name_the_model_when_the_pr_gates_several() -> None:
+    from mlgate.core.approval import CommentCommand, Policy, decide_command
+
+    def decide(body: str, *, scope: str = "model", model: str = "churn") -> object:
+        return decide_command(
+            CommentCommand(user="alice", body=body, action="created"),
+            author="dev",
+            permissions={"alice": "write"},
+            policy=Policy(scope=scope),
+            model=model,
+            gated=("churn", "fraud"),
+        )
+
+    refused = decide("/mlgate promote")
+    assert not refused.approved and "approval.scope is model" in refused.reasons[0]
+    assert decide("/mlgate promote churn").approved
+    other = decide("/mlgate promote fraud")
+    assert not other.approved and "names the model 'fraud', not 'churn'" in other.reasons[0]
+    assert decide("/mlgate promote", scope="pr").approved
+    assert decide("/mlgate promote", model="solo").approved is False  # the PR gates others
+
+
+def test_scope_model_lets_a_bare_approval_promote_the_only_model() -> None:
+    from mlgate.core.approval import Policy, scope_refusal
+
+    assert scope_refusal(model="churn", named=None, gated=("churn",), policy=Policy()) is None
+    assert scope_refusal(model="churn", named=None, gated=(), policy=Policy()) is None

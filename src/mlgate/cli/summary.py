@@ -1,0 +1,136 @@
+"""``mlgate summary``: one roll-up for a pull request's models."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from mlgate.cli.options import FilePath
+
+EPILOG = """\b
+Examples:
+  mlgate summary --plan plan.json verdicts/       # after the matrix's artifacts are downloaded
+  mlgate summary --plan plan.json . --platform local
+
+\b
+It reads every verdict.json under the FOLDERs (default .) and the plan mlgate plan printed
+(its JSON or the GitHub matrix). It posts one comment marked <!-- mlgate:summary --> (edited
+in place on every rerun), writes the job summary and mlgate-summary.md, and sets the commit
+status mlgate: success only when every planned model passed. A planned model with no verdict
+is a failure and gets a failing mlgate/<model> status. Exit 0 when every model passed, 1
+when one did not, 3 with --require-comment when the summary could not be posted.
+"""
+
+
+@click.command("summary", epilog=EPILOG)
+@click.argument("folders", metavar="[FOLDER]...", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--plan",
+    "plan_path",
+    type=FilePath,
+    required=True,
+    envvar="MLGATE_PLAN",
+    show_envvar=True,
+    help="The plan: mlgate plan's JSON or GitHub matrix (the models that had to report).",
+)
+@click.option(
+    "--platform",
+    type=click.Choice(["github", "gitlab", "local"]),
+    envvar="MLGATE_PLATFORM",
+    show_envvar=True,
+    help="Where to publish (default: github in GitHub Actions, gitlab in GitLab CI, else local).",
+)
+@click.option(
+    "--pr",
+    "number",
+    type=click.IntRange(min=1),
+    envvar="MLGATE_PR",
+    show_envvar=True,
+    help="Pull/merge request number (default: from the event or CI_MERGE_REQUEST_IID).",
+)
+@click.option(
+    "--comment-mode",
+    type=click.Choice(["update", "recreate", "new", "off"]),
+    default="update",
+    show_default=True,
+    envvar="MLGATE_COMMENT_MODE",
+    show_envvar=True,
+    help="How the summary comment is kept current (as for mlgate publish).",
+)
+@click.option(
+    "--status/--no-status",
+    default=True,
+    envvar="MLGATE_STATUS",
+    show_envvar=True,
+    help="Set the aggregate commit status mlgate (and mlgate/<model> for a model with no verdict).",
+)
+@click.option(
+    "--require-comment",
+    is_flag=True,
+    envvar="MLGATE_REQUIRE_COMMENT",
+    show_envvar=True,
+    help="Exit 3 when the summary could not be published.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    envvar="MLGATE_OUT_DIR",
+    show_envvar=True,
+    help="Where mlgate-summary.md is written.",
+)
+@click.pass_context
+def summary_command(
+    ctx: click.Context,
+    /,
+    *,
+    folders: tuple[Path, ...],
+    plan_path: Path,
+    platform: str | None,
+    number: int | None,
+    comment_mode: str,
+    status: bool,
+    require_comment: bool,
+    out_dir: Path,
+) -> None:
+    """Roll up the verdicts under FOLDER(s) for the models the plan lists."""
+    from mlgate.adapters.ci import platform_from_environment
+    from mlgate.core.comments import CommentMode
+    from mlgate.files.plan import read_plan
+    from mlgate.publish.summary import build, gather, publish_summary
+    from mlgate.report.summary import render_summary
+
+    plan = read_plan(plan_path)
+    gathered = gather(folders or (Path("."),))
+    summary = build(plan, gathered)
+    for problem in gathered.problems:
+        click.echo(f"mlgate: warning: {problem}", err=True)
+    for model in summary.unplanned:
+        click.echo(
+            f"mlgate: warning: a verdict for {model!r}, which the plan does not list, was ignored",
+            err=True,
+        )
+    where = platform_from_environment(platform, dict(os.environ))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcome = publish_summary(
+        summary,
+        platform=where,
+        mode=CommentMode(comment_mode),
+        status=status,
+        out_dir=out_dir,
+        number=number,
+        author=gathered.author,
+    )
+    if where == "local":
+        click.echo(render_summary(summary, max_chars=1_000_000), nl=False)
+    if outcome.comment_url:
+        click.echo(f"· summary: {outcome.comment_url}", err=True)
+    for problem in outcome.problems:
+        click.echo(f"mlgate: warning: {problem}", err=True)
+    click.echo(f"· {summary.status_text()}; wrote {outcome.file}", err=True)
+    if outcome.problems and require_comment:
+        ctx.exit(3)
+    ctx.exit(0 if summary.passed else 1)
