@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/drift_stream.py
 	$(BIN)/python benchmarks/outcomes_monitor.py
 	$(BIN)/python benchmarks/eval_data_identity.py
+	$(BIN)/python benchmarks/monorepo.py
 	$(BIN)/python benchmarks/evidence_cost.py
 	$(BIN)/python benchmarks/relay_load.py
 

@@ -175,18 +175,15 @@ def main() -> None:
     for name, median, best in rows:
         print(f"{name:<40} {median:>9.3f} {best:>8.3f} {median / reference:>10.1f}")
     worst = max(m for name, m, _ in rows if name.startswith("mlgate"))
-    print(
-        f"target: ≤ {PLAN_TARGET_S:.1f} s — {'met' if worst <= PLAN_TARGET_S else 'MISSED'} ({worst:.3f} s)"
-    )
+    verdict = "met" if worst <= PLAN_TARGET_S else "MISSED"
+    print(f"target: ≤ {PLAN_TARGET_S:.1f} s — {verdict} ({worst:.3f} s)")
     chars, requests, made = summary_figures()
     print()
     print(f"mlgate summary: {MODELS} models")
-    print(
-        f"{'comment characters':<40} {chars:>9,} (limit 65,536: {'met' if chars <= 65_536 else 'MISSED'})"
-    )
-    print(
-        f"{'API requests for one update':<40} {requests:>9} (target ≤ 5: {'met' if requests <= 5 else 'MISSED'})"
-    )
+    fits = "met" if chars <= 65_536 else "MISSED"
+    print(f"{'comment characters':<40} {chars:>9,} (limit 65,536: {fits})")
+    few = "met" if requests <= 5 else "MISSED"
+    print(f"{'API requests for one update':<40} {requests:>9} (target ≤ 5: {few})")
     for line in made:
         print(f"  {line}")
 
