@@ -229,3 +229,38 @@ def test_the_users_quick_start_works_as_written(tmp_path: Path) -> None:
     assert included["file"] == "/ci_templates/mlgate.yml"
     assert set(included["inputs"]) <= template_inputs
     assert included["ref"] == f"v{__import__('mlgate').__version__}"
+
+
+def test_readme_plan_example_is_what_mlgate_plan_prints(tmp_path: Path) -> None:
+    """The README's `mlgate plan` session, replayed on examples/monorepo with the change it
+    names (the merge base's SHA aside)."""
+    block = re.search(r"```console\n\$ (mlgate plan [^\n#]*?)\s+#[^\n]*\n(.*?)```", README, re.S)
+    assert block is not None
+    command, shown = block.group(1), block.group(2)
+    repo = tmp_path / "monorepo"
+    shutil.copytree(ROOT / "examples" / "monorepo", repo)
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.email=d@example.com", "-c", "user.name=d", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "main")
+    git("checkout", "-qb", "feature")
+    config = repo / "models" / "churn" / "mlgate.yml"
+    config.write_text(config.read_text().replace("max_drop: 0.01", "max_drop: 0.02"))
+    (repo / "data" / "ltv" / "sample.csv").write_text("customer_id,tenure\n1,3\n")
+    git("commit", "-qam", "churn and ltv")
+    exe = str(Path(sys.executable).parent / "mlgate")
+    done = subprocess.run(
+        [exe, *shlex.split(command)[1:]], cwd=repo, capture_output=True, text=True, check=True
+    )
+    merge_base = git("rev-parse", "main").strip()
+    printed = (done.stderr + done.stdout).replace(merge_base[:12], "1f2e3d4c5b6a")
+    assert printed == shown

@@ -11,9 +11,16 @@ import pytest
 from e2e_helpers import ROOT, gitlab_project, run_gitlab_ci_local, tool, tool_env
 
 EXAMPLE_WORKFLOWS = sorted((ROOT / "examples" / "github" / ".github" / "workflows").glob("*.yml"))
+MONOREPO_WORKFLOWS = sorted(
+    (ROOT / "examples" / "monorepo" / ".github" / "workflows").glob("*.yml")
+)
 OWN_WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 TEST_WORKFLOWS = sorted((ROOT / "tests" / "e2e" / "github" / "workflows").glob("*.yml"))
-ACTIONS = [ROOT / "action.yml", ROOT / "tests" / "e2e" / "github" / "never_run" / "action.yml"]
+ACTIONS = [
+    ROOT / "action.yml",
+    ROOT / "tests" / "e2e" / "github" / "never_run" / "action.yml",
+    *sorted((ROOT / "tests" / "e2e" / "github" / "artifacts").glob("*/action.yml")),
+]
 
 
 def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
@@ -29,7 +36,8 @@ def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_there_is_something_to_lint() -> None:
-    assert len(EXAMPLE_WORKFLOWS) == 7 and OWN_WORKFLOWS and TEST_WORKFLOWS
+    assert len(EXAMPLE_WORKFLOWS) == 7 and len(MONOREPO_WORKFLOWS) == 1
+    assert OWN_WORKFLOWS and TEST_WORKFLOWS and len(ACTIONS) == 4
 
 
 def test_zizmor_finds_nothing_in_the_action_and_the_repositorys_workflows() -> None:
@@ -42,14 +50,23 @@ def test_zizmor_finds_nothing_in_the_action_and_the_repositorys_workflows() -> N
 
 def test_zizmor_finds_nothing_in_the_example_workflows() -> None:
     config = ROOT / "examples" / "github" / ".github" / "zizmor.yml"
-    done = run(tool("zizmor"), "--offline", "--no-progress", "--config", config, "examples/github")
+    done = run(
+        tool("zizmor"),
+        "--offline",
+        "--no-progress",
+        "--config",
+        config,
+        "examples/github",
+        "examples/monorepo",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings" in done.stdout
 
 
 def test_actionlint_with_shellcheck_is_clean() -> None:
     tool("shellcheck")  # actionlint runs it on every `run:` script when it is on PATH
-    done = run(tool("actionlint"), *EXAMPLE_WORKFLOWS, *OWN_WORKFLOWS, *TEST_WORKFLOWS)
+    workflows = (*EXAMPLE_WORKFLOWS, *MONOREPO_WORKFLOWS, *OWN_WORKFLOWS, *TEST_WORKFLOWS)
+    done = run(tool("actionlint"), *workflows)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -64,7 +81,10 @@ def test_the_actions_scripts_pass_shellcheck() -> None:
     ("schema", "files"),
     [
         ("vendor.github-actions", ACTIONS),
-        ("vendor.github-workflows", EXAMPLE_WORKFLOWS + OWN_WORKFLOWS + TEST_WORKFLOWS),
+        (
+            "vendor.github-workflows",
+            EXAMPLE_WORKFLOWS + MONOREPO_WORKFLOWS + OWN_WORKFLOWS + TEST_WORKFLOWS,
+        ),
     ],
 )
 def test_github_files_match_the_schema(schema: str, files: list[Path]) -> None:

@@ -48,7 +48,16 @@ def test_the_child_pipeline_quotes_every_name_and_defuses_variables() -> None:
     assert pipeline["include"] == [
         {"local": "/ci_templates/mlgate.yml", "inputs": {"register": True, "image": "python:3.12"}}
     ]
-    assert pipeline["stages"] == ["mlgate-evaluate", "mlgate-summary"]
+    assert pipeline["stages"] == [
+        "test",
+        "mlgate-evaluate",
+        "mlgate-summary",
+        "mlgate-promote",
+        "deploy",
+    ]
+    promote = pipeline[f"mlgate-promote {hostile}"]
+    assert promote["extends"] == ".mlgate-promote" and promote["when"] == "manual"
+    assert promote["needs"] == [{"job": f"mlgate-evaluate {hostile}", "artifacts": True}]
     job = pipeline[f"mlgate-evaluate {hostile}"]
     assert job["extends"] == ".mlgate-evaluate"
     assert job["variables"]["MLGATE_MODEL"] == hostile.replace("$", "$$")
@@ -66,4 +75,6 @@ def test_the_child_pipeline_quotes_every_name_and_defuses_variables() -> None:
 
 def test_an_empty_plan_still_has_the_summary_job() -> None:
     pipeline = yaml.safe_load(gitlab_pipeline(plan_of()))
-    assert [k for k in pipeline if k not in ("include", "stages")] == ["mlgate-summary"]
+    assert [k for k in pipeline if k not in ("include", "stages", "variables")] == [
+        "mlgate-summary"
+    ]
