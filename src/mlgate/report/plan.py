@@ -62,8 +62,9 @@ def gitlab_pipeline(
 ) -> str:
     """A child pipeline: one evaluate job per planned model (extending the template's
     ``.mlgate-evaluate``, in the model's folder), the summary job after them, which runs
-    even when a model's job failed, and a manual promote job per model. An empty plan still has the summary job: it sets the
-    aggregate status, and GitLab refuses a pipeline with no jobs."""
+    even when a model's job failed, and a manual promote job per model. An empty plan still
+    has the summary job: it sets the aggregate status, and GitLab refuses a pipeline with no
+    jobs."""
     entry = dict(include)
     if inputs:
         entry["inputs"] = {**dict(entry.get("inputs") or {}), **dict(inputs)}
