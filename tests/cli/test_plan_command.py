@@ -105,3 +105,14 @@ def test_summary_refuses_a_file_that_is_not_a_plan(run: Any, repo: Path) -> None
     (repo / "plan.json").write_text('{"models": []}')
     result = run("summary", "--plan", "plan.json", "--platform", "local")
     assert result.exit_code == 2 and "not a plan" in result.stderr
+
+
+def test_summary_reads_the_slices_of_a_sharded_plan(run: Any, repo: Path) -> None:
+    for k in (1, 2):
+        sliced = run(
+            "plan", "--all", "--shard", f"{k}/2", "--format", "github", "--out", f"{k}.json"
+        )
+        assert sliced.exit_code == 0
+    result = run("summary", "--plan", "1.json", "--plan", "2.json", "--platform", "local")
+    assert result.exit_code == 1
+    assert "2 of 2 failed: a, b" in result.stderr

@@ -102,3 +102,27 @@ def test_the_expanded_gitlab_pipeline_matches_the_schema(tmp_path: Path) -> None
     assert "resource_group: mlgate-production" in preview.stdout
     done = run(tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", expanded)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_generated_child_pipeline_matches_the_schema(tmp_path: Path) -> None:
+    """mlgate plan --format gitlab on examples/monorepo, every model planned, with a
+    model name that needs quoting: valid against GitLab's schema."""
+    repo = tmp_path / "monorepo"
+    subprocess.run(["cp", "-r", str(ROOT / "examples" / "monorepo"), str(repo)], check=True)
+    config = repo / "models" / "fraud" / "mlgate.yml"
+    config.write_text(config.read_text().replace("model: fraud\n", "model: 'fraud: $X #1'\n"))
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    child = tmp_path / "child.yml"
+    done = subprocess.run(
+        [str(tool("mlgate")), "plan", "--all", "--format", "gitlab", "--out", str(child)],
+        cwd=repo,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"mlgate-evaluate fraud: $X #1"' in child.read_text()
+    assert '"MLGATE_MODEL": "fraud: $$X #1"' in child.read_text()
+    checked = run(tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", child)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -13,6 +13,7 @@ EPILOG = """\b
 Examples:
   mlgate summary --plan plan.json verdicts/       # after the matrix's artifacts are downloaded
   mlgate summary --plan plan.json . --platform local
+  mlgate summary --plan slice-1.json --plan slice-2.json verdicts/   # a plan split with --shard
 
 \b
 It reads every verdict.json under the FOLDERs (default .) and the plan mlgate plan printed
@@ -28,12 +29,12 @@ when one did not, 3 with --require-comment when the summary could not be posted.
 @click.argument("folders", metavar="[FOLDER]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--plan",
-    "plan_path",
+    "plan_paths",
     type=FilePath,
     required=True,
-    envvar="MLGATE_PLAN",
-    show_envvar=True,
-    help="The plan: mlgate plan's JSON or GitHub matrix (the models that had to report).",
+    multiple=True,
+    help="The plan: mlgate plan's JSON or GitHub matrix (the models that had to report); "
+    "repeat it for the slices of a plan split with --shard.",
 )
 @click.option(
     "--platform",
@@ -88,7 +89,7 @@ def summary_command(
     /,
     *,
     folders: tuple[Path, ...],
-    plan_path: Path,
+    plan_paths: tuple[Path, ...],
     platform: str | None,
     number: int | None,
     comment_mode: str,
@@ -99,15 +100,16 @@ def summary_command(
     """Roll up the verdicts under FOLDER(s) for the models the plan lists."""
     from mlgate.adapters.ci import platform_from_environment
     from mlgate.core.comments import CommentMode
-    from mlgate.files.plan import read_plan
+    from mlgate.files.plan import read_plans
     from mlgate.publish.summary import build, gather, publish_summary
     from mlgate.report.summary import render_summary
+    from mlgate.report.text import clean
 
-    plan = read_plan(plan_path)
+    plan = read_plans(plan_paths)
     gathered = gather(folders or (Path("."),))
     summary = build(plan, gathered)
     for problem in gathered.problems:
-        click.echo(f"mlgate: warning: {problem}", err=True)
+        click.echo(f"mlgate: warning: {clean(problem)}", err=True)
     for model in summary.unplanned:
         click.echo(
             f"mlgate: warning: a verdict for {model!r}, which the plan does not list, was ignored",

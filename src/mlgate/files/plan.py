@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,14 @@ def read_plan(path: Path) -> Plan:
     """A plan ``mlgate plan`` printed: its JSON, or the GitHub matrix (``{"include": …}``)."""
     document = load_document(path, what="plan")
     return parse_plan(document.data, source=document.source)
+
+
+def read_plans(paths: Sequence[Path]) -> Plan:
+    """One plan from several (the slices of a plan split with --shard), in order."""
+    plans = [read_plan(path) for path in paths]
+    planned = tuple(p for plan in plans for p in plan.planned)
+    removed = tuple(r for plan in plans for r in plan.removed)
+    return Plan(planned=planned, removed=removed, models=len(planned))
 
 
 def parse_plan(data: Any, *, source: str) -> Plan:

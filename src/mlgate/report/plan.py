@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlgate.core.plan import GITHUB_MATRIX_LIMIT, Plan
+from mlgate.report.text import clean
 
 GITLAB_EVALUATE_STAGE = "mlgate-evaluate"
 GITLAB_SUMMARY_STAGE = "mlgate-summary"
@@ -147,11 +148,14 @@ def gitlab_job_name(model: str, job: str = "evaluate") -> str:
 
 
 def plan_text(plan: Plan) -> str:
-    """What the plan is, for the terminal (stderr) and logs."""
-    lines = [f"· {_headline(plan)}"]
-    lines += [f"  + {p.model}  ({p.config}: {p.reason})" for p in plan.planned]
+    """What the plan is, for the terminal (stderr) and CI logs: one line per model, control
+    characters out (a path may hold a newline, and a log line starting ``::`` would be a
+    workflow command)."""
+    lines = [f"· {clean(_headline(plan))}"]
+    lines += [f"  + {clean(p.model)}  ({clean(p.config)}: {clean(p.reason)})" for p in plan.planned]
     lines += [
-        f"  - {r.model}  ({r.config} was deleted: removed, not planned)" for r in plan.removed
+        f"  - {clean(r.model)}  ({clean(r.config)} was deleted: removed, not planned)"
+        for r in plan.removed
     ]
     if plan.empty:
         lines.append(

@@ -78,3 +78,11 @@ def test_an_empty_plan_still_has_the_summary_job() -> None:
     assert [k for k in pipeline if k not in ("include", "stages", "variables")] == [
         "mlgate-summary"
     ]
+
+
+def test_the_terminal_lines_carry_no_control_characters() -> None:
+    from mlgate.report.plan import plan_text
+
+    text = plan_text(plan_of("evil\n::error::forged", "fine"))
+    assert all(not line.startswith("::") for line in text.splitlines())
+    assert len(text.splitlines()) == 3
