@@ -35,7 +35,7 @@ mlgate-junit.xml and mlgate.env for artifacts:reports. The exit code is the verd
 
 
 def publish_options(func: F) -> F:
-    """Where and how to publish (publish, gate)."""
+    """Where and how to publish (publish, gate, summary)."""
     options = [
         click.option(
             "--platform",
@@ -68,7 +68,8 @@ def publish_options(func: F) -> F:
             default=True,
             envvar="MLGATE_STATUS",
             show_envvar=True,
-            help="Set the commit status mlgate/<model> on the head commit.",
+            help="Set the commit status on the head commit (publish: mlgate/<model>; summary: "
+            "the aggregate mlgate).",
         ),
         click.option(
             "--require-comment",
@@ -84,8 +85,8 @@ def publish_options(func: F) -> F:
             show_default=True,
             envvar="MLGATE_OUT_DIR",
             show_envvar=True,
-            help="Where mlgate-comment.md (the exact comment body) and, on GitLab, metrics.txt, "
-            "mlgate-junit.xml and mlgate.env are written.",
+            help="Where mlgate-comment.md (the exact comment body; summary: mlgate-summary.md) "
+            "and, on GitLab, metrics.txt, mlgate-junit.xml and mlgate.env are written.",
         ),
     ]
     for option in reversed(options):

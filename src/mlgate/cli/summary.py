@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from mlgate.cli.options import FilePath
+from mlgate.cli.publish import publish_options
 
 EPILOG = """\b
 Examples:
@@ -36,53 +37,7 @@ when one did not, 3 with --require-comment when the summary could not be posted.
     help="The plan: mlgate plan's JSON or GitHub matrix (the models that had to report); "
     "repeat it for the slices of a plan split with --shard.",
 )
-@click.option(
-    "--platform",
-    type=click.Choice(["github", "gitlab", "local"]),
-    envvar="MLGATE_PLATFORM",
-    show_envvar=True,
-    help="Where to publish (default: github in GitHub Actions, gitlab in GitLab CI, else local).",
-)
-@click.option(
-    "--pr",
-    "number",
-    type=click.IntRange(min=1),
-    envvar="MLGATE_PR",
-    show_envvar=True,
-    help="Pull/merge request number (default: from the event or CI_MERGE_REQUEST_IID).",
-)
-@click.option(
-    "--comment-mode",
-    type=click.Choice(["update", "recreate", "new", "off"]),
-    default="update",
-    show_default=True,
-    envvar="MLGATE_COMMENT_MODE",
-    show_envvar=True,
-    help="How the summary comment is kept current (as for mlgate publish).",
-)
-@click.option(
-    "--status/--no-status",
-    default=True,
-    envvar="MLGATE_STATUS",
-    show_envvar=True,
-    help="Set the aggregate commit status mlgate (and mlgate/<model> for a model with no verdict).",
-)
-@click.option(
-    "--require-comment",
-    is_flag=True,
-    envvar="MLGATE_REQUIRE_COMMENT",
-    show_envvar=True,
-    help="Exit 3 when the summary could not be published.",
-)
-@click.option(
-    "--out-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    envvar="MLGATE_OUT_DIR",
-    show_envvar=True,
-    help="Where mlgate-summary.md is written.",
-)
+@publish_options
 @click.pass_context
 def summary_command(
     ctx: click.Context,
