@@ -88,7 +88,7 @@ def summary_figures() -> tuple[int, int, list[str]]:
     from github_server import FakeGitHub
 
     from mlgate.core.comments import CommentMode
-    from mlgate.core.summary import ModelVerdict, summarize
+    from mlgate.core.summary import ModelVerdict, Summary, summarize
     from mlgate.publish.summary import publish_summary
     from mlgate.report.summary import render_summary
 
@@ -125,32 +125,27 @@ def summary_figures() -> tuple[int, int, list[str]]:
         }
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
-        try:
+
+        def update(rolled_up: Summary) -> None:
             publish_summary(
-                summary,
+                rolled_up,
                 platform="github",
                 mode=CommentMode.UPDATE,
                 status=True,
                 out_dir=Path(out),
                 number=7,
                 author=bot,
-            )  # the first: creates it
+            )
+
+        try:
+            update(summary)  # the first: creates it
             # The rerun: one model's verdict changed, so the comment is edited.
             flipped = sorted(verdicts)[1]
             verdicts[flipped] = ModelVerdict(
                 model=flipped, passed=False, status="fail", headline="failed: auc"
             )
-            summary = summarize(sorted(verdicts), verdicts)
             before = len(fake.requests())
-            publish_summary(
-                summary,
-                platform="github",
-                mode=CommentMode.UPDATE,
-                status=True,
-                out_dir=Path(out),
-                number=7,
-                author=bot,
-            )
+            update(summarize(sorted(verdicts), verdicts))
             made = fake.requests()[before:]
         finally:
             for k, v in saved.items():

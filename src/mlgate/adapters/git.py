@@ -17,17 +17,21 @@ _ENV = {"LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
 _FLAGS = ("-c", "core.quotepath=off", "-c", "color.ui=false")
 
 
-def _git(root: Path, *args: str, what: str) -> bytes:
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     executable = shutil.which("git")
     if executable is None:
         raise InputError("git is not installed; mlgate plan reads the change with git")
-    done = subprocess.run(
+    return subprocess.run(
         [executable, *_FLAGS, *args],
         cwd=root,
         env={**os.environ, **_ENV},
         capture_output=True,
         check=False,
     )
+
+
+def _git(root: Path, *args: str, what: str) -> bytes:
+    done = _run(root, *args)
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"git: {what}: {detail[-1] if detail else f'exit {done.returncode}'}")
@@ -68,13 +72,7 @@ def merge_base(root: Path, ref: str) -> str:
         "fetch-depth: 0, or GIT_DEPTH: 0 on GitLab)",
     )
     commit = resolved.decode().strip()
-    found = subprocess.run(
-        [shutil.which("git") or "git", *_FLAGS, "merge-base", commit, "HEAD"],
-        cwd=root,
-        env={**os.environ, **_ENV},
-        capture_output=True,
-        check=False,
-    )
+    found = _run(root, "merge-base", commit, "HEAD")
     if found.returncode != 0:
         shallow = (root / ".git" / "shallow").exists()
         hint = (

@@ -46,6 +46,12 @@ class Published:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReportThread:
+    updated_at: str | None  # ISO 8601: when the report comment last changed; None: no report
+    first_lines: tuple[str, ...]  # of every comment mlgate wrote on the thread
+
+
+@dataclass(frozen=True, kw_only=True)
 class PullRequest:
     number: int
     head_sha: str
@@ -229,29 +235,22 @@ class GitHub:
             )
         return found
 
-    def report_updated_at(self, number: int, *, marker: str) -> str | None:
-        """When mlgate's report comment on #number last changed (ISO 8601), or None."""
+    def report_thread(self, number: int, *, marker: str) -> ReportThread:
+        """One listing of #number's comments: when mlgate's report for ``marker`` last
+        changed, and the first lines of every comment mlgate wrote (the other models'
+        markers among them)."""
         raw, listed = self._comments(number)
-        ours = find_ours(listed, marker=marker, author=self.own_login())
-        if ours is None:
-            return None
-        comment = raw[ours.id]
-        moment = comment.updated_at or comment.created_at
-        return moment.isoformat() if moment is not None else None
-
-    def reported_models(self, number: int, *, prefix: str) -> list[str]:
-        """The models mlgate's report comments on #number are for, read from their markers
-        (``prefix`` NAME ``-->``)."""
-        from urllib.parse import unquote
-
-        _, listed = self._comments(number)
         login = self.own_login()
-        found = []
-        for comment in listed:
-            first = comment.body.split("\n", 1)[0].strip()
-            if comment.author.lower() == login.lower() and first.startswith(prefix):
-                found.append(unquote(first[len(prefix) :].removesuffix(" -->")))
-        return sorted(set(found))
+        ours = find_ours(listed, marker=marker, author=login)
+        updated_at = None
+        if ours is not None:
+            comment = raw[ours.id]
+            moment = comment.updated_at or comment.created_at
+            updated_at = moment.isoformat() if moment is not None else None
+        first_lines = tuple(
+            c.body.split("\n", 1)[0].strip() for c in listed if c.author.lower() == login.lower()
+        )
+        return ReportThread(updated_at=updated_at, first_lines=first_lines)
 
     def permission(self, user: str) -> str:
         """``admin``, ``write``, ``read`` or ``none`` — from the collaborator API, which (unlike

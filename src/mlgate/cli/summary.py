@@ -57,7 +57,6 @@ def summary_command(
     from mlgate.core.comments import CommentMode
     from mlgate.files.plan import read_plans
     from mlgate.publish.summary import build, gather, publish_summary
-    from mlgate.report.summary import render_summary
     from mlgate.report.text import clean
 
     plan = read_plans(plan_paths)
@@ -82,7 +81,7 @@ def summary_command(
         author=gathered.author,
     )
     if where == "local":
-        click.echo(render_summary(summary, max_chars=1_000_000), nl=False)
+        click.echo(outcome.file.read_text(encoding="utf-8"), nl=False)
     if outcome.comment_url:
         click.echo(f"· summary: {outcome.comment_url}", err=True)
     for problem in outcome.problems:

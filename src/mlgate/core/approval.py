@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from mlgate.core.scope import scope_refusal, split_model
+
 WRITE_PERMISSIONS = frozenset({"write", "maintain", "admin"})
 
 
@@ -178,7 +180,9 @@ def decide_command(
         return Decision(approved=False, reasons=(f"{who} may not promote: {refusal}",))
     if model is not None:
         named, argument = split_model(argument, {model, *gated})
-        out_of_scope = scope_refusal(model=model, named=named, gated=gated, policy=policy)
+        out_of_scope = scope_refusal(
+            model=model, named=named, gated=gated, scope=policy.scope, command=policy.command
+        )
         if out_of_scope:
             return Decision(approved=False, reasons=(out_of_scope,))
     if binding is not None:
@@ -186,33 +190,6 @@ def decide_command(
         if unbound:
             return Decision(approved=False, reasons=(unbound,))
     return Decision(approved=True, approvers=(who,))
-
-
-def split_model(argument: str, models: Iterable[str]) -> tuple[str | None, str]:
-    """``/mlgate promote [MODEL] [SHA]``: the model the command names (when its first word is
-    one of ``models``) and the rest of the argument."""
-    first, _, rest = argument.partition(" ")
-    if first and first in set(models):
-        return first, rest.strip()
-    return None, argument
-
-
-def scope_refusal(
-    *, model: str, named: str | None, gated: Sequence[str], policy: Policy
-) -> str | None:
-    """Why one approval may not promote ``model`` (None: it may). A command naming a model
-    promotes that model only; an approval naming none (a review, a bare command) promotes the
-    pull request's only model — or, with ``approval.scope: pr``, each of its models."""
-    if named is not None:
-        return None if named == model else f"the command names the model {named!r}, not {model!r}"
-    others = sorted({m for m in gated if m != model})
-    if not others or policy.scope == "pr":
-        return None
-    shown = ", ".join([model, *others][:5]) + (" …" if len(others) > 4 else "")
-    return (
-        f"this pull request gates {len(others) + 1} models ({shown}) and approval.scope is "
-        f"model, so an approval must name the model: comment {policy.command} {model} <commit>"
-    )
 
 
 def _unbound(argument: str, command: CommentCommand, binding: Binding, policy: Policy) -> str:

@@ -97,17 +97,13 @@ def _promote_on_pull(
     run_url: str | None,
     reason: str | None,
 ) -> PromotionResult:
-    from mlgate.core.approval import (
-        Binding,
-        Decision,
-        decide_command,
-        decide_reviews,
-        scope_refusal,
-    )
-    from mlgate.report.markdown import MARKER_PREFIX, marker
+    from mlgate.core.approval import Binding, Decision, decide_command, decide_reviews
+    from mlgate.core.scope import scope_refusal
+    from mlgate.report.markdown import marked_model, marker
 
     pr = github.pull(number)
-    gated = github.reported_models(pr.number, prefix=MARKER_PREFIX)
+    thread = github.report_thread(pr.number, marker=marker(model))
+    gated = sorted({m for m in map(marked_model, thread.first_lines) if m is not None})
     if comment is not None:
         login, command = requests.comment_command(comment, event)
         decision = decide_command(
@@ -117,7 +113,7 @@ def _promote_on_pull(
             policy=config.approval,
             binding=Binding(
                 head_sha=pr.head_sha,
-                report_at=_report_at(github, pr, model=model, tracking_uri=tracking_uri),
+                report_at=_report_at(pr, thread.updated_at, model=model, tracking_uri=tracking_uri),
             ),
             model=model,
             gated=gated,
@@ -134,7 +130,13 @@ def _promote_on_pull(
             permissions=permissions,
             policy=config.approval,
         )
-        out_of_scope = scope_refusal(model=model, named=None, gated=gated, policy=config.approval)
+        out_of_scope = scope_refusal(
+            model=model,
+            named=None,
+            gated=gated,
+            scope=config.approval.scope,
+            command=config.approval.command,
+        )
         if decision.approved and out_of_scope:
             decision = Decision(approved=False, reasons=(out_of_scope,))
         approval_url = pr.url
@@ -157,15 +159,16 @@ def _promote_on_pull(
     )
 
 
-def _report_at(github: Any, pr: Any, *, model: str, tracking_uri: str) -> str | None:
+def _report_at(
+    pr: Any, comment_updated_at: str | None, *, model: str, tracking_uri: str
+) -> str | None:
     """When the report for the PR's head was put in front of reviewers: the later of its
     recorded evaluation and the report comment's last change (either moves the bar up)."""
     from mlgate.promote.promotion import recorded_for_commit
-    from mlgate.report.markdown import marker
 
     moments = [
         recorded_for_commit(tracking_uri, model=model, commit=pr.head_sha),
-        github.report_updated_at(pr.number, marker=marker(model)),
+        comment_updated_at,
     ]
     known = [m for m in moments if m]
     if not known:

@@ -14,8 +14,8 @@ from mlgate.core.verdict import Verdict
 from mlgate.core.workflow import annotation_commands, mask
 from mlgate.errors import MlgateError
 from mlgate.files.atomic import write_text_atomic
+from mlgate.files.published import write_published
 from mlgate.publish import PublishOutcome, status_name, status_text
-from mlgate.publish.summary import write_published
 from mlgate.report.markdown import marker, render_markdown
 
 GITHUB_COMMENT_CHARS = 65_536

@@ -15,8 +15,8 @@ from mlgate.core.comments import CommentMode
 from mlgate.core.verdict import Verdict
 from mlgate.errors import MlgateError
 from mlgate.files.atomic import write_text_atomic
+from mlgate.files.published import write_published
 from mlgate.publish import PublishOutcome, status_name, status_text
-from mlgate.publish.summary import write_published
 from mlgate.report.junit import junit_report
 from mlgate.report.markdown import marker, render_markdown
 
@@ -72,7 +72,6 @@ def publish_gitlab(
                 web_url=context.mr_url,
             )
             url, action = posted.url, posted.action.value
-            write_published(out_dir, model=verdict.model, comment_url=url, author=None)
         if status and context.head_sha:
             gitlab.set_status(
                 sha=context.head_sha,
@@ -83,6 +82,7 @@ def publish_gitlab(
             )
     except MlgateError as exc:
         problems.append(str(exc))
+    write_published(out_dir, model=verdict.model, comment_url=url, author=None)
     return PublishOutcome(
         comment_url=url, comment_action=action, comment_file=comment_file, problems=problems
     )

@@ -10,7 +10,6 @@ branch protection sees it either way.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +20,11 @@ from mlgate.core.plan import Plan
 from mlgate.core.summary import AGGREGATE_STATUS, ModelVerdict, Summary, summarize
 from mlgate.errors import InputError, MlgateError
 from mlgate.files.atomic import write_text_atomic
+from mlgate.files.published import PUBLISHED_NAME, read_published
 from mlgate.publish import status_text
 from mlgate.report.summary import SUMMARY_MARKER, render_summary
 from mlgate.report.text import clean
 
-PUBLISHED_NAME = "mlgate-published.json"
 SUMMARY_FILE = "mlgate-summary.md"
 COMMENT_CHARS = 65_536
 FULL_CHARS = 1_000_000
@@ -65,7 +64,7 @@ def gather(folders: Sequence[Path]) -> Gathered:
         if model in verdicts:
             problems.append(f"{path}: a second verdict for {model!r}; kept {where[model]}")
             continue
-        published = _published(path.with_name(PUBLISHED_NAME))
+        published = read_published(path.with_name(PUBLISHED_NAME))
         if published.get("author"):
             authors.add(published["author"])
         verdicts[model] = ModelVerdict(
@@ -91,25 +90,6 @@ def _verdict_files(folders: Sequence[Path]) -> list[Path]:
             if "verdict.json" in files:
                 found.append(Path(parent) / "verdict.json")
     return sorted(found)
-
-
-def _published(path: Path) -> dict[str, str]:
-    """The publish step's note beside a verdict (absent when it could not publish)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def write_published(
-    out_dir: Path, *, model: str | None, comment_url: str | None, author: str | None
-) -> None:
-    """What ``mlgate summary`` needs from one model's publish step."""
-    note = {"model": model or "", "comment_url": comment_url or "", "author": author or ""}
-    write_text_atomic(out_dir / PUBLISHED_NAME, json.dumps(note, ensure_ascii=False) + "\n")
 
 
 def build(plan: Plan, gathered: Gathered) -> Summary:

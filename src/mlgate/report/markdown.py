@@ -45,6 +45,16 @@ def marker(model: str | None) -> str:
     return f"{MARKER_PREFIX}{name} -->"
 
 
+def marked_model(line: str) -> str | None:
+    """The model a report's marker line names (what :func:`marker` wrote); None for a line
+    that is not a report marker."""
+    from urllib.parse import unquote
+
+    if not (line.startswith(MARKER_PREFIX) and line.endswith(" -->")):
+        return None
+    return unquote(line[len(MARKER_PREFIX) : -len(" -->")])
+
+
 def render_markdown(
     verdict: Verdict,
     *,

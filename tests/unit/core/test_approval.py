@@ -406,7 +406,10 @@ def test_scope_model_needs_the_command_to_name_the_model_when_the_pr_gates_sever
 
 
 def test_scope_model_lets_a_bare_approval_promote_the_only_model() -> None:
-    from mlgate.core.approval import Policy, scope_refusal
+    from mlgate.core.scope import scope_refusal
 
-    assert scope_refusal(model="churn", named=None, gated=("churn",), policy=Policy()) is None
-    assert scope_refusal(model="churn", named=None, gated=(), policy=Policy()) is None
+    for gated in (("churn",), ()):
+        refusal = scope_refusal(
+            model="churn", named=None, gated=gated, scope="model", command="/mlgate promote"
+        )
+        assert refusal is None
