@@ -38,7 +38,8 @@ $(NODE): tests/e2e/package.json tests/e2e/package-lock.json
 demo: $(STAMP)
 	$(BIN)/mlgate demo --dir $(DEMO)
 
-# git, rsync, node and npm: found, else installed from apt (root or sudo), else named.
+# git, rsync, node, npm, Prometheus and PostgreSQL: found, else installed from apt (root or
+# sudo), else named.
 tools:
 	@PYTHON=$(PYTHON) scripts/system-tools.sh
 
@@ -49,8 +50,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# loadgroup: the production-registry group (one PostgreSQL + S3 + MLflow stack) runs on one
+# worker; every other test is scheduled one at a time, as before.
 unit: tools $(STAMP) $(NODE)
-	$(BIN)/pytest -q -n $(WORKERS) --maxschedchunk=1 --durations=15
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadgroup --maxschedchunk=1 --durations=15
 
 # ruff and mypy run beside the tests (mypy is single-threaded: the other core would idle).
 test: tools $(STAMP) $(NODE)

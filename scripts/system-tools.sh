@@ -35,6 +35,11 @@ while read -r command package why; do
     packages+=("$package")
   fi
 done <<<"$TOOLS"
+# PostgreSQL for tests/integration/production: Debian keeps initdb off PATH.
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=("initdb: the production-registry tests' PostgreSQL")
+  packages+=("postgresql")
+fi
 
 if ((${#missing[@]} == 0)); then
   exit 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.adapters import object_store
 from mlgate.core.refs import RefError, parse_model_ref
 
 _ALIAS = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
@@ -30,6 +31,11 @@ class ModelLoadError(Exception):
 
 class ModelNotFound(ModelLoadError):
     """The registry or store answered that the model (or alias) does not exist."""
+
+
+class StoreUnavailable(ModelLoadError):
+    """The object store holding the model's files failed after retries (an outside
+    service, exit 3 — not a broken model)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,13 +100,19 @@ def load_model(uri: str, *, workdir: Path) -> LoadedModel:
             local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(workdir))
             folder = Path(local)
         model = mlflow.pyfunc.load_model(str(folder))
-    except MlflowException as exc:
-        message = _first_line(exc.message)
-        if exc.error_code in _NOT_FOUND or "not found" in message.lower():
-            raise ModelNotFound(f"{uri}: {message}") from None
-        raise ModelLoadError(f"{uri}: {message}") from None
-    except OSError as exc:
-        raise ModelLoadError(f"{uri}: {exc.strerror or exc}") from None
+    except Exception as exc:
+        # The store first: botocore's timeouts are OSErrors, and MLflow wraps some of its
+        # failures; either way the model is not at fault.
+        if object_store.is_store_error(exc):
+            raise StoreUnavailable(object_store.describe(exc, f"downloading {uri}")) from None
+        if isinstance(exc, MlflowException):
+            message = _first_line(exc.message)
+            if exc.error_code in _NOT_FOUND or "not found" in message.lower():
+                raise ModelNotFound(f"{uri}: {message}") from None
+            raise ModelLoadError(f"{uri}: {message}") from None
+        if isinstance(exc, OSError):
+            raise ModelLoadError(f"{uri}: {exc.strerror or exc}") from None
+        raise
     _FOLDERS[id(model)] = folder
     weakref.finalize(model, _FOLDERS.pop, id(model), None)
     run_id = getattr(model.metadata, "run_id", None) or run_id_of(uri)

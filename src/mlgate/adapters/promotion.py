@@ -6,21 +6,43 @@ production alias moves (production is the new version), then audit tags and a hi
 are written. A rerun notices a promotion whose audit is missing and completes it.
 History entries are tags on the registered model (``mlgate.history.<n>.<time>.<event>``), so
 "who was in production on date X" is answerable from the registry alone.
+
+MLflow has no conditional alias write, so concurrent promotions of one model are kept apart
+by intent tags: each writer first tags the registered model ``mlgate.promoting.<id>``, then
+reads the model back. It goes on only if production is still the version it read when it
+started and no other fresh intent is there; otherwise it withdraws its tag and backs off, or
+refuses. Every writer writes before it reads, so of two that overlap the later reader sees
+the other's intent: at most one moves the alias at a time (given the registry's
+read-after-write consistency, which one SQL database behind MLflow gives). A refused
+promotion changed nothing. An intent older than ``INTENT_TTL_S`` (a job killed mid-way) is
+ignored and removed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import random
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.adapters.registry import Registry
+from mlgate.adapters.registry import Registry, on_model
 from mlgate.core.approval import RecordedVerdict
 from mlgate.errors import InputError, UsageError
 
 HISTORY_PREFIX = "mlgate.history."
 LINEAGE_PREFIX = "mlgate.eval_dataset"
+INTENT_PREFIX = "mlgate.promoting."
+INTENT_TTL_S = 600
+INTENT_ATTEMPTS = 6
+
+
+class ProductionMoved(Exception):
+    """Another promotion or rollback moved production (or holds it) while this one ran;
+    nothing was changed. The message says what to do."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,7 +73,9 @@ class Promotions:
 
     def version_for_commit(self, model: str, commit: str) -> str | None:
         """The newest version whose recorded verdict is for ``commit``."""
-        with self._registry.guard(f"searching the versions of {model}"):
+        with self._registry.guard(
+            f"searching the versions of {model}", needs=on_model("READ", model)
+        ):
             versions = self._client.search_model_versions(
                 f"name='{_quote(model)}'", max_results=1000
             )
@@ -68,7 +92,9 @@ class Promotions:
         from mlgate.adapters.registry import NotFound
 
         try:
-            with self._registry.guard(f"reading registered model {model}"):
+            with self._registry.guard(
+                f"reading registered model {model}", needs=on_model("READ", model)
+            ):
                 return self._client.get_registered_model(model)
         except NotFound:
             raise InputError(f"model {model!r}: not found in the registry") from None
@@ -92,10 +118,11 @@ class Promotions:
             replaced = self.holder(model, previous_alias)  # an interrupted promotion: finish it
             self._audit(model, version, replaced, audit, now, event="promote")
             return Moved(action="completed", version=version, replaced=replaced)
-        if current is not None:
-            self._set_alias(model, previous_alias, current)
-        self._set_alias(model, alias, version)
-        self._audit(model, version, current, audit, now, event="promote")
+        with self._intent(model, alias=alias, expected=current, target=version):
+            if current is not None:
+                self._set_alias(model, previous_alias, current)
+            self._set_alias(model, alias, version)
+            self._audit(model, version, current, audit, now, event="promote")
         return Moved(action="promoted", version=version, replaced=current)
 
     def rollback(
@@ -109,15 +136,18 @@ class Promotions:
             )
         if previous == current:
             return Moved(action="already", version=previous, replaced=None)
-        self._set_alias(model, alias, previous)
-        if current is not None:
-            self._set_alias(model, previous_alias, current)
-        self._history(
-            model,
-            {"event": "rollback", "version": previous, "replaced": current, **audit, "at": now},
-            now,
-        )
-        with self._registry.guard(f"tagging {model} version {previous}"):
+        with self._intent(model, alias=alias, expected=current, target=previous):
+            self._set_alias(model, alias, previous)
+            if current is not None:
+                self._set_alias(model, previous_alias, current)
+            self._history(
+                model,
+                {"event": "rollback", "version": previous, "replaced": current, **audit, "at": now},
+                now,
+            )
+        with self._registry.guard(
+            f"tagging {model} version {previous}", needs=on_model("EDIT", model)
+        ):
             self._client.set_model_version_tag(model, previous, "mlgate.rolled_back_at", now)
         return Moved(action="rolled_back", version=previous, replaced=current)
 
@@ -145,7 +175,9 @@ class Promotions:
         if replaced:
             tags["mlgate.replaced_version"] = replaced
         for key, value in tags.items():
-            with self._registry.guard(f"tagging {model} version {version}"):
+            with self._registry.guard(
+                f"tagging {model} version {version}", needs=on_model("EDIT", model)
+            ):
                 self._client.set_model_version_tag(model, version, key, value[:5000])
         self._history(
             model,
@@ -154,17 +186,90 @@ class Promotions:
         )
 
     def _history(self, model: str, entry: Mapping[str, Any], now: str) -> None:
-        # A sequence number keeps entries in order even within one second; promotions of one
-        # model never run concurrently (the CI's resource_group / concurrency sees to that).
+        # A sequence number keeps entries in order even within one second; the writer holds
+        # the model's intent (see _intent), so no other promotion counts at the same time.
         sequence = sum(
             1 for key in (self._registered(model).tags or {}) if key.startswith(HISTORY_PREFIX)
         )
         stamp = now.replace(":", "").replace("-", "")
         key = f"{HISTORY_PREFIX}{sequence + 1:06d}.{stamp}.{entry['event']}"
-        with self._registry.guard(f"recording the history of {model}"):
+        with self._registry.guard(
+            f"recording the history of {model}", needs=on_model("EDIT", model)
+        ):
             self._client.set_registered_model_tag(
                 model, key, json.dumps(entry, sort_keys=True)[:5000]
             )
+
+    @contextmanager
+    def _intent(
+        self, model: str, *, alias: str, expected: str | None, target: str
+    ) -> Iterator[None]:
+        """Hold the right to move ``alias`` from ``expected`` to ``target`` (see the module's
+        docstring); ProductionMoved when production moved or stays contended."""
+        key = f"{INTENT_PREFIX}{uuid.uuid4().hex[:16]}"
+        value = json.dumps({"version": target, "from": expected, "at": time.time()})
+        for attempt in range(1, INTENT_ATTEMPTS + 1):
+            self._tag_model(model, key, value)
+            registered = self._registered(model)
+            found = (registered.aliases or {}).get(alias)
+            holder = None if found is None else str(found)
+            others = self._other_intents(model, registered.tags or {}, key)
+            if holder != expected:
+                self._untag_model(model, key)
+                raise ProductionMoved(
+                    f"production moved under this promotion: models:/{model}@{alias} was "
+                    f"{_version_text(expected)} when it started and is now "
+                    f"{_version_text(holder)}; nothing was changed — evaluate version {target} "
+                    "against the new production model and approve it again"
+                )
+            if not others:
+                break
+            self._untag_model(model, key)
+            if attempt == INTENT_ATTEMPTS:
+                raise ProductionMoved(
+                    f"another promotion of {model} (to version {others[0]}) is in progress; "
+                    "nothing was changed — rerun when it has finished (and serialise "
+                    "promotions with concurrency: / resource_group:)"
+                )
+            time.sleep(random.uniform(0.1, 0.5) * attempt)
+        try:
+            yield
+        finally:
+            self._untag_model(model, key)
+
+    def _other_intents(self, model: str, tags: Mapping[str, str], own: str) -> list[str]:
+        """The versions other fresh intents move to; stale ones are removed."""
+        versions = []
+        for key, value in tags.items():
+            if not key.startswith(INTENT_PREFIX) or key == own:
+                continue
+            try:
+                intent = dict(json.loads(value))
+                fresh = time.time() - float(intent["at"]) < INTENT_TTL_S
+            except (ValueError, TypeError, KeyError):
+                fresh = False
+            if fresh:
+                versions.append(str(intent.get("version")))
+            else:
+                self._untag_model(model, key)
+        return versions
+
+    def _tag_model(self, model: str, key: str, value: str) -> None:
+        with self._registry.guard(
+            f"tagging registered model {model}", needs=on_model("EDIT", model)
+        ):
+            self._client.set_registered_model_tag(model, key, value)
+
+    def _untag_model(self, model: str, key: str) -> None:
+        from mlgate.adapters.registry import NotFound
+
+        try:
+            with self._registry.guard(
+                f"removing tag {key} of {model}", needs=on_model("EDIT", model)
+            ):
+                self._client.delete_registered_model_tag(model, key)
+        except NotFound:
+            pass  # another writer removed it as stale
 
     def _set_alias(self, model: str, alias: str, version: str) -> None:
         self._registry.set_alias(model=model, alias=alias, version=version)
@@ -173,10 +278,16 @@ class Promotions:
         from mlgate.adapters.registry import NotFound
 
         try:
-            with self._registry.guard(f"reading models:/{model}/{version}"):
+            with self._registry.guard(
+                f"reading models:/{model}/{version}", needs=on_model("READ", model)
+            ):
                 return self._client.get_model_version(model, version)
         except NotFound:
             raise InputError(f"models:/{model}/{version}: not found in the registry") from None
+
+
+def _version_text(version: object) -> str:
+    return "no version" if version is None else f"version {version}"
 
 
 def _quote(name: str) -> str:

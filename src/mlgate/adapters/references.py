@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlgate.adapters.registry import NotFound, Registry
+from mlgate.adapters.registry import NotFound, Registry, on_model, on_run
 from mlgate.core.refs import AliasRef, VersionRef
 from mlgate.errors import InputError
 from mlgate.files.tables import Sample
@@ -49,7 +49,10 @@ class References:
             raise InputError(
                 f"models:/{model}/{version} has no run to keep the drift reference with"
             )
-        with self._registry.guard(f"logging the drift reference to run {found.run_id}"):
+        with self._registry.guard(
+            f"logging the drift reference to run {found.run_id}",
+            needs=on_run("EDIT", found.run_id),
+        ):
             self._client.log_artifact(
                 found.run_id, str(sample.path), artifact_path="mlgate/reference"
             )
@@ -66,7 +69,9 @@ class References:
             f"{REFERENCE_TAG}.sha256": stored.sha256,
         }
         for key, value in tags.items():
-            with self._registry.guard(f"tagging {model} version {version}"):
+            with self._registry.guard(
+                f"tagging {model} version {version}", needs=on_model("EDIT", model)
+            ):
                 self._client.set_model_version_tag(model, version, key, value)
         return stored
 
@@ -84,7 +89,9 @@ class References:
         if match is None:
             raise InputError(f"{where}: tag {REFERENCE_TAG} is not a runs:/ URI: {uri[:200]}")
         folder.mkdir(parents=True, exist_ok=True)
-        with self._registry.guard(f"downloading the drift reference of {where}"):
+        with self._registry.guard(
+            f"downloading the drift reference of {where}", needs=on_run("READ", match.group(1))
+        ):
             local = self._client.download_artifacts(match.group(1), match.group(2), str(folder))
         rows = (version.tags or {}).get(f"{REFERENCE_TAG}.rows", "")
         label = f"{where}" + (f" ({rows} rows sampled)" if rows else "")
@@ -94,7 +101,9 @@ class References:
         try:
             if isinstance(ref, VersionRef):
                 return self._version(ref.name, ref.version)
-            with self._registry.guard(f"reading registered model {ref.name}"):
+            with self._registry.guard(
+                f"reading registered model {ref.name}", needs=on_model("READ", ref.name)
+            ):
                 registered = self._client.get_registered_model(ref.name)
         except NotFound:
             raise InputError(f"{ref.uri}: not found in the registry") from None
@@ -105,7 +114,9 @@ class References:
 
     def _version(self, model: str, version: str) -> Any:
         try:
-            with self._registry.guard(f"reading {model} version {version}"):
+            with self._registry.guard(
+                f"reading {model} version {version}", needs=on_model("READ", model)
+            ):
                 return self._client.get_model_version(model, version)
         except NotFound:
             raise InputError(f"models:/{model}/{version}: not found in the registry") from None

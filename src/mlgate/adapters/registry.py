@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.adapters import object_store
 from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
@@ -41,6 +42,11 @@ _BAD_INPUT = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "RESOUR
 
 class NotFound(Exception):
     """Internal: the registry answered that the thing does not exist."""
+
+
+class AccessDenied(ServiceError):
+    """The registry refused this identity (exit 3, not retried): the message names the
+    permission and the model, never the password."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,8 +73,6 @@ def redact(uri: str) -> str:
 
 class Registry:
     def __init__(self, *, tracking_uri: str, registry_uri: str | None = None) -> None:
-        for key, value in RETRY_DEFAULTS.items():
-            os.environ.setdefault(key, value)
         quiet_mlflow()
         from mlflow.exceptions import MlflowException
         from mlflow.tracking import MlflowClient
@@ -95,14 +99,14 @@ class Registry:
         # Read the registered model's aliases rather than asking for the alias: servers
         # answer a missing alias with differing error codes, a missing model consistently.
         try:
-            with self._guard(f"reading registered model {model}"):
+            with self._guard(f"reading registered model {model}", needs=on_model("READ", model)):
                 registered = self._client.get_registered_model(model)
         except NotFound:
             return None
         aliases = registered.aliases or {}
         if alias not in aliases:
             return None
-        with self._guard(f"reading models:/{model}@{alias}"):
+        with self._guard(f"reading models:/{model}@{alias}", needs=on_model("READ", model)):
             return self._client.get_model_version(model, str(aliases[alias]))
 
     def candidate(
@@ -121,7 +125,7 @@ class Registry:
             )
         try:
             if isinstance(ref, VersionRef):
-                with self._guard(f"looking up {ref.uri}"):
+                with self._guard(f"looking up {ref.uri}", needs=on_model("READ", ref.name)):
                     version = self._client.get_model_version(ref.name, ref.version)
             else:
                 assert isinstance(ref, AliasRef)
@@ -141,11 +145,15 @@ class Registry:
         model_id = self._logged_model_id(run, ref.artifact_path)
         source = f"models:/{model_id}" if model_id else ref.uri
         try:
-            with self._guard(f"creating registered model {model}"):
+            with self._guard(
+                f"creating registered model {model}", needs="the right to create registered models"
+            ):
                 self._client.create_registered_model(model)
         except InputError:
             pass  # it exists already: the usual case
-        with self._guard(f"registering {ref.uri} as a version of {model}"):
+        with self._guard(
+            f"registering {ref.uri} as a version of {model}", needs=on_model("EDIT", model)
+        ):
             return self._client.create_model_version(
                 model, source, run_id=ref.run_id, model_id=model_id
             )
@@ -221,7 +229,7 @@ class Registry:
 
     def _run(self, run_id: str) -> Any:
         try:
-            with self._guard(f"reading run {run_id}"):
+            with self._guard(f"reading run {run_id}", needs=on_run("READ", run_id)):
                 return self._client.get_run(run_id)
         except NotFound:
             raise InputError(f"run {run_id}: not found at {redact(self.tracking_uri)}") from None
@@ -273,7 +281,10 @@ class Registry:
         report_location = None
         if candidate.run_id:
             for name, path in files.items():
-                with self._guard(f"logging {path.name} to run {candidate.run_id}"):
+                with self._guard(
+                    f"logging {path.name} to run {candidate.run_id}",
+                    needs=on_run("EDIT", candidate.run_id),
+                ):
                     self._client.log_artifact(candidate.run_id, str(path), artifact_path="mlgate")
                 artifacts.append(f"runs:/{candidate.run_id}/mlgate/{path.name}")
                 if name == "report":
@@ -281,22 +292,29 @@ class Registry:
         tags = verdict_tags(verdict, report_location=report_location)
         for key, value in tags.items():
             if candidate.name is not None and candidate.version is not None:
-                with self._guard(f"tagging {candidate.name} version {candidate.version}"):
+                with self._guard(
+                    f"tagging {candidate.name} version {candidate.version}",
+                    needs=on_model("EDIT", candidate.name),
+                ):
                     self._client.set_model_version_tag(
                         candidate.name, candidate.version, key, value
                     )
             if candidate.run_id:
-                with self._guard(f"tagging run {candidate.run_id}"):
+                with self._guard(
+                    f"tagging run {candidate.run_id}", needs=on_run("EDIT", candidate.run_id)
+                ):
                     self._client.set_tag(candidate.run_id, key, value)
         return Recorded(tags=tags, artifacts=tuple(artifacts), report_location=report_location)
 
     def log_dataset(self, run_id: str, dataset: Dataset) -> None:
         """Record the evaluation data on the run as an MLflow dataset input."""
-        with self._guard(f"logging dataset {dataset.name} to run {run_id}"):
+        with self._guard(
+            f"logging dataset {dataset.name} to run {run_id}", needs=on_run("EDIT", run_id)
+        ):
             log_eval_dataset(self._client, run_id, dataset)
 
     def set_alias(self, *, model: str, alias: str, version: str) -> None:
-        with self._guard(f"setting models:/{model}@{alias}"):
+        with self._guard(f"setting models:/{model}@{alias}", needs=on_model("EDIT", model)):
             self._client.set_registered_model_alias(model, alias, version)
 
     # -- errors ------------------------------------------------------------------------
@@ -306,38 +324,81 @@ class Registry:
         """The MlflowClient, for the sibling adapter that moves aliases (promotion.py)."""
         return self._client
 
-    def guard(self, what: str) -> Any:
-        return self._guard(what)
+    def guard(self, what: str, *, needs: str | None = None) -> Any:
+        return self._guard(what, needs=needs)
 
     @contextmanager
-    def _guard(self, what: str) -> Iterator[None]:
+    def _guard(self, what: str, *, needs: str | None = None) -> Iterator[None]:
+        """MLflow's and the object store's failures → mlgate's errors. ``needs`` names the
+        permission the call takes (``EDIT on registered model 'churn'``), for a refusal."""
         from mlflow.exceptions import MlflowException
 
         where = redact(self.registry_uri)
         try:
             yield
         except MlflowException as exc:
+            if object_store.is_store_error(exc):  # MLflow wraps some S3 failures
+                raise ServiceError(object_store.describe(exc, what)) from None
             code = str(getattr(exc, "error_code", ""))
             message = _first_line(exc.message if hasattr(exc, "message") else str(exc))
             if code in _NOT_FOUND:
                 raise NotFound(message) from None
+            if code == "PERMISSION_DENIED":
+                raise AccessDenied(denied(where, what, needs)) from None
+            if code == "UNAUTHENTICATED":
+                raise AccessDenied(
+                    f"registry {where}: {what}: the registry refused the credentials; check "
+                    "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD "
+                    "(or MLFLOW_TRACKING_TOKEN)"
+                ) from None
             if code in _BAD_INPUT:
                 raise InputError(f"registry {where}: {what}: {message}") from None
             raise ServiceError(
                 f"registry {where}: {what} failed after retries: {message}"
             ) from None
         except (OSError, ConnectionError) as exc:
+            if object_store.is_store_error(exc):  # botocore's timeouts are OSErrors
+                raise ServiceError(object_store.describe(exc, what)) from None
             raise ServiceError(
                 f"registry {where}: {what} failed: {_first_line(str(exc))}"
             ) from None
+        except Exception as exc:
+            if not object_store.is_store_error(exc):
+                raise
+            raise ServiceError(object_store.describe(exc, what)) from None
+
+
+def on_model(level: str, model: str) -> str:
+    """The permission a call needs on a registered model, as a refusal names it."""
+    return f"{level} on registered model {model!r}"
+
+
+def on_run(level: str, run_id: str) -> str:
+    return f"{level} on the experiment of run {run_id}"
+
+
+def denied(where: str, what: str, needs: str | None) -> str:
+    """The one line for a permission the CI identity lacks: who, what, and what to grant."""
+    user = os.environ.get("MLFLOW_TRACKING_USERNAME")
+    who = f"MLflow user {user!r}" if user else "this identity"
+    wanted = f"{who} needs {needs}" if needs else f"{who} lacks the permission for it"
+    return (
+        f"registry {where}: {what}: permission denied — {wanted}; ask an MLflow admin to "
+        "grant it (the minimum permissions: docs/registries.md)"
+    )
 
 
 def quiet_mlflow() -> None:
     """MLflow logs its own progress at INFO/WARNING ("Created version '2'…"); mlgate reports
     what matters itself, and errors still surface as exceptions. MLflow sets its logger's
     level when first imported, so import it before overriding. Its download progress bars
-    (drawn whenever tqdm is installed) only clutter CI logs; a user's own setting wins."""
+    (drawn whenever tqdm is installed) only clutter CI logs; a user's own setting wins.
+    Every MLflow caller comes here first, so the retry bounds (HTTP and object store) are set
+    before MLflow makes a client."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    for key, value in RETRY_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    object_store.bound()
     import mlflow  # noqa: F401
 
     logging.getLogger("mlflow").setLevel(logging.ERROR)

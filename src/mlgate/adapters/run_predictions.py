@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlgate.adapters.registry import NotFound, Registry
+from mlgate.adapters.registry import NotFound, Registry, on_run
 from mlgate.adapters.run_datasets import eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.errors import InputError
@@ -40,7 +40,9 @@ class RunPredictions:
     def find(self, run_id: str, *, folder: Path) -> LoggedPredictions | None:
         """The run's logged predictions, downloaded into ``folder``; None when it has none."""
         try:
-            with self._registry.guard(f"listing the artifacts of run {run_id}"):
+            with self._registry.guard(
+                f"listing the artifacts of run {run_id}", needs=on_run("READ", run_id)
+            ):
                 listed = self._client.list_artifacts(run_id, FOLDER)
         except NotFound:
             return None
@@ -51,27 +53,29 @@ class RunPredictions:
         uri = f"runs:/{run_id}/{FOLDER}/{name}"
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            with self._registry.guard(f"downloading {uri}"):
+            with self._registry.guard(f"downloading {uri}", needs=on_run("READ", run_id)):
                 local = self._client.download_artifacts(run_id, f"{FOLDER}/{name}", str(folder))
         except NotFound:
             raise InputError(f"{uri}: listed but cannot be downloaded") from None
-        with self._registry.guard(f"reading run {run_id}"):
+        with self._registry.guard(f"reading run {run_id}", needs=on_run("READ", run_id)):
             tags = self._client.get_run(run_id).data.tags
         digest = tags.get(DIGEST_TAG)
         return LoggedPredictions(run_id=run_id, uri=uri, path=Path(local), digest=digest or None)
 
     def log(self, run_id: str, file: Path, *, dataset: Dataset | None) -> str:
         """Keep ``file`` with the run as its predictions; returns the artifact's URI."""
-        with self._registry.guard(f"logging {file.name} to run {run_id}"):
+        with self._registry.guard(
+            f"logging {file.name} to run {run_id}", needs=on_run("EDIT", run_id)
+        ):
             self._client.log_artifact(run_id, str(file), artifact_path=FOLDER)
         if dataset is not None and dataset.digest:
-            with self._registry.guard(f"tagging run {run_id}"):
+            with self._registry.guard(f"tagging run {run_id}", needs=on_run("EDIT", run_id)):
                 self._client.set_tag(run_id, DIGEST_TAG, dataset.digest)
         return f"runs:/{run_id}/{FOLDER}/{file.name}"
 
     def run_dataset(self, run_id: str) -> Dataset | None:
         """The evaluation dataset the run logged (``mlflow.log_input``), if any."""
-        with self._registry.guard(f"reading run {run_id}"):
+        with self._registry.guard(f"reading run {run_id}", needs=on_run("READ", run_id)):
             run = self._client.get_run(run_id)
         found: Dataset | None = eval_dataset(run)
         return found

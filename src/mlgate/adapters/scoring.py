@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.columns import ColumnNames
-from mlgate.errors import InputError
+from mlgate.errors import InputError, ServiceError
 
 Columns = dict[str, Any]  # name → numpy array, as predictions files are read
 
@@ -50,11 +50,13 @@ def score(
     as a predictions file's (``names``), with ``keep`` (slice columns) copied over."""
     import numpy as np
 
-    from mlgate.adapters.models import ModelLoadError, load_model
+    from mlgate.adapters.models import ModelLoadError, StoreUnavailable, load_model
     from mlgate.core.stats.paired import positive_class
 
     try:
         loaded = load_model(uri, workdir=workdir)
+    except StoreUnavailable as exc:
+        raise ServiceError(str(exc)) from None  # not the model's fault: exit 3, not a fallback
     except ModelLoadError as exc:
         raise ScoringError(f"cannot load {uri}: {exc}") from None
     features = frame.drop(columns=[label])

@@ -11,6 +11,8 @@ from mlgate.adapters.registry import Registry
 from mlgate.errors import UsageError
 
 WEBHOOK_NAME = "mlgate-relay"
+# MLflow's basic-auth app lets only admins list, create or change webhooks.
+ADMIN = "an MLflow admin account (basic-auth lets only admins manage webhooks)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,13 +32,13 @@ def register_webhook(
     name: str = WEBHOOK_NAME,
 ) -> Registered:
     client = registry.client
-    with registry.guard("listing the webhooks"):
+    with registry.guard("listing the webhooks", needs=ADMIN):
         existing = _find(client, name)
     description = "mlgate relay: model version events start the CI gate"
     wanted = tuple(sorted(events))
     try:
         if existing is None:
-            with registry.guard(f"creating the webhook {name}"):
+            with registry.guard(f"creating the webhook {name}", needs=ADMIN):
                 made = client.create_webhook(
                     name=name, url=url, events=list(wanted), description=description, secret=secret
                 )
@@ -44,7 +46,7 @@ def register_webhook(
         # The secret cannot be read back, so it is always written: a rotated secret takes
         # effect, and re-running with the same one changes nothing MLflow shows.
         same = existing.url == url and _events(existing) == wanted and _active(existing)
-        with registry.guard(f"updating the webhook {name}"):
+        with registry.guard(f"updating the webhook {name}", needs=ADMIN):
             client.update_webhook(
                 existing.webhook_id,
                 url=url,

@@ -206,8 +206,13 @@ def rollback_command(
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
     result = rollback(tracking_uri=uri, model=name, config=config, by=by, reason=reason)
-    write_step_outputs({"model-version": result.version or ""})
+    write_step_outputs({"model-version": (result.version or "") if result.promoted else ""})
     alias = config.production_alias
+    if not result.promoted:
+        click.echo(f"mlgate: rollback of {name} refused:", err=True)
+        for why in result.reasons:
+            click.echo(f"  - {why}", err=True)
+        click.get_current_context().exit(1)
     if result.action == "already":
         click.echo(f"{name} version {result.version} already holds @{alias}; nothing to do")
     else:

@@ -71,13 +71,18 @@ def promote_local(
 def rollback(
     *, tracking_uri: str, model: str, config: Config, by: str | None, reason: str | None
 ) -> PromotionResult:
-    moved = _promotions(tracking_uri).rollback(
-        model=model,
-        alias=config.production_alias,
-        previous_alias=config.previous_alias,
-        audit={"rolled_back_by": by or "", "reason": reason or ""},
-        now=now_utc(),
-    )
+    from mlgate.adapters.promotion import ProductionMoved
+
+    try:
+        moved = _promotions(tracking_uri).rollback(
+            model=model,
+            alias=config.production_alias,
+            previous_alias=config.previous_alias,
+            audit={"rolled_back_by": by or "", "reason": reason or ""},
+            now=now_utc(),
+        )
+    except ProductionMoved as exc:
+        return PromotionResult(promoted=False, action="refused", reasons=[str(exc)])
     return PromotionResult(
         promoted=True, action=moved.action, version=moved.version, replaced=moved.replaced
     )
@@ -155,14 +160,19 @@ def decide_and_promote(
         **({"reference_sample": stored} if stored else {}),
         **recorded.lineage,
     }
-    moved = promotions.promote(
-        model=model,
-        version=chosen,
-        alias=config.production_alias,
-        previous_alias=config.previous_alias,
-        audit=audit,
-        now=now_utc(),
-    )
+    from mlgate.adapters.promotion import ProductionMoved
+
+    try:
+        moved = promotions.promote(
+            model=model,
+            version=chosen,
+            alias=config.production_alias,
+            previous_alias=config.previous_alias,
+            audit=audit,
+            now=now_utc(),
+        )
+    except ProductionMoved as exc:
+        return PromotionResult(promoted=False, action="refused", version=chosen, reasons=[str(exc)])
     return PromotionResult(
         promoted=True,
         action=moved.action,

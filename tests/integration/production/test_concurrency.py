@@ -1,0 +1,87 @@
+"""Many CI jobs at once on one model, against PostgreSQL: 8 concurrent `evaluate
+--register` each record on their own version; two concurrent promotions end with one
+winner and a clean refusal ("production moved under this promotion"), the aliases and the
+history agreeing with each other."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from production_helpers import SHA, admin, config, frame, mlgate_cli, train_and_register
+from production_registry import ProductionRegistry
+
+pytestmark = [pytest.mark.production, pytest.mark.xdist_group("production")]
+JOBS = 8
+
+
+def test_concurrent_registers_and_promotions(
+    production: ProductionRegistry, production_model: str, workdir: Path
+) -> None:
+    model = production_model
+    first = train_and_register(production, model, strength=1.0, data=frame(seed=1))
+    client = admin(production)
+    client.set_registered_model_alias(model, "champion", first.version)
+    folders = []
+    for job in range(JOBS):
+        folder = workdir / f"job{job}"
+        folder.mkdir()
+        for name in ("eval.csv", "train.csv"):
+            (folder / name).write_bytes((workdir / name).read_bytes())
+        config(folder, model, predictions="off")
+        folders.append(folder)
+
+    def evaluate(folder: Path) -> subprocess.CompletedProcess[str]:
+        return mlgate_cli(
+            production, "evaluate", "--candidate", f"runs:/{first.run_id}/model",
+            "--register", "--commit", SHA, cwd=folder,
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(JOBS) as pool:
+        done = list(pool.map(evaluate, folders))
+    for job in done:
+        assert job.returncode in (0, 1), job.stderr
+        assert "Traceback" not in job.stderr
+    versions = [
+        json.loads((folder / "verdict.json").read_text())["candidate"]["model_version"]
+        for folder in folders
+    ]
+    assert len(set(versions)) == JOBS, versions
+    for version in versions:
+        tags = client.get_model_version(model, version).tags
+        assert tags["mlgate.commit"] == SHA and tags["mlgate.status"] in ("pass", "fail")
+
+    # Two promotions of different versions at once: one moves production, one refuses.
+    contenders = sorted(versions, key=int)[:2]
+    for version in contenders:
+        client.set_model_version_tag(model, version, "mlgate.status", "pass")
+
+    def promote(version: str) -> subprocess.CompletedProcess[str]:
+        return mlgate_cli(
+            production, "promote", "--version", version, "--approved-by", "alice",
+            "--commit", SHA, cwd=folders[0],
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = dict(zip(contenders, pool.map(promote, contenders), strict=True))
+    codes = sorted(o.returncode for o in outcomes.values())
+    assert codes == [0, 1], {v: o.stdout + o.stderr for v, o in outcomes.items()}
+    winner = next(v for v, o in outcomes.items() if o.returncode == 0)
+    loser = outcomes[next(v for v in contenders if v != winner)]
+    assert "production moved under this promotion" in loser.stderr or (
+        "another promotion" in loser.stderr
+    ), loser.stderr
+    aliases = {k: str(v) for k, v in client.get_registered_model(model).aliases.items()}
+    assert aliases == {"champion": winner, "previous": first.version}
+    registered = client.get_registered_model(model)
+    history = [
+        json.loads(value) for key, value in sorted(registered.tags.items())
+        if key.startswith("mlgate.history.")
+    ]  # fmt: skip
+    assert [(e["event"], e["version"], e["replaced"]) for e in history] == [
+        ("promote", winner, first.version)
+    ]
+    assert not [key for key in registered.tags if key.startswith("mlgate.promoting.")]

@@ -1,0 +1,139 @@
+"""What the production-registry tests (tests/integration/production) share: the training
+job, mlgate run as a CI job in its own process, and reading the bucket and the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from production_registry import AWS_ENV, BUCKET, ProductionRegistry
+
+import mlgate
+
+FEATURES = ["tenure", "charges", "calls"]
+SHA = "5" * 40
+CI_USER = ("ci", "ci-password-not-to-be-printed")
+
+
+def admin(production: ProductionRegistry) -> Any:
+    from mlflow.tracking import MlflowClient
+
+    os.environ.update(production.env())
+    return MlflowClient(production.url)
+
+
+def frame(rows: int = 400, seed: int = 11) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    data = pd.DataFrame(rng.normal(size=(rows, 3)), columns=FEATURES)
+    noise = rng.normal(scale=0.9, size=rows)
+    data["label"] = (data["tenure"] + 0.4 * data["charges"] + noise > 0).astype(int)
+    return data
+
+
+@dataclass(frozen=True)
+class Trained:
+    run_id: str
+    version: str
+    experiment_id: str
+
+
+def train_and_register(
+    production: ProductionRegistry, model: str, *, strength: float, data: pd.DataFrame
+) -> Trained:
+    """The training job (as the admin): fit, log metrics, the evaluation dataset, per-example
+    predictions (mlgate.log_predictions) and the model, then register a version."""
+    import mlflow
+    import sklearn
+    from mlflow.models import infer_signature
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score
+
+    admin(production)
+    fitted = LogisticRegression(C=strength).fit(frame(seed=99)[FEATURES], frame(seed=99)["label"])
+    scores = fitted.predict_proba(data[FEATURES])[:, 1]
+    predicted = (scores >= 0.5).astype(int)
+    mlflow.set_tracking_uri(production.url)
+    experiment = mlflow.set_experiment(f"train-{model}")
+    with mlflow.start_run() as run:
+        mlflow.log_metric("accuracy", float(accuracy_score(data["label"], predicted)))
+        mlflow.log_input(mlflow.data.from_pandas(data, name="eval"), context="evaluation")
+        mlgate.log_predictions(
+            range(len(data)), data["label"], predictions=predicted, scores=scores
+        )
+        mlflow.sklearn.log_model(
+            fitted,
+            name="model",
+            signature=infer_signature(data[FEATURES], predicted),
+            pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
+        )
+    version = mlflow.register_model(f"runs:/{run.info.run_id}/model", model)
+    production.grant_experiment(CI_USER[0], experiment.experiment_id, "EDIT")
+    return Trained(
+        run_id=run.info.run_id, version=str(version.version), experiment_id=experiment.experiment_id
+    )
+
+
+def mlgate_cli(
+    production: ProductionRegistry,
+    *args: str,
+    cwd: Path,
+    user: str | None = CI_USER[0],
+    env: Mapping[str, str] = {},
+    timeout: float = 180,
+) -> subprocess.CompletedProcess[str]:
+    """``mlgate ARGS`` as a CI job signed in as ``user`` would run it: its own process."""
+    if user == CI_USER[0] and user not in production.users:
+        production.users[user] = CI_USER[1]
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLGATE_"))},
+        **production.env(user),
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "MLGATE_HOME": str(cwd / ".mlgate-home"),
+        **env,
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "mlgate"), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    print(f"mlgate {args[0]}: exit {done.returncode} in {time.monotonic() - started:.1f} s")
+    return done
+
+
+def s3_keys(production: ProductionRegistry, contains: str = "") -> list[str]:
+    """What the bucket holds, read from moto directly (not through the proxy)."""
+    import boto3
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=production.s3_direct_url,
+        aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+        region_name=AWS_ENV["AWS_DEFAULT_REGION"],
+    )
+    keys = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+        keys += [item["Key"] for item in page.get("Contents", [])]
+    return [key for key in keys if contains in key]
+
+
+def config(workdir: Path, model: str, *, predictions: str = "auto") -> None:
+    (workdir / "mlgate.yml").write_text(
+        f"model: {model}\n"
+        "metrics:\n  accuracy: {max_drop: 0.05}\n"
+        f"evaluation:\n  data: eval.csv\n  label: label\n  predictions: {predictions}\n"
+        "drift:\n  reference: train.csv\n  reference_rows: 200\n"
+    )
