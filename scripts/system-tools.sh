@@ -35,8 +35,10 @@ while read -r command package why; do
     packages+=("$package")
   fi
 done <<<"$TOOLS"
-# PostgreSQL for tests/integration/production: Debian keeps initdb off PATH.
-if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+# PostgreSQL for tests/integration/production: Debian keeps initdb off PATH, in
+# /usr/lib/postgresql/N/bin (PG_LIB_DIR: another place to look).
+if ! command -v initdb >/dev/null 2>&1 &&
+  ! compgen -G "${PG_LIB_DIR:-/usr/lib/postgresql}/*/bin/initdb" >/dev/null; then
   missing+=("initdb: the production-registry tests' PostgreSQL")
   packages+=("postgresql")
 fi

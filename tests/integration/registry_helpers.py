@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from fault_proxy import FaultyProxy
 
 
 def free_port() -> int:
@@ -143,73 +146,12 @@ def evaluate_version(
     assert result.exit_code == 0, result.output
 
 
-class FailingWritesProxy:
+def FailingWritesProxy(upstream: str, fail_on: str, *, allow_first: int = 0) -> FaultyProxy:
     """A loopback HTTP proxy in front of the real server that answers 503 to every write
-    whose path contains ``fail_on`` — a registry that goes down mid-run, for real clients."""
-
-    def __init__(self, upstream: str, fail_on: str, *, allow_first: int = 0) -> None:
-        import http.server
-        import threading
-        import urllib.error
-        import urllib.request
-
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _forward(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if proxy.fail_on in self.path and self.command != "GET" and proxy.allowed > 0:
-                    proxy.allowed -= 1
-                elif proxy.fail_on in self.path and self.command != "GET":
-                    proxy.refused += 1
-                    self._answer(
-                        503, b'{"error_code": "TEMPORARILY_UNAVAILABLE", "message": "down"}', {}
-                    )
-                    return
-                request = urllib.request.Request(
-                    upstream + self.path,
-                    data=body or None,
-                    method=self.command,
-                    headers={
-                        k: v
-                        for k, v in self.headers.items()
-                        if k.lower() not in {"host", "content-length"}
-                    },
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as answer:
-                        self._answer(answer.status, answer.read(), dict(answer.headers))
-                except urllib.error.HTTPError as error:
-                    self._answer(error.code, error.read(), dict(error.headers))
-
-            def _answer(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
-                self.send_response(status)
-                for key, value in headers.items():
-                    if key.lower() not in {
-                        "content-length",
-                        "transfer-encoding",
-                        "connection",
-                        "server",
-                        "date",
-                    }:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
-
-        self.fail_on = fail_on
-        self.refused = 0
-        self.allowed = allow_first
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    whose path contains ``fail_on`` (after ``allow_first`` of them) — a registry that goes
+    down mid-run, for real clients."""
+    proxy = FaultyProxy(upstream)
+    proxy.fail(
+        "POST", "PUT", "PATCH", "DELETE", path=re.escape(fail_on), status=503, skip=allow_first
+    )
+    return proxy

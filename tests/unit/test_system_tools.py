@@ -31,7 +31,8 @@ def bin_dir(tmp_path: Path) -> Path:
         found = shutil.which(name)
         assert found, name
         (folder / name).symlink_to(found)
-    for name in ("git", "rsync", "node", "npm", "prometheus", "promtool", "prometheus-pushgateway"):
+    tools = ("git", "rsync", "node", "npm", "prometheus", "promtool", "prometheus-pushgateway")
+    for name in (*tools, "initdb"):
         stub(folder, name)
     stub(folder, "id", 'echo "${FAKE_UID:-1000}"')
     return folder
@@ -75,6 +76,20 @@ def test_root_installs_what_is_missing_from_apt_and_says_so(bin_dir: Path, tmp_p
     lines = calls.read_text().splitlines()
     assert lines[0] == "update -qq"
     assert lines[1] == "install -y -qq --no-install-recommends rsync npm"
+
+
+def test_postgresql_is_found_off_path_else_installed(bin_dir: Path, tmp_path: Path) -> None:
+    (bin_dir / "initdb").unlink()
+    debian = tmp_path / "postgresql"
+    (debian / "15" / "bin").mkdir(parents=True)
+    stub(debian / "15" / "bin", "initdb")
+    assert run(bin_dir, PG_LIB_DIR=str(debian)).returncode == 0, "Debian's place is looked in"
+    calls = tmp_path / "apt-calls"
+    stub(bin_dir, "apt-get", f'echo "$*" >> {calls}')
+    done = run(bin_dir, FAKE_UID="0", PG_LIB_DIR=str(tmp_path / "none"))
+    assert done.returncode == 0, done.stderr
+    assert "installing postgresql from apt" in done.stderr
+    assert calls.read_text().splitlines()[1].endswith("--no-install-recommends postgresql")
 
 
 def test_passwordless_sudo_is_used_when_not_root(bin_dir: Path, tmp_path: Path) -> None:

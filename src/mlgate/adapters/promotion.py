@@ -10,10 +10,12 @@ History entries are tags on the registered model (``mlgate.history.<n>.<time>.<e
 MLflow has no conditional alias write, so concurrent promotions of one model are kept apart
 by intent tags: each writer first tags the registered model ``mlgate.promoting.<id>``, then
 reads the model back. It goes on only if production is still the version it read when it
-started and no other fresh intent is there; otherwise it withdraws its tag and backs off, or
-refuses. Every writer writes before it reads, so of two that overlap the later reader sees
-the other's intent: at most one moves the alias at a time (given the registry's
-read-after-write consistency, which one SQL database behind MLflow gives). A refused
+started and no other fresh intent is there; otherwise it withdraws its tag and waits (up to
+``INTENT_WAIT_S``) for the other writer to finish: if production then moved it refuses, if not
+it tries again after a random pause. Every writer writes before it reads, so of two that
+overlap the later reader sees the other's intent: at most one moves the alias at a time
+(given the registry's read-after-write consistency, which one SQL database behind MLflow
+gives). A refused
 promotion changed nothing. An intent older than ``INTENT_TTL_S`` (a job killed mid-way) is
 ignored and removed.
 """
@@ -31,13 +33,14 @@ from typing import Any
 
 from mlgate.adapters.registry import Registry, on_model
 from mlgate.core.approval import RecordedVerdict
-from mlgate.errors import InputError, UsageError
+from mlgate.errors import InputError, ServiceError, UsageError
 
 HISTORY_PREFIX = "mlgate.history."
 LINEAGE_PREFIX = "mlgate.eval_dataset"
 INTENT_PREFIX = "mlgate.promoting."
 INTENT_TTL_S = 600
-INTENT_ATTEMPTS = 6
+INTENT_WAIT_S = 60  # how long a promotion waits for another one to finish
+INTENT_POLL_S = 0.5
 
 
 class ProductionMoved(Exception):
@@ -208,39 +211,55 @@ class Promotions:
         docstring); ProductionMoved when production moved or stays contended."""
         key = f"{INTENT_PREFIX}{uuid.uuid4().hex[:16]}"
         value = json.dumps({"version": target, "from": expected, "at": time.time()})
-        for attempt in range(1, INTENT_ATTEMPTS + 1):
+        deadline = time.monotonic() + INTENT_WAIT_S
+        attempt = 0
+        while True:
+            attempt += 1
             self._tag_model(model, key, value)
-            registered = self._registered(model)
-            found = (registered.aliases or {}).get(alias)
-            holder = None if found is None else str(found)
-            others = self._other_intents(model, registered.tags or {}, key)
+            holder, others = self._intents(model, alias, own=key)
+            if holder == expected and not others:
+                break
+            self._untag_model(model, key)
+            while holder == expected and others and time.monotonic() < deadline:
+                time.sleep(INTENT_POLL_S)  # the other writer finishes, or its intent goes stale
+                holder, others = self._intents(model, alias, own=key)
             if holder != expected:
-                self._untag_model(model, key)
                 raise ProductionMoved(
                     f"production moved under this promotion: models:/{model}@{alias} was "
                     f"{_version_text(expected)} when it started and is now "
                     f"{_version_text(holder)}; nothing was changed — evaluate version {target} "
                     "against the new production model and approve it again"
                 )
-            if not others:
-                break
-            self._untag_model(model, key)
-            if attempt == INTENT_ATTEMPTS:
+            if others:
                 raise ProductionMoved(
-                    f"another promotion of {model} (to version {others[0]}) is in progress; "
-                    "nothing was changed — rerun when it has finished (and serialise "
-                    "promotions with concurrency: / resource_group:)"
+                    f"another promotion of {model} (to version {others[0]}) is still in "
+                    f"progress after {INTENT_WAIT_S} s; nothing was changed — rerun when it has "
+                    f"finished (an intent older than {INTENT_TTL_S // 60} minutes is ignored), "
+                    "and serialise promotions with concurrency: / resource_group:"
                 )
-            time.sleep(random.uniform(0.1, 0.5) * attempt)
+            # Both withdrew at once: try again after a random pause, so one goes first.
+            time.sleep(random.uniform(0.05, 0.3) * min(attempt, 8))
         try:
             yield
-        finally:
-            self._untag_model(model, key)
+        except ServiceError as failed:
+            try:
+                self._untag_model(model, key)
+            except ServiceError:
+                raise ServiceError(
+                    f"{failed}; the intent tag {key} stays on {model} (the registry refused "
+                    f"its removal too): a rerun within {INTENT_TTL_S // 60} minutes waits for "
+                    "it, or delete that tag first"
+                ) from None
+            raise
+        self._untag_model(model, key)
 
-    def _other_intents(self, model: str, tags: Mapping[str, str], own: str) -> list[str]:
-        """The versions other fresh intents move to; stale ones are removed."""
+    def _intents(self, model: str, alias: str, *, own: str) -> tuple[str | None, list[str]]:
+        """Who holds ``alias`` now, and the versions other fresh intents move to (stale
+        intents are removed)."""
+        registered = self._registered(model)
+        found = (registered.aliases or {}).get(alias)
         versions = []
-        for key, value in tags.items():
+        for key, value in (registered.tags or {}).items():
             if not key.startswith(INTENT_PREFIX) or key == own:
                 continue
             try:
@@ -252,7 +271,7 @@ class Promotions:
                 versions.append(str(intent.get("version")))
             else:
                 self._untag_model(model, key)
-        return versions
+        return (None if found is None else str(found)), versions
 
     def _tag_model(self, model: str, key: str, value: str) -> None:
         with self._registry.guard(

@@ -42,7 +42,7 @@ def cli() -> None:
       0  passed / done
       1  the gate rejected the candidate
       2  usage or input error (bad option, config or file)
-      3  an outside service failed after retries
+      3  an outside service failed after retries, or refused a permission
       4  an internal error in mlgate (a bug; MLGATE_DEBUG=1 shows the traceback)
     130  interrupted (Ctrl-C)
 

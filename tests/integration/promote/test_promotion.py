@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from fault_proxy import FaultyProxy
 from mlflow.tracking import MlflowClient
 from registry_helpers import FailingWritesProxy, log_run, register
 
+from mlgate.adapters import promotion
 from mlgate.cli import cli
 
 SHA = "1" * 40
@@ -179,7 +183,8 @@ def test_failure_after_the_alias_moved_is_completed_by_a_rerun(
     run: Run, mlflow_server: str, model_name: str
 ) -> None:
     first = evaluated(run, mlflow_server, model_name, 0.90)
-    proxy = FailingWritesProxy(mlflow_server, fail_on="set-tag")  # aliases move, audit fails
+    # the aliases move, the audit fails
+    proxy = FailingWritesProxy(mlflow_server, fail_on="model-versions/set-tag")
     try:
         broken = run(
             "promote",
@@ -218,3 +223,99 @@ def test_rollback_with_nothing_to_roll_back_to(
     result = run("rollback")
     assert result.exit_code == 2
     assert "there is nothing to roll back to" in result.stderr
+
+
+def plant_intent(server: str, name: str, version: str, *, age_s: float) -> str:
+    """Another job's intent tag (see adapters/promotion.py), written ``age_s`` ago."""
+    key = "mlgate.promoting.0123456789abcdef"
+    value = json.dumps({"version": version, "from": None, "at": time.time() - age_s})
+    MlflowClient(server).set_registered_model_tag(name, key, value)
+    return key
+
+
+def intent_tags(server: str, name: str) -> list[str]:
+    tags = MlflowClient(server).get_registered_model(name).tags
+    return [key for key in tags if key.startswith("mlgate.promoting.")]
+
+
+def test_an_intent_left_by_a_killed_job_is_removed_once_stale(
+    run: Run, mlflow_server: str, model_name: str
+) -> None:
+    first = evaluated(run, mlflow_server, model_name, 0.90)
+    plant_intent(mlflow_server, model_name, "7", age_s=promotion.INTENT_TTL_S + 5)
+    result = run("promote", "--version", first, "--approved-by", "a", "--commit", SHA)
+    assert result.exit_code == 0, result.output
+    assert aliases(mlflow_server, model_name) == {"champion": first}
+    assert intent_tags(mlflow_server, model_name) == []
+
+
+def test_a_promotion_in_progress_makes_the_next_one_wait_then_refuse(
+    run: Run, mlflow_server: str, model_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(promotion, "INTENT_WAIT_S", 1.0)
+    monkeypatch.setattr(promotion, "INTENT_POLL_S", 0.2)
+    first = evaluated(run, mlflow_server, model_name, 0.90)
+    key = plant_intent(mlflow_server, model_name, "7", age_s=1)
+    result = run("promote", "--version", first, "--approved-by", "a", "--commit", SHA)
+    assert result.exit_code == 1
+    assert (
+        f"another promotion of {model_name} (to version 7) is still in progress after 1.0 s"
+        in result.stderr
+    )
+    assert aliases(mlflow_server, model_name) == {}  # nothing changed
+    assert intent_tags(mlflow_server, model_name) == [key]  # only the other job's
+
+
+def test_production_moved_while_waiting_refuses_and_changes_nothing(
+    run: Run, mlflow_server: str, model_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(promotion, "INTENT_POLL_S", 0.2)
+    first = evaluated(run, mlflow_server, model_name, 0.90)
+    other = register(mlflow_server, log_run(mlflow_server, metrics={"accuracy": 0.9}), model_name)
+    key = plant_intent(mlflow_server, model_name, other, age_s=0)
+
+    def the_other_job_finishes() -> None:
+        time.sleep(1.0)
+        client = MlflowClient(mlflow_server)
+        client.set_registered_model_alias(model_name, "champion", other)
+        client.delete_registered_model_tag(model_name, key)
+
+    other_job = threading.Thread(target=the_other_job_finishes)
+    other_job.start()
+    try:
+        result = run("promote", "--version", first, "--approved-by", "a", "--commit", SHA)
+    finally:
+        other_job.join()
+    assert result.exit_code == 1
+    assert (
+        f"production moved under this promotion: models:/{model_name}@champion was no version "
+        f"when it started and is now version {other}; nothing was changed" in result.stderr
+    )
+    assert aliases(mlflow_server, model_name) == {"champion": other}
+    assert (
+        "mlgate.promoted_at"
+        not in MlflowClient(mlflow_server).get_model_version(model_name, first).tags
+    )
+    assert intent_tags(mlflow_server, model_name) == []
+
+
+def test_an_intent_the_registry_would_not_remove_is_named_in_the_error(
+    run: Run, mlflow_server: str, model_name: str
+) -> None:
+    first = evaluated(run, mlflow_server, model_name, 0.90)
+    proxy = FaultyProxy(mlflow_server)
+    proxy.fail("POST", path="model-versions/set-tag", status=503)  # the audit fails
+    proxy.fail("DELETE", path="registered-models/delete-tag", status=503)  # and the withdrawal
+    try:
+        broken = run(
+            "promote", "--version", first, "--approved-by", "a", "--commit", SHA,
+            tracking_uri=proxy.url,
+        )  # fmt: skip
+    finally:
+        proxy.close()
+    assert broken.exit_code == 3
+    [key] = intent_tags(mlflow_server, model_name)
+    assert f"the intent tag {key} stays on {model_name}" in broken.stderr
+    assert "Traceback" not in broken.output
+    rerun = run("promote", "--version", first, "--approved-by", "a", "--commit", SHA)
+    assert rerun.exit_code == 0, rerun.output  # production already moved: the rerun completes

@@ -1,0 +1,69 @@
+"""The object store's errors and bounds (adapters/object_store.py), and the one line a
+refused permission becomes (adapters/registry.py) — without a network."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
+
+from mlgate.adapters import object_store
+from mlgate.adapters.registry import denied, on_model, on_run
+
+
+def test_botocore_errors_and_errors_wrapping_them_are_the_stores() -> None:
+    timeout = ReadTimeoutError(endpoint_url="http://127.0.0.1:9000/bucket/key")
+    assert object_store.is_store_error(timeout)
+    try:
+        try:
+            raise timeout
+        except ReadTimeoutError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        assert object_store.is_store_error(outer)
+    assert not object_store.is_store_error(ValueError("a model's own bug"))
+    assert not object_store.is_store_error(OSError("disk full"))
+
+
+def test_a_store_error_is_one_line_naming_the_store_and_the_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MLFLOW_S3_ENDPOINT_URL", "http://minio:9000")
+    error = ClientError({"Error": {"Code": "InternalError", "Message": "try\nagain"}}, "PutObject")
+    line = object_store.describe(error, "logging verdict.json to run abc")
+    assert line.startswith("object store http://minio:9000: logging verdict.json to run abc failed")
+    assert "\n" not in line and "InternalError" in line
+
+
+def test_the_default_session_gets_the_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "7")
+    monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)
+    monkeypatch.delenv("AWS_RETRY_MODE", raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    object_store.bound.cache_clear()
+    try:
+        object_store.bound()
+        client = boto3.client(
+            "s3", endpoint_url="http://127.0.0.1:9", region_name="us-east-1",
+            aws_access_key_id="k", aws_secret_access_key="s",
+        )  # fmt: skip
+        config = client.meta.config
+        assert (config.read_timeout, config.connect_timeout) == (7.0, 10.0)
+        assert config.retries["total_max_attempts"] == object_store.ATTEMPTS
+    finally:
+        object_store.bound.cache_clear()
+        boto3.DEFAULT_SESSION = None
+
+
+def test_a_refusal_names_the_user_the_permission_and_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ci")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "hunter2-secret")
+    line = denied("http://mlflow", "tagging churn version 3", on_model("EDIT", "churn"))
+    assert "MLflow user 'ci' needs EDIT on registered model 'churn'" in line
+    assert "hunter2" not in line and "docs/registries.md" in line
+    assert "EDIT on the experiment of run r1" in denied("u", "tagging run r1", on_run("EDIT", "r1"))
+    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
+    assert "this identity lacks the permission" in denied("u", "reading", None)
