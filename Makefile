@@ -85,6 +85,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/monorepo.py
 	$(BIN)/python benchmarks/evidence_cost.py
 	$(BIN)/python benchmarks/relay_load.py
+	$(BIN)/python benchmarks/production_registry.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules
