@@ -33,8 +33,9 @@ sys.path[:0] = [str(ROOT / "tests" / "integration"), str(ROOT / "tests" / "fakes
 
 from fault_proxy import FaultyProxy  # noqa: E402
 from mlflow_service import running_mlflow_server  # noqa: E402
-from production_helpers import FEATURES, SHA, frame  # noqa: E402
+from production_helpers import SHA, log_and_register  # noqa: E402
 from production_registry import running_production_registry  # noqa: E402
+from registry_helpers import frame  # noqa: E402
 
 
 @dataclass
@@ -74,37 +75,8 @@ def train(backend: Backend, model: str, strength: float) -> str:
     """A training run with logged predictions, registered as a new version (the admin);
     MLflow's run links and notices are not printed."""
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        return _train(backend, model, strength)
-
-
-def _train(backend: Backend, model: str, strength: float) -> str:
-    import mlflow
-    import sklearn
-    from mlflow.models import infer_signature
-    from sklearn.linear_model import LogisticRegression
-
-    import mlgate
-
-    os.environ.update(backend.env)
-    data = frame(seed=1)
-    fitted = LogisticRegression(C=strength).fit(frame(seed=99)[FEATURES], frame(seed=99)["label"])
-    scores = fitted.predict_proba(data[FEATURES])[:, 1]
-    predicted = (scores >= 0.5).astype(int)
-    mlflow.set_tracking_uri(backend.url)
-    mlflow.set_experiment(f"bench-{model}")
-    with mlflow.start_run() as run:
-        mlflow.log_metric("accuracy", float((predicted == data["label"]).mean()))
-        mlflow.log_input(mlflow.data.from_pandas(data, name="eval"), context="evaluation")
-        mlgate.log_predictions(
-            range(len(data)), data["label"], predictions=predicted, scores=scores
-        )
-        mlflow.sklearn.log_model(
-            fitted,
-            name="model",
-            signature=infer_signature(data[FEATURES], predicted),
-            pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
-        )
-    return str(mlflow.register_model(f"runs:/{run.info.run_id}/model", model).version)
+        os.environ.update(backend.env)
+        return log_and_register(backend.url, model, strength=strength, data=frame(seed=1)).version
 
 
 def timed(backend: Backend, cwd: Path, *args: str) -> tuple[float, int, int]:

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from production_registry import AWS_ENV, BUCKET, ProductionRegistry
+from registry_helpers import FEATURES, frame
 
 import mlgate
 
-FEATURES = ["tenure", "charges", "calls"]
 SHA = "5" * 40
 CI_USER = ("ci", "ci-password-not-to-be-printed")
 
@@ -28,14 +27,6 @@ def admin(production: ProductionRegistry) -> Any:
 
     os.environ.update(production.env())
     return MlflowClient(production.url)
-
-
-def frame(rows: int = 400, seed: int = 11) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    data = pd.DataFrame(rng.normal(size=(rows, 3)), columns=FEATURES)
-    noise = rng.normal(scale=0.9, size=rows)
-    data["label"] = (data["tenure"] + 0.4 * data["charges"] + noise > 0).astype(int)
-    return data
 
 
 @dataclass(frozen=True)
@@ -48,19 +39,29 @@ class Trained:
 def train_and_register(
     production: ProductionRegistry, model: str, *, strength: float, data: pd.DataFrame
 ) -> Trained:
-    """The training job (as the admin): fit, log metrics, the evaluation dataset, per-example
-    predictions (mlgate.log_predictions) and the model, then register a version."""
+    """The training job (as the admin), then EDIT on its experiment for the CI user."""
+    admin(production)
+    trained = log_and_register(production.url, model, strength=strength, data=data)
+    production.grant_experiment(CI_USER[0], trained.experiment_id, "EDIT")
+    return trained
+
+
+def log_and_register(
+    tracking_uri: str, model: str, *, strength: float, data: pd.DataFrame
+) -> Trained:
+    """Fit, log metrics, the evaluation dataset, per-example predictions
+    (mlgate.log_predictions) and the model in experiment ``train-<model>``, then register a
+    version of ``model``."""
     import mlflow
     import sklearn
     from mlflow.models import infer_signature
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score
 
-    admin(production)
     fitted = LogisticRegression(C=strength).fit(frame(seed=99)[FEATURES], frame(seed=99)["label"])
     scores = fitted.predict_proba(data[FEATURES])[:, 1]
     predicted = (scores >= 0.5).astype(int)
-    mlflow.set_tracking_uri(production.url)
+    mlflow.set_tracking_uri(tracking_uri)
     experiment = mlflow.set_experiment(f"train-{model}")
     with mlflow.start_run() as run:
         mlflow.log_metric("accuracy", float(accuracy_score(data["label"], predicted)))
@@ -75,7 +76,6 @@ def train_and_register(
             pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
         )
     version = mlflow.register_model(f"runs:/{run.info.run_id}/model", model)
-    production.grant_experiment(CI_USER[0], experiment.experiment_id, "EDIT")
     return Trained(
         run_id=run.info.run_id, version=str(version.version), experiment_id=experiment.experiment_id
     )

@@ -11,6 +11,20 @@ from typing import Any
 
 from fault_proxy import FaultyProxy
 
+FEATURES = ["tenure", "charges", "calls"]
+
+
+def frame(rows: int = 600, seed: int = 11) -> Any:
+    """A binary task on three features whose label a logistic regression learns well."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    data = pd.DataFrame(rng.normal(size=(rows, 3)), columns=FEATURES)
+    noise = rng.normal(scale=0.9, size=rows)
+    data["label"] = (data["tenure"] + 0.4 * data["charges"] + noise > 0).astype(int)
+    return data
+
 
 def free_port() -> int:
     with socket.socket() as sock:

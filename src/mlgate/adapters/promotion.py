@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.adapters.registry import Registry, on_model
-from mlgate.core.approval import RecordedVerdict
+from mlgate.core.recorded import RecordedVerdict
 from mlgate.errors import InputError, ServiceError, UsageError
 
 HISTORY_PREFIX = "mlgate.history."
@@ -71,6 +71,7 @@ class Promotions:
             status=tags.get("mlgate.status"),
             commit=tags.get("mlgate.commit"),
             evaluated_at=tags.get("mlgate.evaluated_at"),
+            baseline_version=tags.get("mlgate.baseline_version") or None,
             lineage=lineage,
         )
 
@@ -111,7 +112,10 @@ class Promotions:
         previous_alias: str,
         audit: Mapping[str, str],
         now: str,
+        expected: str | None,
     ) -> Moved:
+        """Move ``alias`` to ``version`` from ``expected`` — the holder the caller's checks
+        read; ProductionMoved if it is no longer there."""
         self._version(model, version)  # a clear error for a version that does not exist
         current = self.holder(model, alias)
         tags = self._version(model, version).tags or {}
@@ -121,6 +125,8 @@ class Promotions:
             replaced = self.holder(model, previous_alias)  # an interrupted promotion: finish it
             self._audit(model, version, replaced, audit, now, event="promote")
             return Moved(action="completed", version=version, replaced=replaced)
+        if current != expected:
+            raise ProductionMoved(_moved(model, alias, expected, current, version))
         with self._intent(model, alias=alias, expected=current, target=version):
             if current is not None:
                 self._set_alias(model, previous_alias, current)
@@ -224,12 +230,7 @@ class Promotions:
                 time.sleep(INTENT_POLL_S)  # the other writer finishes, or its intent goes stale
                 holder, others = self._intents(model, alias, own=key)
             if holder != expected:
-                raise ProductionMoved(
-                    f"production moved under this promotion: models:/{model}@{alias} was "
-                    f"{_version_text(expected)} when it started and is now "
-                    f"{_version_text(holder)}; nothing was changed — evaluate version {target} "
-                    "against the new production model and approve it again"
-                )
+                raise ProductionMoved(_moved(model, alias, expected, holder, target))
             if others:
                 raise ProductionMoved(
                     f"another promotion of {model} (to version {others[0]}) is still in "
@@ -303,6 +304,15 @@ class Promotions:
                 return self._client.get_model_version(model, version)
         except NotFound:
             raise InputError(f"models:/{model}/{version}: not found in the registry") from None
+
+
+def _moved(model: str, alias: str, was: str | None, now: str | None, target: str) -> str:
+    return (
+        f"production moved under this promotion: models:/{model}@{alias} was "
+        f"{_version_text(was)} when it started and is now {_version_text(now)}; nothing was "
+        f"changed — evaluate version {target} against the new production model and approve "
+        "it again"
+    )
 
 
 def _version_text(version: object) -> str:

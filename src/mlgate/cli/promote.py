@@ -32,7 +32,9 @@ The head is read again just before the registry write; the report comment gets t
 \b
 Refused (exit 1, every reason listed) unless the version's verdict recorded in the registry
 (mlgate.status, mlgate.commit tags, never a file) is pass — or no_baseline when
-approval.allow_no_baseline — for exactly --commit, and an approver is named. Then the
+approval.allow_no_baseline — for exactly --commit, against the version in production now
+(mlgate.baseline_version: a version promoted since makes the evidence stale), and an
+approver is named. Then the
 production alias (promote.alias, default the baseline alias) moves to the version, the old
 holder gets promote.previous_alias, and the version is tagged with who/when/why; the
 registered model keeps a history. Promoting the version that already holds the alias is a

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from mlgate.core.scope import scope_refusal, split_model
@@ -76,41 +76,11 @@ class RunApproval:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordedVerdict:
-    """What the registry's ``mlgate.*`` tags say about a version."""
-
-    status: str | None
-    commit: str | None
-    evaluated_at: str | None = None
-    # Which data justified the verdict (``eval_dataset``, ``eval_dataset.digest`` …), copied
-    # into the promotion's audit so the lineage survives in the history.
-    lineage: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, kw_only=True)
 class GitLabApprovals:
     approvals_left: int
     approved_by: tuple[str, ...]
     head_sha: str | None
     author: str
-
-
-def check_verdict(recorded: RecordedVerdict, *, head_sha: str, policy: Policy) -> list[str]:
-    """Reasons the recorded verdict does not allow promotion at ``head_sha`` (empty: it does)."""
-    if recorded.status is None:
-        return ["no mlgate verdict is recorded on this version; run mlgate evaluate first"]
-    allowed = {"pass", "no_baseline"} if policy.allow_no_baseline else {"pass"}
-    reasons = []
-    if recorded.status not in allowed:
-        reasons.append(f"the recorded verdict is {recorded.status!r}, not pass")
-    if not recorded.commit:
-        reasons.append("the recorded verdict names no commit")
-    elif not _same_sha(recorded.commit, head_sha):
-        reasons.append(
-            f"the verdict was computed for commit {recorded.commit[:12]}, but the head is "
-            f"{head_sha[:12]}; evaluate the current head"
-        )
-    return reasons
 
 
 def decide_reviews(
@@ -142,7 +112,7 @@ def decide_reviews(
         )
         if refusal:
             reasons.append(f"{who}'s approval does not count: {refusal}")
-        elif not review.commit_id or not _same_sha(review.commit_id, head_sha):
+        elif not review.commit_id or not same_sha(review.commit_id, head_sha):
             approved = (review.commit_id or "?")[:12]
             reasons.append(f"{who} approved commit {approved}, not the head {head_sha[:12]}")
         else:
@@ -338,12 +308,12 @@ def decide_gitlab(approvals: GitLabApprovals, *, verdict_sha: str, policy: Polic
         reasons.append(f"the author {approvals.author}'s own approval does not count")
     if left > 0:
         reasons.append(f"{left} more approval(s) required by the merge request's rules")
-    if not approvals.head_sha or not _same_sha(approvals.head_sha, verdict_sha):
+    if not approvals.head_sha or not same_sha(approvals.head_sha, verdict_sha):
         head = (approvals.head_sha or "?")[:12]
         reasons.append(
             f"the merge request head is {head}, but the verdict is for {verdict_sha[:12]}"
         )
-    if left > 0 or not approvals.head_sha or not _same_sha(approvals.head_sha, verdict_sha):
+    if left > 0 or not approvals.head_sha or not same_sha(approvals.head_sha, verdict_sha):
         return Decision(approved=False, approvers=tuple(approvers), reasons=tuple(reasons))
     return _tally(approvers, reasons, policy)
 
@@ -377,6 +347,6 @@ def _tally(approvers: Iterable[str], reasons: list[str], policy: Policy) -> Deci
     return Decision(approved=False, approvers=approvers, reasons=tuple(reasons))
 
 
-def _same_sha(a: str, b: str) -> bool:
+def same_sha(a: str, b: str) -> bool:
     a, b = a.strip().lower(), b.strip().lower()
     return bool(a) and a == b

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.adapters.clock import now_utc
-from mlgate.core.approval import check_verdict
+from mlgate.core.recorded import check_production, check_verdict
 from mlgate.files.config import Config
 
 
@@ -128,11 +128,16 @@ def decide_and_promote(
     reasons = list(refusals)
     chosen = version or promotions.version_for_commit(model, head_sha)
     recorded = None
+    production = None
     if chosen is None:
         reasons.append(f"no version of {model} was evaluated for the head commit {head_sha[:12]}")
     else:
         recorded = promotions.recorded_verdict(model, chosen)
         reasons += check_verdict(recorded, head_sha=head_sha, policy=config.approval)
+        production = promotions.holder(model, config.production_alias)
+        reasons += check_production(
+            recorded, version=chosen, production=production, alias=config.production_alias
+        )
     if reasons:
         return PromotionResult(
             promoted=False, action="refused", version=chosen, reasons=_unique(reasons)
@@ -170,6 +175,7 @@ def decide_and_promote(
             previous_alias=config.previous_alias,
             audit=audit,
             now=now_utc(),
+            expected=production,
         )
     except ProductionMoved as exc:
         return PromotionResult(promoted=False, action="refused", version=chosen, reasons=[str(exc)])

@@ -18,22 +18,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 from mlflow.tracking import MlflowClient
-from registry_helpers import LoggedRun, register
+from registry_helpers import FEATURES, LoggedRun, frame, register
 
 import mlgate
 from mlgate.cli import cli
 
-FEATURES = ["tenure", "charges", "calls"]
-
 Evaluate = Callable[..., Result]  # the `evaluate` fixture (conftest.py)
-
-
-def frame(rows: int = 600, seed: int = 11) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    data = pd.DataFrame(rng.normal(size=(rows, 3)), columns=FEATURES)
-    noise = rng.normal(scale=0.9, size=rows)
-    data["label"] = (data["tenure"] + 0.4 * data["charges"] + noise > 0).astype(int)
-    return data
 
 
 @dataclass(frozen=True)

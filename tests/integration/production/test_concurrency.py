@@ -1,7 +1,7 @@
 """Many CI jobs at once on one model, against PostgreSQL: 8 concurrent `evaluate
 --register` each record on their own version; two concurrent promotions end with one
-winner and a clean refusal ("production moved under this promotion"), the aliases and the
-history agreeing with each other."""
+winner and a clean refusal ("production moved …"), the aliases and the history agreeing with
+each other."""
 
 from __future__ import annotations
 
@@ -71,9 +71,8 @@ def test_concurrent_registers_and_promotions(
     assert codes == [0, 1], {v: o.stdout + o.stderr for v, o in outcomes.items()}
     winner = next(v for v, o in outcomes.items() if o.returncode == 0)
     loser = outcomes[next(v for v in contenders if v != winner)]
-    assert "production moved under this promotion" in loser.stderr or (
-        "another promotion" in loser.stderr
-    ), loser.stderr
+    # the loser met the winner's intent, or started after it and found its evidence stale
+    assert "production moved" in loser.stderr, loser.stderr
     aliases = {k: str(v) for k, v in client.get_registered_model(model).aliases.items()}
     assert aliases == {"champion": winner, "previous": first.version}
     registered = client.get_registered_model(model)

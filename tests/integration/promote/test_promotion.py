@@ -319,3 +319,28 @@ def test_an_intent_the_registry_would_not_remove_is_named_in_the_error(
     assert "Traceback" not in broken.output
     rerun = run("promote", "--version", first, "--approved-by", "a", "--commit", SHA)
     assert rerun.exit_code == 0, rerun.output  # production already moved: the rerun completes
+
+
+def test_a_verdict_against_a_replaced_production_model_is_stale(
+    run: Run, mlflow_server: str, model_name: str
+) -> None:
+    first = evaluated(run, mlflow_server, model_name, 0.90)
+    assert run("promote", "--version", first, "--approved-by", "a", "--commit", SHA).exit_code == 0
+    second = evaluated(run, mlflow_server, model_name, 0.92)  # both compared with the first
+    third = evaluated(run, mlflow_server, model_name, 0.93)
+    assert run("promote", "--version", second, "--approved-by", "a", "--commit", SHA).exit_code == 0
+    stale = run("promote", "--version", third, "--approved-by", "a", "--commit", SHA)
+    assert stale.exit_code == 1
+    assert (
+        f"production moved since version {third} was evaluated: the verdict compared it with "
+        f"version {first}, and now version {second} holds it (@champion)" in stale.stderr
+    )
+    assert aliases(mlflow_server, model_name) == {"champion": second, "previous": first}
+    again = run(
+        "evaluate", "--candidate", f"models:/{model_name}/{third}", "--commit", SHA,
+        "--print", "none",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    fresh = run("promote", "--version", third, "--approved-by", "a", "--commit", SHA)
+    assert fresh.exit_code == 0, fresh.output
+    assert aliases(mlflow_server, model_name) == {"champion": third, "previous": second}

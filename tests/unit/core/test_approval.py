@@ -9,9 +9,7 @@ from mlgate.core.approval import (
     CommentCommand,
     GitLabApprovals,
     Policy,
-    RecordedVerdict,
     Review,
-    check_verdict,
     decide_command,
     decide_gitlab,
     decide_reviews,
@@ -210,46 +208,6 @@ def test_gitlab(approvals: GitLabApprovals, approved: bool, reason: str | None) 
     assert decision.approved is approved, decision
     if reason is not None:
         assert any(reason in r for r in decision.reasons), decision.reasons
-
-
-@pytest.mark.parametrize(
-    ("recorded", "policy", "reason"),
-    [
-        (RecordedVerdict(status="pass", commit=HEAD), Policy(), None),
-        (RecordedVerdict(status="no_baseline", commit=HEAD), Policy(), None),
-        (
-            RecordedVerdict(status="no_baseline", commit=HEAD),
-            Policy(allow_no_baseline=False),
-            "the recorded verdict is 'no_baseline', not pass",
-        ),
-        (
-            RecordedVerdict(status="fail", commit=HEAD),
-            Policy(),
-            "the recorded verdict is 'fail', not pass",
-        ),
-        (
-            RecordedVerdict(status="pass", commit=OLD),
-            Policy(),
-            f"the verdict was computed for commit {OLD[:12]}, but the head is {HEAD[:12]}",
-        ),
-        (
-            RecordedVerdict(status="pass", commit=None),
-            Policy(),
-            "the recorded verdict names no commit",
-        ),
-        (
-            RecordedVerdict(status=None, commit=None),
-            Policy(),
-            "no mlgate verdict is recorded on this version",
-        ),
-    ],
-)
-def test_recorded_verdict(recorded: RecordedVerdict, policy: Policy, reason: str | None) -> None:
-    reasons = check_verdict(recorded, head_sha=HEAD, policy=policy)
-    if reason is None:
-        assert reasons == []
-    else:
-        assert any(reason in r for r in reasons), reasons
 
 
 # -- without a pull request ---------------------------------------------------------------

@@ -1,0 +1,68 @@
+"""Whether what the registry recorded about a version still allows promoting it: a passing
+verdict, for the commit being promoted, compared against the model it would replace. Pure:
+adapters/promotion.py reads the ``mlgate.*`` tags; this module says yes or no, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from mlgate.core.approval import Policy, same_sha
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordedVerdict:
+    """What the registry's ``mlgate.*`` tags say about a version."""
+
+    status: str | None
+    commit: str | None
+    evaluated_at: str | None = None
+    # The production version the verdict compared against (``mlgate.baseline_version``);
+    # None when the baseline was not a registry version, or there was none.
+    baseline_version: str | None = None
+    # Which data justified the verdict (``eval_dataset``, ``eval_dataset.digest`` …), copied
+    # into the promotion's audit so the lineage survives in the history.
+    lineage: Mapping[str, str] = field(default_factory=dict)
+
+
+def check_verdict(recorded: RecordedVerdict, *, head_sha: str, policy: Policy) -> list[str]:
+    """Reasons the recorded verdict does not allow promotion at ``head_sha`` (empty: it does)."""
+    if recorded.status is None:
+        return ["no mlgate verdict is recorded on this version; run mlgate evaluate first"]
+    allowed = {"pass", "no_baseline"} if policy.allow_no_baseline else {"pass"}
+    reasons = []
+    if recorded.status not in allowed:
+        reasons.append(f"the recorded verdict is {recorded.status!r}, not pass")
+    if not recorded.commit:
+        reasons.append("the recorded verdict names no commit")
+    elif not same_sha(recorded.commit, head_sha):
+        reasons.append(
+            f"the verdict was computed for commit {recorded.commit[:12]}, but the head is "
+            f"{head_sha[:12]}; evaluate the current head"
+        )
+    return reasons
+
+
+def check_production(
+    recorded: RecordedVerdict, *, version: str, production: str | None, alias: str
+) -> list[str]:
+    """Why the verdict's evidence no longer speaks for promoting ``version`` over the
+    version in production now (empty: it does). A verdict compared against another model
+    than the one it would replace is stale, however it came out."""
+    if production == version:
+        return []  # an interrupted promotion being completed
+    if recorded.status == "no_baseline":
+        against = None
+    elif recorded.baseline_version:
+        against = recorded.baseline_version
+    else:
+        return []  # the baseline was a file or a run: nothing in the registry to hold it to
+    if against == production:
+        return []
+    was = "no production model" if against is None else f"version {against}"
+    now = "none holds it" if production is None else f"version {production} holds it"
+    return [
+        f"production moved since version {version} was evaluated: the verdict compared it "
+        f"with {was}, and now {now} (@{alias}); evaluate it against the production model "
+        "again"
+    ]
