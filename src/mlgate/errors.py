@@ -5,7 +5,7 @@
     ├── InputError          (2)  a file mlgate reads is missing, unreadable or malformed
     │   └── ConfigError     (2)  mlgate.yml does not validate
     └── ServiceError        (3)  an outside service failed after retries, or refused a
-                                 permission (adapters/registry.py: AccessDenied)
+                                 permission (adapters/registry_errors.py: AccessDenied)
 
 A rejected gate is not an exception: commands return a verdict and the CLI maps its
 status to exit code 1 (``GATE_REJECTED``), so "the model regressed" is never confused

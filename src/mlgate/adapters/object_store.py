@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import re
+
+from mlgate.core.refs import redact
 
 ATTEMPTS = 4
 CONNECT_TIMEOUT_S = 10.0
@@ -67,5 +68,5 @@ def describe(exc: BaseException, what: str) -> str:
     """One line: which store, which step, what it answered."""
     where = os.environ.get("MLFLOW_S3_ENDPOINT_URL") or "S3"
     text = " ".join(str(exc).split()) or type(exc).__name__
-    text = re.sub(r"(?<=://)[^/@\s]+@", "***@", text)[:400]
+    text = redact(text)[:400]
     return f"object store {where}: {what} failed after retries: {text}"

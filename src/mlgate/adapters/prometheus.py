@@ -80,6 +80,6 @@ def push(url: str, families: list[Family], *, model: str) -> None:
 
 
 def _safe(url: str) -> str:
-    from mlgate.adapters.registry import redact
+    from mlgate.core.refs import redact
 
     return redact(url)

@@ -15,9 +15,8 @@ started and no other fresh intent is there; otherwise it withdraws its tag and w
 it tries again after a random pause. Every writer writes before it reads, so of two that
 overlap the later reader sees the other's intent: at most one moves the alias at a time
 (given the registry's read-after-write consistency, which one SQL database behind MLflow
-gives). A refused
-promotion changed nothing. An intent older than ``INTENT_TTL_S`` (a job killed mid-way) is
-ignored and removed.
+gives). A refused promotion changed nothing. An intent older than ``INTENT_TTL_S`` (a job
+killed mid-way) is ignored and removed.
 """
 
 from __future__ import annotations
@@ -31,7 +30,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.adapters.registry import Registry, on_model
+from mlgate.adapters.registry import Registry
+from mlgate.adapters.registry_errors import NotFound, on_model
 from mlgate.core.recorded import RecordedVerdict
 from mlgate.errors import InputError, ServiceError, UsageError
 
@@ -93,8 +93,6 @@ class Promotions:
         return None if value is None else str(value)
 
     def _registered(self, model: str) -> Any:
-        from mlgate.adapters.registry import NotFound
-
         try:
             with self._registry.guard(
                 f"reading registered model {model}", needs=on_model("READ", model)
@@ -114,25 +112,21 @@ class Promotions:
         now: str,
         expected: str | None,
     ) -> Moved:
-        """Move ``alias`` to ``version`` from ``expected`` — the holder the caller's checks
-        read; ProductionMoved if it is no longer there."""
-        self._version(model, version)  # a clear error for a version that does not exist
-        current = self.holder(model, alias)
-        tags = self._version(model, version).tags or {}
-        if current == version:
+        """Move ``alias`` to ``version`` from ``expected``, the holder the caller's checks
+        read (the intent, read back, holds it to that: ProductionMoved if it moved)."""
+        tags = self._version(model, version).tags or {}  # a clear error for a missing version
+        if expected == version:
             if tags.get("mlgate.promoted_at"):
                 return Moved(action="already", version=version, replaced=None)
             replaced = self.holder(model, previous_alias)  # an interrupted promotion: finish it
             self._audit(model, version, replaced, audit, now, event="promote")
             return Moved(action="completed", version=version, replaced=replaced)
-        if current != expected:
-            raise ProductionMoved(_moved(model, alias, expected, current, version))
-        with self._intent(model, alias=alias, expected=current, target=version):
-            if current is not None:
-                self._set_alias(model, previous_alias, current)
+        with self._intent(model, alias=alias, expected=expected, target=version):
+            if expected is not None:
+                self._set_alias(model, previous_alias, expected)
             self._set_alias(model, alias, version)
-            self._audit(model, version, current, audit, now, event="promote")
-        return Moved(action="promoted", version=version, replaced=current)
+            self._audit(model, version, expected, audit, now, event="promote")
+        return Moved(action="promoted", version=version, replaced=expected)
 
     def rollback(
         self, *, model: str, alias: str, previous_alias: str, audit: Mapping[str, str], now: str
@@ -281,8 +275,6 @@ class Promotions:
             self._client.set_registered_model_tag(model, key, value)
 
     def _untag_model(self, model: str, key: str) -> None:
-        from mlgate.adapters.registry import NotFound
-
         try:
             with self._registry.guard(
                 f"removing tag {key} of {model}", needs=on_model("EDIT", model)
@@ -295,8 +287,6 @@ class Promotions:
         self._registry.set_alias(model=model, alias=alias, version=version)
 
     def _version(self, model: str, version: str) -> Any:
-        from mlgate.adapters.registry import NotFound
-
         try:
             with self._registry.guard(
                 f"reading models:/{model}/{version}", needs=on_model("READ", model)

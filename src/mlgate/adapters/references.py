@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlgate.adapters.registry import NotFound, Registry, on_model, on_run
+from mlgate.adapters.registry import Registry
+from mlgate.adapters.registry_errors import NotFound, on_model, on_run
 from mlgate.core.refs import AliasRef, VersionRef
 from mlgate.errors import InputError
 from mlgate.files.tables import Sample

@@ -3,8 +3,8 @@ verdict recorded back as ``mlgate.*`` tags and run artifacts.
 
 The only module that imports mlflow, and only inside methods. Aliases only — no stage
 APIs — so the same calls work on OSS MLflow and on Unity Catalog (three-level names).
-MLflow's own HTTP retries are bounded here; what still fails becomes a ServiceError
-(exit 3), and a malformed request an InputError (exit 2).
+MLflow's own HTTP retries are bounded here; what still fails is translated by
+registry_errors.py (exit 3 for a service or permission failure, 2 for a malformed request).
 """
 
 from __future__ import annotations
@@ -13,19 +13,25 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mlgate.adapters import object_store
+from mlgate.adapters.registry_errors import (
+    NotFound,
+    first_line,
+    on_model,
+    on_run,
+    translated,
+)
 from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
-from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef
+from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef, redact
 from mlgate.core.verdict import Identity, Verdict
-from mlgate.errors import InputError, ServiceError, UsageError
+from mlgate.errors import InputError, UsageError
 
 TAG_PREFIX = "mlgate."
 # Bounded retries for MLflow's HTTP client (its defaults can wait minutes): 1 + 2 + 4 s
@@ -36,17 +42,6 @@ RETRY_DEFAULTS = {
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
 }
 _MAX_TAG_VALUE = 5000
-_NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
-_BAD_INPUT = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "RESOURCE_ALREADY_EXISTS"}
-
-
-class NotFound(Exception):
-    """Internal: the registry answered that the thing does not exist."""
-
-
-class AccessDenied(ServiceError):
-    """The registry refused this identity (exit 3, not retried): the message names the
-    permission and the model, never the password."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,11 +61,6 @@ class Recorded:
     report_location: str | None
 
 
-def redact(uri: str) -> str:
-    """A URI without credentials (``http://user:token@host`` → ``http://***@host``)."""
-    return re.sub(r"(?<=://)[^/@\s]+@", "***@", uri)
-
-
 class Registry:
     def __init__(self, *, tracking_uri: str, registry_uri: str | None = None) -> None:
         quiet_mlflow()
@@ -85,7 +75,7 @@ class Registry:
             self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=self.registry_uri)
         except MlflowException as exc:
             raise UsageError(
-                f"tracking URI {redact(tracking_uri)}: {_first_line(str(exc))}"
+                f"tracking URI {redact(tracking_uri)}: {first_line(str(exc))}"
             ) from None
 
     # -- reading -----------------------------------------------------------------------
@@ -327,65 +317,10 @@ class Registry:
     def guard(self, what: str, *, needs: str | None = None) -> Any:
         return self._guard(what, needs=needs)
 
-    @contextmanager
-    def _guard(self, what: str, *, needs: str | None = None) -> Iterator[None]:
-        """MLflow's and the object store's failures → mlgate's errors. ``needs`` names the
-        permission the call takes (``EDIT on registered model 'churn'``), for a refusal."""
-        from mlflow.exceptions import MlflowException
-
-        where = redact(self.registry_uri)
-        try:
-            yield
-        except MlflowException as exc:
-            if object_store.is_store_error(exc):  # MLflow wraps some S3 failures
-                raise ServiceError(object_store.describe(exc, what)) from None
-            code = str(getattr(exc, "error_code", ""))
-            message = _first_line(exc.message if hasattr(exc, "message") else str(exc))
-            if code in _NOT_FOUND:
-                raise NotFound(message) from None
-            if code == "PERMISSION_DENIED":
-                raise AccessDenied(denied(where, what, needs)) from None
-            if code == "UNAUTHENTICATED":
-                raise AccessDenied(
-                    f"registry {where}: {what}: the registry refused the credentials; check "
-                    "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD "
-                    "(or MLFLOW_TRACKING_TOKEN)"
-                ) from None
-            if code in _BAD_INPUT:
-                raise InputError(f"registry {where}: {what}: {message}") from None
-            raise ServiceError(
-                f"registry {where}: {what} failed after retries: {message}"
-            ) from None
-        except (OSError, ConnectionError) as exc:
-            if object_store.is_store_error(exc):  # botocore's timeouts are OSErrors
-                raise ServiceError(object_store.describe(exc, what)) from None
-            raise ServiceError(
-                f"registry {where}: {what} failed: {_first_line(str(exc))}"
-            ) from None
-        except Exception as exc:
-            if not object_store.is_store_error(exc):
-                raise
-            raise ServiceError(object_store.describe(exc, what)) from None
-
-
-def on_model(level: str, model: str) -> str:
-    """The permission a call needs on a registered model, as a refusal names it."""
-    return f"{level} on registered model {model!r}"
-
-
-def on_run(level: str, run_id: str) -> str:
-    return f"{level} on the experiment of run {run_id}"
-
-
-def denied(where: str, what: str, needs: str | None) -> str:
-    """The one line for a permission the CI identity lacks: who, what, and what to grant."""
-    user = os.environ.get("MLFLOW_TRACKING_USERNAME")
-    who = f"MLflow user {user!r}" if user else "this identity"
-    wanted = f"{who} needs {needs}" if needs else f"{who} lacks the permission for it"
-    return (
-        f"registry {where}: {what}: permission denied — {wanted}; ask an MLflow admin to "
-        "grant it (the minimum permissions: docs/registries.md)"
-    )
+    def _guard(self, what: str, *, needs: str | None = None) -> Any:
+        """MLflow's and the object store's failures → mlgate's errors (registry_errors.py).
+        ``needs`` names the permission the call takes, for a refusal."""
+        return translated(redact(self.registry_uri), what, needs=needs)
 
 
 def quiet_mlflow() -> None:
@@ -441,8 +376,3 @@ def _logged_model_in(source: str | None) -> str | None:
     """``models:/m-…`` (a version made from an MLflow 3 LoggedModel) → ``m-…``."""
     match = re.fullmatch(r"models:/(m-[0-9a-f]+)", source or "")
     return match.group(1) if match else None
-
-
-def _first_line(text: str) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else "(no message)"
-    return redact(line)[:600]

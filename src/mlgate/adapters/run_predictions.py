@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlgate.adapters.registry import NotFound, Registry, on_run
+from mlgate.adapters.registry import Registry
+from mlgate.adapters.registry_errors import NotFound, on_run
 from mlgate.adapters.run_datasets import eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.errors import InputError

@@ -1,5 +1,6 @@
 """Parsing the ways a user can name a model in MLflow: a run id, ``runs:/ID/PATH``,
-``models:/NAME/VERSION`` or ``models:/NAME@ALIAS``. Pure string handling."""
+``models:/NAME/VERSION`` or ``models:/NAME@ALIAS``; and a URI as it may be shown, without
+credentials. Pure string handling."""
 
 from __future__ import annotations
 
@@ -69,3 +70,9 @@ def parse_model_ref(text: str) -> ModelRef:
         f"{text!r} is not a model reference; use a run id (32 hex characters), "
         "runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS"
     )
+
+
+def redact(text: str) -> str:
+    """Credentials removed from every URI in ``text`` (``http://user:token@host`` →
+    ``http://***@host``)."""
+    return re.sub(r"(?<=://)[^/@\s]+@", "***@", text)

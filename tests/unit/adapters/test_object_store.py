@@ -1,5 +1,4 @@
-"""The object store's errors and bounds (adapters/object_store.py), and the one line a
-refused permission becomes (adapters/registry.py) — without a network."""
+"""The object store's errors and bounds (adapters/object_store.py) — without a network."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from mlgate.adapters import object_store
-from mlgate.adapters.registry import denied, on_model, on_run
 
 
 def test_botocore_errors_and_errors_wrapping_them_are_the_stores() -> None:
@@ -54,16 +52,3 @@ def test_the_default_session_gets_the_bounds(monkeypatch: pytest.MonkeyPatch) ->
     finally:
         object_store.bound.cache_clear()
         boto3.DEFAULT_SESSION = None
-
-
-def test_a_refusal_names_the_user_the_permission_and_the_model(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ci")
-    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "hunter2-secret")
-    line = denied("http://mlflow", "tagging churn version 3", on_model("EDIT", "churn"))
-    assert "MLflow user 'ci' needs EDIT on registered model 'churn'" in line
-    assert "hunter2" not in line and "docs/registries.md" in line
-    assert "EDIT on the experiment of run r1" in denied("u", "tagging run r1", on_run("EDIT", "r1"))
-    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
-    assert "this identity lacks the permission" in denied("u", "reading", None)

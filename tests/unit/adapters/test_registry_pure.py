@@ -1,10 +1,10 @@
-"""The registry adapter's pure parts: tags, prefixes, redaction (no server needed)."""
+"""The registry adapter's pure parts: tags and prefixes (no server needed)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mlgate.adapters.registry import _with_prefix, redact, verdict_tags
+from mlgate.adapters.registry import _with_prefix, verdict_tags
 from mlgate.core.checks import Status
 from mlgate.core.dataset import Dataset
 from mlgate.core.provenance import EvaluationSettings, judge_data
@@ -89,16 +89,3 @@ def test_tags_name_the_evaluation_data_and_what_was_done() -> None:
 )
 def test_prefix(prefix: str | None, expected: dict[str, float]) -> None:
     assert _with_prefix({"eval_acc": 1.0, "train_acc": 2.0, "eval_": 3.0}, prefix) == expected
-
-
-@pytest.mark.parametrize(
-    ("uri", "shown"),
-    [
-        ("http://user:token@host:5000/path", "http://***@host:5000/path"),
-        ("https://token@host", "https://***@host"),
-        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
-        ("sqlite:////tmp/mlflow.db", "sqlite:////tmp/mlflow.db"),
-    ],
-)
-def test_redact(uri: str, shown: str) -> None:
-    assert redact(uri) == shown

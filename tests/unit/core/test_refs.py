@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlgate.core.refs import AliasRef, RefError, RunRef, VersionRef, parse_model_ref
+from mlgate.core.refs import AliasRef, RefError, RunRef, VersionRef, parse_model_ref, redact
 
 RUN = "0123456789abcdef0123456789abcdef"
 
@@ -52,3 +52,20 @@ def test_rejects_with_the_accepted_forms(text: str) -> None:
         RefError, match="runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS"
     ):
         parse_model_ref(text)
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("http://user:token@host:5000/path", "http://***@host:5000/path"),
+        ("https://token@host", "https://***@host"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("sqlite:////tmp/mlflow.db", "sqlite:////tmp/mlflow.db"),
+        (
+            "failed: http://a:b@h/x and s3://k:s@bucket/y",
+            "failed: http://***@h/x and s3://***@bucket/y",
+        ),
+    ],
+)
+def test_redact(uri: str, shown: str) -> None:
+    assert redact(uri) == shown

@@ -1,0 +1,72 @@
+"""MLflow's failures as mlgate's errors (adapters/registry_errors.py) — without a network:
+real MlflowExceptions with the error codes a tracking server answers."""
+
+from __future__ import annotations
+
+import pytest
+from mlflow.exceptions import MlflowException
+from mlflow.protos import databricks_pb2
+
+from mlgate.adapters.registry_errors import (
+    AccessDenied,
+    NotFound,
+    denied,
+    on_model,
+    on_run,
+    translated,
+)
+from mlgate.errors import ExitCode, InputError, ServiceError
+
+WHERE = "http://***@mlflow:5000"
+
+
+def test_a_refusal_names_the_user_the_permission_and_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ci")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "hunter2-secret")
+    line = denied("http://mlflow", "tagging churn version 3", on_model("EDIT", "churn"))
+    assert "MLflow user 'ci' needs EDIT on registered model 'churn'" in line
+    assert "hunter2" not in line and "docs/registries.md" in line
+    assert "EDIT on the experiment of run r1" in denied("u", "tagging run r1", on_run("EDIT", "r1"))
+    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
+    assert "this identity lacks the permission" in denied("u", "reading", None)
+
+
+@pytest.mark.parametrize(
+    ("code", "raised", "text"),
+    [
+        (databricks_pb2.RESOURCE_DOES_NOT_EXIST, NotFound, "no such model"),
+        (
+            databricks_pb2.PERMISSION_DENIED,
+            AccessDenied,
+            "tagging churn: permission denied — MLflow user 'ci' needs EDIT on registered "
+            "model 'churn'",
+        ),
+        (databricks_pb2.UNAUTHENTICATED, AccessDenied, "the registry refused the credentials"),
+        (databricks_pb2.INVALID_PARAMETER_VALUE, InputError, "tagging churn: no such model"),
+        (databricks_pb2.INTERNAL_ERROR, ServiceError, "tagging churn failed after retries"),
+    ],
+)
+def test_each_answer_becomes_its_error(
+    monkeypatch: pytest.MonkeyPatch, code: int, raised: type[Exception], text: str
+) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ci")
+    needs = on_model("EDIT", "churn")
+    with pytest.raises(raised) as caught, translated(WHERE, "tagging churn", needs=needs):
+        raise MlflowException("no such model\nsecond line", error_code=code)
+    assert text in str(caught.value) and "second line" not in str(caught.value)
+    if isinstance(caught.value, ServiceError):
+        assert caught.value.exit_code == ExitCode.SERVICE
+        assert str(caught.value).startswith(f"registry {WHERE}: ")
+
+
+def test_a_connection_failure_is_a_service_error_without_credentials() -> None:
+    refused = "reading churn failed: refused by http://\\*\\*\\*@h"
+    with pytest.raises(ServiceError, match=refused), translated(WHERE, "reading churn"):
+        raise ConnectionError("refused by http://ci:hunter2@h/api")
+
+
+def test_a_bug_is_not_disguised_as_a_service_failure() -> None:
+    with pytest.raises(KeyError), translated(WHERE, "reading churn"):
+        raise KeyError("a bug in mlgate")
