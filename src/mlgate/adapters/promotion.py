@@ -148,10 +148,7 @@ class Promotions:
                 {"event": "rollback", "version": previous, "replaced": current, **audit, "at": now},
                 now,
             )
-        with self._registry.guard(
-            f"tagging {model} version {previous}", needs=on_model("EDIT", model)
-        ):
-            self._client.set_model_version_tag(model, previous, "mlgate.rolled_back_at", now)
+        self._registry.tag_version(model, previous, {"mlgate.rolled_back_at": now})
         return Moved(action="rolled_back", version=previous, replaced=current)
 
     def history(self, model: str) -> list[dict[str, Any]]:
@@ -177,11 +174,7 @@ class Promotions:
         tags = {**{f"mlgate.{k}": v for k, v in audit.items() if v}, "mlgate.promoted_at": now}
         if replaced:
             tags["mlgate.replaced_version"] = replaced
-        for key, value in tags.items():
-            with self._registry.guard(
-                f"tagging {model} version {version}", needs=on_model("EDIT", model)
-            ):
-                self._client.set_model_version_tag(model, version, key, value[:5000])
+        self._registry.tag_version(model, version, {k: v[:5000] for k, v in tags.items()})
         self._history(
             model,
             {"event": event, "version": version, "replaced": replaced, **audit, "at": now},
@@ -196,12 +189,12 @@ class Promotions:
         )
         stamp = now.replace(":", "").replace("-", "")
         key = f"{HISTORY_PREFIX}{sequence + 1:06d}.{stamp}.{entry['event']}"
-        with self._registry.guard(
-            f"recording the history of {model}", needs=on_model("EDIT", model)
-        ):
-            self._client.set_registered_model_tag(
-                model, key, json.dumps(entry, sort_keys=True)[:5000]
-            )
+        self._registry.tag_model(
+            model,
+            key,
+            json.dumps(entry, sort_keys=True)[:5000],
+            what=f"recording the history of {model}",
+        )
 
     @contextmanager
     def _intent(
@@ -215,7 +208,7 @@ class Promotions:
         attempt = 0
         while True:
             attempt += 1
-            self._tag_model(model, key, value)
+            self._registry.tag_model(model, key, value)
             holder, others = self._intents(model, alias, own=key)
             if holder == expected and not others:
                 break
@@ -267,12 +260,6 @@ class Promotions:
             else:
                 self._untag_model(model, key)
         return (None if found is None else str(found)), versions
-
-    def _tag_model(self, model: str, key: str, value: str) -> None:
-        with self._registry.guard(
-            f"tagging registered model {model}", needs=on_model("EDIT", model)
-        ):
-            self._client.set_registered_model_tag(model, key, value)
 
     def _untag_model(self, model: str, key: str) -> None:
         try:

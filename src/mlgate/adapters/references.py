@@ -69,11 +69,7 @@ class References:
             f"{REFERENCE_TAG}.source": source[:500],
             f"{REFERENCE_TAG}.sha256": stored.sha256,
         }
-        for key, value in tags.items():
-            with self._registry.guard(
-                f"tagging {model} version {version}", needs=on_model("EDIT", model)
-            ):
-                self._client.set_model_version_tag(model, version, key, value)
+        self._registry.tag_version(model, version, tags)
         return stored
 
     def fetch(self, ref: AliasRef | VersionRef, *, folder: Path) -> FetchedReference:

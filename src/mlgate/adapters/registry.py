@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from mlgate.adapters.registry_errors import (
     first_line,
     on_model,
     on_run,
+    settled,
     translated,
 )
 from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
@@ -280,21 +282,31 @@ class Registry:
                 if name == "report":
                     report_location = artifacts[-1]
         tags = verdict_tags(verdict, report_location=report_location)
-        for key, value in tags.items():
-            if candidate.name is not None and candidate.version is not None:
-                with self._guard(
-                    f"tagging {candidate.name} version {candidate.version}",
-                    needs=on_model("EDIT", candidate.name),
-                ):
-                    self._client.set_model_version_tag(
-                        candidate.name, candidate.version, key, value
-                    )
-            if candidate.run_id:
-                with self._guard(
-                    f"tagging run {candidate.run_id}", needs=on_run("EDIT", candidate.run_id)
-                ):
-                    self._client.set_tag(candidate.run_id, key, value)
+        if candidate.name is not None and candidate.version is not None:
+            self.tag_version(candidate.name, candidate.version, tags)
+        if candidate.run_id:
+            self.tag_run(candidate.run_id, tags)
         return Recorded(tags=tags, artifacts=tuple(artifacts), report_location=report_location)
+
+    def tag_run(self, run_id: str, tags: Mapping[str, str]) -> None:
+        """Set ``tags`` on a run in one log-batch request."""
+        from mlflow.entities import RunTag
+
+        batch = [RunTag(key, value) for key, value in tags.items()]
+        with self._guard(f"tagging run {run_id}", needs=on_run("EDIT", run_id)):
+            settled(partial(self._client.log_batch, run_id, tags=batch))
+
+    def tag_version(self, model: str, version: str, tags: Mapping[str, str]) -> None:
+        """Set ``tags`` on a model version (MLflow takes one request per tag)."""
+        for key, value in tags.items():
+            with self._guard(f"tagging {model} version {version}", needs=on_model("EDIT", model)):
+                settled(partial(self._client.set_model_version_tag, model, version, key, value))
+
+    def tag_model(self, model: str, key: str, value: str, *, what: str | None = None) -> None:
+        """Set one tag on a registered model; ``what`` names the write in an error."""
+        what = what or f"tagging registered model {model}"
+        with self._guard(what, needs=on_model("EDIT", model)):
+            settled(partial(self._client.set_registered_model_tag, model, key, value))
 
     def log_dataset(self, run_id: str, dataset: Dataset) -> None:
         """Record the evaluation data on the run as an MLflow dataset input."""

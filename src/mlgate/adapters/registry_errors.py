@@ -1,19 +1,31 @@
 """MLflow's and the object store's failures, as mlgate's errors: a missing thing is
 NotFound (the caller decides), a refused permission AccessDenied naming the permission and
 the model, a malformed request InputError (exit 2), anything else after MLflow's bounded
-retries ServiceError (exit 3). Messages carry the registry's URI without credentials."""
+retries ServiceError (exit 3). Messages carry the registry's URI without credentials.
+
+MLflow's SQL stores write a tag by reading, then inserting or updating: two jobs writing one
+new key at the same moment both insert, and the registry answers the later one with a
+unique-key violation. Tag writes are idempotent, so ``settled`` retries them; the retry finds
+the row and updates it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from mlgate.adapters import object_store
 from mlgate.core.refs import redact
 from mlgate.errors import InputError, ServiceError
 
 _NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
+# How SQLAlchemy's IntegrityError reads from PostgreSQL, SQLite and MySQL behind MLflow.
+_CONFLICT = ("duplicate key", "unique constraint", "duplicate entry", "integrityerror")
+CONFLICT_ATTEMPTS = 4
+T = TypeVar("T")
 _BAD_INPUT = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "RESOURCE_ALREADY_EXISTS"}
 
 
@@ -41,6 +53,11 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
         message = first_line(exc.message if hasattr(exc, "message") else str(exc))
         if code in _NOT_FOUND:
             raise NotFound(message) from None
+        if is_conflict(exc):
+            raise ServiceError(
+                f"registry {where}: {what}: other jobs kept writing the same tag at the same "
+                "moment; rerun, and serialise the jobs with concurrency: / resource_group:"
+            ) from None
         if code == "PERMISSION_DENIED":
             raise AccessDenied(denied(where, what, needs)) from None
         if code == "UNAUTHENTICATED":
@@ -60,6 +77,27 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
         if not object_store.is_store_error(exc):
             raise
         raise ServiceError(object_store.describe(exc, what)) from None
+
+
+def settled(write: Callable[[], T]) -> T:
+    """``write()`` (an idempotent tag write), again after a short random pause while the
+    registry answers that another job's write of the same key came first."""
+    from mlflow.exceptions import MlflowException
+
+    for attempt in range(1, CONFLICT_ATTEMPTS):
+        try:
+            return write()
+        except MlflowException as exc:
+            if not is_conflict(exc):
+                raise
+        time.sleep(random.uniform(0.05, 0.2) * attempt)
+    return write()
+
+
+def is_conflict(exc: Exception) -> bool:
+    """The registry's answer to a write that raced another job's insert of the same row."""
+    text = str(getattr(exc, "message", exc)).lower()
+    return any(marker in text for marker in _CONFLICT)
 
 
 def on_model(level: str, model: str) -> str:

@@ -70,8 +70,7 @@ class RunPredictions:
         ):
             self._client.log_artifact(run_id, str(file), artifact_path=FOLDER)
         if dataset is not None and dataset.digest:
-            with self._registry.guard(f"tagging run {run_id}", needs=on_run("EDIT", run_id)):
-                self._client.set_tag(run_id, DIGEST_TAG, dataset.digest)
+            self._registry.tag_run(run_id, {DIGEST_TAG: dataset.digest})
         return f"runs:/{run_id}/{FOLDER}/{file.name}"
 
     def run_dataset(self, run_id: str) -> Dataset | None:

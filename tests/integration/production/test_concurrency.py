@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -84,3 +85,32 @@ def test_concurrent_registers_and_promotions(
         ("promote", winner, first.version)
     ]
     assert not [key for key in registered.tags if key.startswith("mlgate.promoting.")]
+
+
+def test_jobs_tagging_one_run_and_one_version_at_once_all_succeed(
+    production: ProductionRegistry, production_model: str
+) -> None:
+    """MLflow's SQL store writes a tag by reading, then inserting: jobs writing one new key at
+    the same moment collide on PostgreSQL's primary key (a CI retry racing the first try, two
+    pipelines evaluating one version). Every job's write must land, none exit 2."""
+    from mlgate.adapters.registry import Registry
+
+    trained = train_and_register(production, production_model, strength=1.0, data=frame(seed=1))
+    admin(production)
+    registry = Registry(tracking_uri=production.url)
+    barrier = threading.Barrier(JOBS * 2)
+
+    def job(number: int) -> None:
+        tags = {f"mlgate.race.{key}": f"job{number}" for key in range(6)}
+        barrier.wait()
+        registry.tag_run(trained.run_id, tags)
+        registry.tag_version(production_model, trained.version, tags)
+
+    with ThreadPoolExecutor(JOBS * 2) as pool:
+        list(pool.map(job, range(JOBS * 2)))  # re-raises the first failure
+    run_tags = admin(production).get_run(trained.run_id).data.tags
+    version_tags = admin(production).get_model_version(production_model, trained.version).tags
+    for tags in (run_tags, version_tags):
+        values = {v for k, v in tags.items() if k.startswith("mlgate.race.")}
+        assert len([k for k in tags if k.startswith("mlgate.race.")]) == 6
+        assert values <= {f"job{n}" for n in range(JOBS * 2)}

@@ -7,12 +7,15 @@ import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.protos import databricks_pb2
 
+from mlgate.adapters import registry_errors
 from mlgate.adapters.registry_errors import (
+    CONFLICT_ATTEMPTS,
     AccessDenied,
     NotFound,
     denied,
     on_model,
     on_run,
+    settled,
     translated,
 )
 from mlgate.errors import ExitCode, InputError, ServiceError
@@ -70,3 +73,57 @@ def test_a_connection_failure_is_a_service_error_without_credentials() -> None:
 def test_a_bug_is_not_disguised_as_a_service_failure() -> None:
     with pytest.raises(KeyError), translated(WHERE, "reading churn"):
         raise KeyError("a bug in mlgate")
+
+
+# What MLflow's SQL stores answer when two jobs insert one new tag at the same moment.
+CONFLICTS = [
+    '(psycopg.errors.UniqueViolation) duplicate key value violates unique constraint "tag_pk"',
+    "(sqlite3.IntegrityError) UNIQUE constraint failed: tags.key, tags.run_uuid",
+    "(pymysql.err.IntegrityError) (1062, \"Duplicate entry 'mlgate.status-1' for key 'PRIMARY'\")",
+]
+
+
+@pytest.mark.parametrize("answer", CONFLICTS)
+def test_a_write_that_raced_another_jobs_insert_is_written_again(
+    monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    pauses: list[float] = []
+    monkeypatch.setattr(registry_errors.time, "sleep", pauses.append)
+    calls = []
+
+    def write() -> str:
+        calls.append(1)
+        if len(calls) < CONFLICT_ATTEMPTS:
+            raise MlflowException(answer, error_code=databricks_pb2.BAD_REQUEST)
+        return "written"
+
+    assert settled(write) == "written"
+    assert len(calls) == CONFLICT_ATTEMPTS and len(pauses) == CONFLICT_ATTEMPTS - 1
+    assert all(0 < pause < 1 for pause in pauses)
+
+
+def test_a_write_still_conflicting_is_a_service_error_and_other_answers_are_not_retried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry_errors.time, "sleep", lambda _: None)
+    calls = []
+
+    def conflicting() -> None:
+        calls.append(1)
+        raise MlflowException(CONFLICTS[0], error_code=databricks_pb2.BAD_REQUEST)
+
+    with pytest.raises(ServiceError) as caught, translated(WHERE, "tagging run r1"):
+        settled(conflicting)
+    assert len(calls) == CONFLICT_ATTEMPTS
+    assert "other jobs kept writing the same tag at the same moment" in str(caught.value)
+    assert caught.value.exit_code == ExitCode.SERVICE and "psycopg" not in str(caught.value)
+
+    refused = []
+
+    def refusing() -> None:
+        refused.append(1)
+        raise MlflowException("no", error_code=databricks_pb2.PERMISSION_DENIED)
+
+    with pytest.raises(AccessDenied), translated(WHERE, "tagging run r1"):
+        settled(refusing)
+    assert len(refused) == 1
