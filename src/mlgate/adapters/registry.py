@@ -309,11 +309,12 @@ class Registry:
             settled(partial(self._client.set_registered_model_tag, model, key, value))
 
     def log_dataset(self, run_id: str, dataset: Dataset) -> None:
-        """Record the evaluation data on the run as an MLflow dataset input."""
+        """Record the evaluation data on the run as an MLflow dataset input (MLflow finds one
+        already logged, so a write that raced another job's is written again)."""
         with self._guard(
             f"logging dataset {dataset.name} to run {run_id}", needs=on_run("EDIT", run_id)
         ):
-            log_eval_dataset(self._client, run_id, dataset)
+            settled(partial(log_eval_dataset, self._client, run_id, dataset))
 
     def set_alias(self, *, model: str, alias: str, version: str) -> None:
         with self._guard(f"setting models:/{model}@{alias}", needs=on_model("EDIT", model)):

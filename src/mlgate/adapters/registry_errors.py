@@ -55,7 +55,7 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
             raise NotFound(message) from None
         if is_conflict(exc):
             raise ServiceError(
-                f"registry {where}: {what}: other jobs kept writing the same tag at the same "
+                f"registry {where}: {what}: other jobs kept writing the same record at the same "
                 "moment; rerun, and serialise the jobs with concurrency: / resource_group:"
             ) from None
         if code == "PERMISSION_DENIED":

@@ -87,13 +87,15 @@ def test_concurrent_registers_and_promotions(
     assert not [key for key in registered.tags if key.startswith("mlgate.promoting.")]
 
 
-def test_jobs_tagging_one_run_and_one_version_at_once_all_succeed(
+def test_jobs_recording_on_one_run_and_one_version_at_once_all_succeed(
     production: ProductionRegistry, production_model: str
 ) -> None:
     """MLflow's SQL store writes a tag by reading, then inserting: jobs writing one new key at
     the same moment collide on PostgreSQL's primary key (a CI retry racing the first try, two
-    pipelines evaluating one version). Every job's write must land, none exit 2."""
+    pipelines evaluating one version); so do their first dataset inputs on one run. Every
+    job's write must land, none exit 2."""
     from mlgate.adapters.registry import Registry
+    from mlgate.core.dataset import Dataset
 
     trained = train_and_register(production, production_model, strength=1.0, data=frame(seed=1))
     admin(production)
@@ -105,6 +107,9 @@ def test_jobs_tagging_one_run_and_one_version_at_once_all_succeed(
         barrier.wait()
         registry.tag_run(trained.run_id, tags)
         registry.tag_version(production_model, trained.version, tags)
+        registry.log_dataset(
+            trained.run_id, Dataset(name="eval.csv", digest="d41d8cd9", source="eval.csv")
+        )
 
     with ThreadPoolExecutor(JOBS * 2) as pool:
         list(pool.map(job, range(JOBS * 2)))  # re-raises the first failure
@@ -114,3 +119,5 @@ def test_jobs_tagging_one_run_and_one_version_at_once_all_succeed(
         values = {v for k, v in tags.items() if k.startswith("mlgate.race.")}
         assert len([k for k in tags if k.startswith("mlgate.race.")]) == 6
         assert values <= {f"job{n}" for n in range(JOBS * 2)}
+    inputs = admin(production).get_run(trained.run_id).inputs.dataset_inputs
+    assert [i.dataset.digest for i in inputs if i.dataset.name == "eval.csv"] == ["d41d8cd9"]

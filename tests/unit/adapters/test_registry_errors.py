@@ -115,7 +115,7 @@ def test_a_write_still_conflicting_is_a_service_error_and_other_answers_are_not_
     with pytest.raises(ServiceError) as caught, translated(WHERE, "tagging run r1"):
         settled(conflicting)
     assert len(calls) == CONFLICT_ATTEMPTS
-    assert "other jobs kept writing the same tag at the same moment" in str(caught.value)
+    assert "other jobs kept writing the same record at the same moment" in str(caught.value)
     assert caught.value.exit_code == ExitCode.SERVICE and "psycopg" not in str(caught.value)
 
     refused = []
