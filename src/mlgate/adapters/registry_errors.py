@@ -95,7 +95,10 @@ def settled(write: Callable[[], T]) -> T:
 
 
 def is_conflict(exc: Exception) -> bool:
-    """The registry's answer to a write that raced another job's insert of the same row."""
+    """The registry's answer to a write that raced another job's insert of the same row
+    (not "already exists": a create's loser is told that, and the caller decides)."""
+    if str(getattr(exc, "error_code", "")) == "RESOURCE_ALREADY_EXISTS":
+        return False
     text = str(getattr(exc, "message", exc)).lower()
     return any(marker in text for marker in _CONFLICT)
 

@@ -121,3 +121,29 @@ def test_jobs_recording_on_one_run_and_one_version_at_once_all_succeed(
         assert values <= {f"job{n}" for n in range(JOBS * 2)}
     inputs = admin(production).get_run(trained.run_id).inputs.dataset_inputs
     assert [i.dataset.digest for i in inputs if i.dataset.name == "eval.csv"] == ["d41d8cd9"]
+
+
+def test_jobs_registering_a_new_model_at_once_each_get_a_version(
+    production: ProductionRegistry, production_model: str
+) -> None:
+    """The first `evaluate --register` of a model nobody created yet, in several jobs at once:
+    one creates it, the others are told it exists, and each registers its own version."""
+    from mlgate.adapters.registry import Registry
+    from mlgate.core.refs import RunRef
+
+    trained = train_and_register(production, production_model, strength=1.0, data=frame(seed=1))
+    admin(production)
+    registry = Registry(tracking_uri=production.url)
+    new_model = f"{production_model}-new"
+    barrier = threading.Barrier(JOBS)
+
+    def job(_: int) -> str:
+        barrier.wait()
+        found = registry.candidate(
+            RunRef(run_id=trained.run_id), model=new_model, register=True, prefix=None
+        )
+        return str(found.version)
+
+    with ThreadPoolExecutor(JOBS) as pool:
+        versions = list(pool.map(job, range(JOBS)))
+    assert sorted(versions, key=int) == [str(n) for n in range(1, JOBS + 1)]

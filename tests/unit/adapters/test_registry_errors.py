@@ -127,3 +127,18 @@ def test_a_write_still_conflicting_is_a_service_error_and_other_answers_are_not_
     with pytest.raises(AccessDenied), translated(WHERE, "tagging run r1"):
         settled(refusing)
     assert len(refused) == 1
+
+
+def test_already_exists_is_the_callers_to_decide_even_when_it_quotes_the_violation() -> None:
+    calls = []
+
+    def create() -> None:
+        calls.append(1)
+        raise MlflowException(
+            f"Registered Model (name=churn) already exists. Error: {CONFLICTS[0]}",
+            error_code=databricks_pb2.RESOURCE_ALREADY_EXISTS,
+        )
+
+    with pytest.raises(InputError, match="already exists"), translated(WHERE, "creating churn"):
+        settled(create)
+    assert len(calls) == 1
