@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import ServiceError
 
 EXPERIMENT = "mlgate-demo"
@@ -40,8 +41,8 @@ def train_and_log(**kwargs: Any) -> TrainedRun:
     try:
         return _train_and_log(**kwargs)
     except MlflowException as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ServiceError(f"local MLflow store {kwargs['tracking_uri']}: {first[:300]}") from None
+        store = kwargs["tracking_uri"]
+        raise ServiceError(f"local MLflow store {store}: {first_line(exc)}") from None
 
 
 def write_golden_set(path: Path) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import ServiceError
 
 GITHUB_EVENT_TYPE = "mlgate-model-version"
@@ -62,7 +63,8 @@ class GitHubDispatch:
             ) from None
         except RequestException as exc:
             raise DispatchFailed(
-                f"GitHub {self.api_url}: repository_dispatch: {_first_line(exc)}", transient=True
+                f"GitHub {self.api_url}: repository_dispatch: {first_line(exc, limit=200)}",
+                transient=True,
             ) from None
         return f"repository_dispatch {GITHUB_EVENT_TYPE} to {self.repository}"
 
@@ -103,11 +105,7 @@ class GitLabTrigger:
             ) from None
         except RequestException as exc:
             raise DispatchFailed(
-                f"GitLab {self.url}: triggering a pipeline: {_first_line(exc)}", transient=True
+                f"GitLab {self.url}: triggering a pipeline: {first_line(exc, limit=200)}",
+                transient=True,
             ) from None
         return f"pipeline {pipeline.get_id()} of project {self.project} on {self.ref}"
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc)
-    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError, UsageError
 
 
@@ -38,7 +39,7 @@ class DvcFile:
         except FileNotFoundError:
             raise InputError(f"{where}: no such file in the repository at that revision") from None
         except Exception as exc:  # DVC's errors have no common base
-            raise InputError(f"{where}: {_first_line(exc)}") from None
+            raise InputError(f"{where}: {first_line(exc)}") from None
         if info.get("type") == "directory":
             raise InputError(f"{where} is a folder; give the evaluation data file")
         md5 = info.get("md5") or (info.get("dvc_info") or {}).get("md5")
@@ -59,7 +60,7 @@ class DvcFile:
         except Exception as exc:  # as above
             raise InputError(
                 f"{self.what}: dvc://{self.path}@{self.rev or 'HEAD'}: could not fetch it "
-                f"({_first_line(exc)}); is the DVC remote reachable?"
+                f"({first_line(exc)}); is the DVC remote reachable?"
             ) from None
         return local
 
@@ -76,8 +77,3 @@ def _commit(repo: Path, rev: str) -> str | None:
     if done.returncode != 0:
         raise InputError(f"dvc:// revision {rev!r} is not a commit, branch or tag of {repo}")
     return done.stdout.strip() or None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__

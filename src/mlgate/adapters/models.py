@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.adapters import object_store
-from mlgate.core.refs import RefError, parse_model_ref
+from mlgate.core.refs import RefError, first_line, parse_model_ref
 
 _ALIAS = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
@@ -106,7 +106,7 @@ def load_model(uri: str, *, workdir: Path) -> LoadedModel:
         if object_store.is_store_error(exc):
             raise StoreUnavailable(object_store.describe(exc, f"downloading {uri}")) from None
         if isinstance(exc, MlflowException):
-            message = _first_line(exc.message)
+            message = first_line(exc.message)
             if exc.error_code in _NOT_FOUND or "not found" in message.lower():
                 raise ModelNotFound(f"{uri}: {message}") from None
             raise ModelLoadError(f"{uri}: {message}") from None
@@ -135,7 +135,3 @@ def folder_size(folder: Path) -> tuple[int, list[tuple[str, int]]]:
             files.append((str(path.relative_to(folder)), path.stat().st_size))
     files.sort(key=lambda item: -item[1])
     return sum(size for _, size in files), files
-
-
-def _first_line(text: str) -> str:
-    return (text or "").strip().splitlines()[0][:300] if (text or "").strip() else "failed"

@@ -22,7 +22,6 @@ from typing import Any
 from mlgate.adapters import object_store
 from mlgate.adapters.registry_errors import (
     NotFound,
-    first_line,
     on_model,
     on_run,
     settled,
@@ -31,7 +30,7 @@ from mlgate.adapters.registry_errors import (
 from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
-from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef, redact
+from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef, first_line, redact
 from mlgate.core.verdict import Identity, Verdict
 from mlgate.errors import InputError, UsageError
 
@@ -77,7 +76,7 @@ class Registry:
             self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=self.registry_uri)
         except MlflowException as exc:
             raise UsageError(
-                f"tracking URI {redact(tracking_uri)}: {first_line(str(exc))}"
+                f"tracking URI {redact(tracking_uri)}: {first_line(str(exc), limit=600)}"
             ) from None
 
     # -- reading -----------------------------------------------------------------------

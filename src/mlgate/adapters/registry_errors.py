@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from mlgate.adapters import object_store
-from mlgate.core.refs import redact
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError, ServiceError
 
 _NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
@@ -50,7 +50,7 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
         if object_store.is_store_error(exc):  # MLflow wraps some S3 failures
             raise ServiceError(object_store.describe(exc, what)) from None
         code = str(getattr(exc, "error_code", ""))
-        message = first_line(exc.message if hasattr(exc, "message") else str(exc))
+        message = first_line(exc.message if hasattr(exc, "message") else str(exc), limit=600)
         if code in _NOT_FOUND:
             raise NotFound(message) from None
         if is_conflict(exc):
@@ -72,7 +72,9 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
     except (OSError, ConnectionError) as exc:
         if object_store.is_store_error(exc):  # botocore's timeouts are OSErrors
             raise ServiceError(object_store.describe(exc, what)) from None
-        raise ServiceError(f"registry {where}: {what} failed: {first_line(str(exc))}") from None
+        raise ServiceError(
+            f"registry {where}: {what} failed: {first_line(exc, limit=600)}"
+        ) from None
     except Exception as exc:
         if not object_store.is_store_error(exc):
             raise
@@ -80,8 +82,8 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
 
 
 def settled(write: Callable[[], T]) -> T:
-    """``write()`` (an idempotent tag write), again after a short random pause while the
-    registry answers that another job's write of the same key came first."""
+    """``write()`` (an idempotent write: a tag, a dataset input), again after a short random
+    pause while the registry answers that another job's write of the same row came first."""
     from mlflow.exceptions import MlflowException
 
     for attempt in range(1, CONFLICT_ATTEMPTS):
@@ -121,9 +123,3 @@ def denied(where: str, what: str, needs: str | None) -> str:
         f"registry {where}: {what}: permission denied — {wanted}; ask an MLflow admin to "
         "grant it (the minimum permissions: docs/registries.md)"
     )
-
-
-def first_line(text: str) -> str:
-    """An error's first line, credentials removed, at most 600 characters."""
-    line = text.strip().splitlines()[0] if text.strip() else "(no message)"
-    return redact(line)[:600]

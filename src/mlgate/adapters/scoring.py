@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.columns import ColumnNames
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError, ServiceError
 
 Columns = dict[str, Any]  # name → numpy array, as predictions files are read
@@ -34,7 +35,7 @@ def read_frame(path: Path) -> Any:
             return pd.read_json(path, lines=True)
         return pd.read_csv(path)
     except (OSError, ValueError, ImportError) as exc:
-        raise InputError(f"{path}: cannot read the evaluation data ({_first_line(exc)})") from None
+        raise InputError(f"{path}: cannot read the evaluation data ({first_line(exc)})") from None
 
 
 def score(
@@ -64,7 +65,7 @@ def score(
     try:
         predicted = _one_column(model.predict(features))
     except Exception as exc:  # a model's own code may raise anything
-        raise ScoringError(f"{uri} failed to predict: {_first_line(exc)}") from None
+        raise ScoringError(f"{uri} failed to predict: {first_line(exc)}") from None
     labels = frame[label].to_numpy()
     columns: Columns = {
         names.id: np.arange(len(frame)),
@@ -125,8 +126,3 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__

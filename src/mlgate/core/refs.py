@@ -1,6 +1,6 @@
 """Parsing the ways a user can name a model in MLflow: a run id, ``runs:/ID/PATH``,
-``models:/NAME/VERSION`` or ``models:/NAME@ALIAS``; and a URI as it may be shown, without
-credentials. Pure string handling."""
+``models:/NAME/VERSION`` or ``models:/NAME@ALIAS``; and a URI or an error as it may be
+shown, without credentials. Pure string handling."""
 
 from __future__ import annotations
 
@@ -76,3 +76,12 @@ def redact(text: str) -> str:
     """Credentials removed from every URI in ``text`` (``http://user:token@host`` →
     ``http://***@host``)."""
     return re.sub(r"(?<=://)[^/@\s]+@", "***@", text)
+
+
+def first_line(error: BaseException | str, *, limit: int = 300) -> str:
+    """An error's first line as mlgate shows it: credentials removed, at most ``limit``
+    characters; an exception without a message is named by its type."""
+    text = (error if isinstance(error, str) else str(error)).strip()
+    if not text:
+        return "(no message)" if isinstance(error, str) else type(error).__name__
+    return redact(text.splitlines()[0])[:limit]

@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError
 
 FORMATS = {
@@ -62,8 +63,7 @@ def _read_arrow(path: Path, kind: str) -> Columns:
 
             table = pa_json.read_json(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot read {kind}: {first[:200]}") from None
+        raise InputError(f"{path}: cannot read {kind}: {first_line(exc, limit=200)}") from None
     return {name: _arrow_column(table.column(name)) for name in table.column_names}
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError
 from mlgate.files.tables import Table, arrow_column, arrow_type, table_format
 
@@ -55,7 +56,7 @@ def layout(path: Path, *, role: str) -> Layout:
             schema = _csv_reader(path, column_types=None, block_rows=1 << 14).schema
             rows = None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-        raise InputError(f"{path}: cannot read {kind}: {_first(exc)}") from None
+        raise InputError(f"{path}: cannot read {kind}: {first_line(exc, limit=200)}") from None
     names = schema.names
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
@@ -87,7 +88,9 @@ def batches(where: Layout, *, columns: list[str], batch_rows: int) -> Iterator[T
         for batch in stream:
             yield _table(path, batch, where.types)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-        raise InputError(f"{path}: cannot read {where.kind}: {_first(exc)}") from None
+        raise InputError(
+            f"{path}: cannot read {where.kind}: {first_line(exc, limit=200)}"
+        ) from None
 
 
 def _table(path: Path, batch: Any, types: dict[str, str]) -> Table:
@@ -131,8 +134,3 @@ def _csv_reader(
     return pa_csv.open_csv(
         path, read_options=pa_csv.ReadOptions(block_size=block), convert_options=options
     )
-
-
-def _first(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:200]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError
 from mlgate.files.predictions import read_plain_rows
 
@@ -106,8 +107,7 @@ def _read_arrow(path: Path, kind: str) -> Any:
         )
         return pa_csv.read_csv(path, convert_options=options)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot read {kind}: {first[:200]}") from None
+        raise InputError(f"{path}: cannot read {kind}: {first_line(exc, limit=200)}") from None
 
 
 def _from_arrow(path: Path, table: Any) -> Table:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from mlgate.core.refs import AliasRef, RefError, RunRef, VersionRef, parse_model_ref, redact
+from mlgate.core.refs import (
+    AliasRef,
+    RefError,
+    RunRef,
+    VersionRef,
+    first_line,
+    parse_model_ref,
+    redact,
+)
 
 RUN = "0123456789abcdef0123456789abcdef"
 
@@ -69,3 +77,11 @@ def test_rejects_with_the_accepted_forms(text: str) -> None:
 )
 def test_redact(uri: str, shown: str) -> None:
     assert redact(uri) == shown
+
+
+def test_an_error_is_shown_by_its_first_line_without_credentials() -> None:
+    error = ConnectionError("GET http://ci:s3cret@mlflow:5000/api failed\nTraceback …")
+    assert first_line(error) == "GET http://***@mlflow:5000/api failed"
+    assert first_line("  x" * 300, limit=10) == "x  x  x  x"
+    assert first_line(TimeoutError()) == "TimeoutError"
+    assert first_line("  \n ") == "(no message)"
