@@ -87,14 +87,16 @@ def mlgate_cli(
     cwd: Path,
     user: str | None = CI_USER[0],
     env: Mapping[str, str] = {},
+    token: str | None = None,
     timeout: float = 180,
 ) -> subprocess.CompletedProcess[str]:
-    """``mlgate ARGS`` as a CI job signed in as ``user`` would run it: its own process."""
+    """``mlgate ARGS`` as a CI job signed in as ``user`` (or with a bearer ``token``) would
+    run it: its own process."""
     if user == CI_USER[0] and user not in production.users:
         production.users[user] = CI_USER[1]
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLGATE_"))},
-        **production.env(user),
+        **production.env(user, token=token),
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "MLGATE_HOME": str(cwd / ".mlgate-home"),
         **env,

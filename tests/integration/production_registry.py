@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import subprocess
@@ -40,6 +41,7 @@ AWS_ENV = {
     "AWS_EC2_METADATA_DISABLED": "true",
 }
 BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
 
 
 def postgres_bindir() -> Path:
@@ -182,17 +184,31 @@ class ProductionRegistry:
     root: Path
     users: dict[str, str] = field(default_factory=dict)
 
-    def env(self, user: str | None = None, *, tracking_uri: str | None = None) -> dict[str, str]:
-        """What a CI job signed in as ``user`` (default: the admin) has in its environment."""
+    def env(
+        self, user: str | None = None, *, tracking_uri: str | None = None, token: str | None = None
+    ) -> dict[str, str]:
+        """What a CI job signed in as ``user`` (default: the admin) has in its environment;
+        with ``token``, that bearer token instead of a user name and password."""
         name = user or ADMIN[0]
         password = ADMIN[1] if name == ADMIN[0] else self.users[name]
+        credentials = (
+            {"MLFLOW_TRACKING_TOKEN": token}
+            if token
+            else {"MLFLOW_TRACKING_USERNAME": name, "MLFLOW_TRACKING_PASSWORD": password}
+        )
         return {
             "MLFLOW_TRACKING_URI": tracking_uri or self.url,
-            "MLFLOW_TRACKING_USERNAME": name,
-            "MLFLOW_TRACKING_PASSWORD": password,
+            **credentials,
             "MLFLOW_S3_ENDPOINT_URL": self.s3_url,
             **AWS_ENV,
         }
+
+    def issue_token(self, user: str) -> str:
+        """A bearer token that signs in as ``user`` (bearer_auth.py reads the file per request)."""
+        token = f"mlg-{secrets.token_hex(16)}"
+        tokens = self.root / "tokens.json"
+        tokens.write_text(json.dumps({**json.loads(tokens.read_text()), token: user}))
+        return token
 
     def create_user(self, name: str, password: str) -> None:
         self._admin(
@@ -241,13 +257,16 @@ def running_production_registry(
         s3 = FaultyProxy(moto, error_body=S3_ERROR)
         stack.callback(s3.close)
         config = root / "basic_auth.ini"
+        tokens = root / "tokens.json"
+        tokens.write_text("{}")
         config.write_text(
             "[mlflow]\n"
             f"default_permission = {default_permission}\n"
             f"database_uri = {pg}/auth\n"
             f"admin_username = {ADMIN[0]}\n"
             f"admin_password = {ADMIN[1]}\n"
-            "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+            # Basic credentials, or a bearer token (MLFLOW_TRACKING_TOKEN): bearer_auth.py.
+            "authorization_function = bearer_auth:authenticate_bearer_or_basic\n"
             # Without it every request re-derives the password hash (PBKDF2): 0.34 s each here.
             "auth_cache_ttl_seconds = 300\n"
         )
@@ -257,6 +276,8 @@ def running_production_registry(
             **WEBHOOK_ENV,
             **AWS_ENV,
             "MLFLOW_AUTH_CONFIG_PATH": str(config),
+            "MLGATE_TEST_TOKENS": str(tokens),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
             "MLFLOW_FLASK_SERVER_SECRET_KEY": "the-tests-csrf-secret",
             "MLFLOW_S3_ENDPOINT_URL": s3.url,
             "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",

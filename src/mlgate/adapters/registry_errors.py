@@ -63,8 +63,7 @@ def translated(where: str, what: str, *, needs: str | None = None) -> Iterator[N
         if code == "UNAUTHENTICATED":
             raise AccessDenied(
                 f"registry {where}: {what}: the registry refused the credentials; check "
-                "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD "
-                "(or MLFLOW_TRACKING_TOKEN)"
+                f"{_credentials()}"
             ) from None
         if code in _BAD_INPUT:
             raise InputError(f"registry {where}: {what}: {message}") from None
@@ -117,9 +116,21 @@ def on_run(level: str, run_id: str) -> str:
 def denied(where: str, what: str, needs: str | None) -> str:
     """The one line for a permission the CI identity lacks: who, what, and what to grant."""
     user = os.environ.get("MLFLOW_TRACKING_USERNAME")
-    who = f"MLflow user {user!r}" if user else "this identity"
+    if user:
+        who = f"MLflow user {user!r}"
+    elif os.environ.get("MLFLOW_TRACKING_TOKEN"):
+        who = "the identity of MLFLOW_TRACKING_TOKEN"
+    else:
+        who = "this identity"
     wanted = f"{who} needs {needs}" if needs else f"{who} lacks the permission for it"
     return (
         f"registry {where}: {what}: permission denied — {wanted}; ask an MLflow admin to "
         "grant it (the minimum permissions: docs/registries.md)"
     )
+
+
+def _credentials() -> str:
+    """Which variables hold the credentials the registry refused (never their values)."""
+    if os.environ.get("MLFLOW_TRACKING_TOKEN") and not os.environ.get("MLFLOW_TRACKING_USERNAME"):
+        return "MLFLOW_TRACKING_TOKEN"
+    return "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN)"

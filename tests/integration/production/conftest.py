@@ -1,5 +1,6 @@
 """The production-registry group: one MLflow server on PostgreSQL + moto's S3 behind
-basic-auth for the whole group (production_registry.py), shared by its tests, which
+basic-auth (which also takes bearer tokens, bearer_auth.py) for the whole group
+(production_registry.py), shared by its tests, which
 pytest-xdist keeps on one worker (their ``xdist_group`` mark; make test runs ``--dist
 loadgroup``). A CI identity ``ci`` holds exactly the minimum permissions docs/registries.md
 lists; the training jobs run as the admin."""

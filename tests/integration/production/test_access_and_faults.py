@@ -108,3 +108,48 @@ def test_object_store_failures_are_bounded_then_a_rerun_completes(
     assert rerun.returncode in (0, 1), rerun.stderr
     tags = admin(production).get_model_version(model, second.version).tags
     assert tags["mlgate.status"] == json.loads((workdir / "verdict.json").read_text())["status"]
+
+
+def test_a_bearer_token_signs_in_and_is_never_printed(
+    production: ProductionRegistry, production_model: str, workdir: Path
+) -> None:
+    """MLFLOW_TRACKING_TOKEN instead of a user name and password: the server's
+    authorization function (bearer_auth.py) maps the token to its user."""
+    model = production_model
+    trained = train_and_register(production, model, strength=1.0, data=frame(seed=1))
+    config(workdir, model)
+    candidate = f"models:/{model}/{trained.version}"
+    token = production.issue_token(CI_USER[0])
+
+    recorded = mlgate_cli(
+        production, "evaluate", "--candidate", candidate, "--commit", SHA, cwd=workdir,
+        token=token,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    tags = admin(production).get_model_version(model, trained.version).tags
+    assert tags["mlgate.commit"] == SHA and tags["mlgate.status"] == "no_baseline"
+
+    reader = f"token-reader-{model}"
+    production.create_user(reader, "a-password-nobody-uses")
+    production.grant(reader, model, "READ")
+    production.grant_experiment(reader, trained.experiment_id, "READ")
+    reader_token = production.issue_token(reader)
+    refused = mlgate_cli(
+        production, "promote", "--version", trained.version, "--approved-by", "alice",
+        "--commit", SHA, cwd=workdir, token=reader_token,
+    )  # fmt: skip
+    assert refused.returncode == 3, refused.stderr
+    assert (
+        f"permission denied — the identity of MLFLOW_TRACKING_TOKEN needs EDIT on registered "
+        f"model '{model}'" in refused.stderr
+    )
+
+    wrong = mlgate_cli(
+        production, "evaluate", "--candidate", candidate, cwd=workdir, token="mlg-never-issued"
+    )
+    assert wrong.returncode == 3, wrong.stderr
+    assert "refused the credentials; check MLFLOW_TRACKING_TOKEN" in wrong.stderr
+    for done in (recorded, refused, wrong):
+        shown = done.stdout + done.stderr
+        assert "Traceback" not in shown
+        assert token not in shown and reader_token not in shown and "mlg-never" not in shown

@@ -34,6 +34,30 @@ def test_a_refusal_names_the_user_the_permission_and_the_model(
     assert "EDIT on the experiment of run r1" in denied("u", "tagging run r1", on_run("EDIT", "r1"))
     monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
     assert "this identity lacks the permission" in denied("u", "reading", None)
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "tok-123-secret")
+    line = denied("u", "tagging", on_model("EDIT", "churn"))
+    assert "the identity of MLFLOW_TRACKING_TOKEN needs EDIT" in line and "tok-123" not in line
+
+
+@pytest.mark.parametrize(
+    ("variables", "check"),
+    [
+        ({"MLFLOW_TRACKING_TOKEN": "tok-secret"}, "check MLFLOW_TRACKING_TOKEN"),
+        (
+            {"MLFLOW_TRACKING_USERNAME": "ci", "MLFLOW_TRACKING_TOKEN": "tok-secret"},
+            "check MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD",
+        ),
+    ],
+)
+def test_refused_credentials_name_the_variables_the_client_sent(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], check: str
+) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME", raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(AccessDenied) as caught, translated(WHERE, "reading churn"):
+        raise MlflowException("no", error_code=databricks_pb2.UNAUTHENTICATED)
+    assert check in str(caught.value) and "tok-secret" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
