@@ -179,7 +179,11 @@ class FaultyProxy:
                 for key, value in headers.items():
                     if key.lower() not in _HOP_BY_HOP:
                         self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
+                # A HEAD answer has no body but tells the length of the GET's (S3's object
+                # size: MLflow's presigned downloads size their chunks by it).
+                length = {k.lower(): v for k, v in headers.items()}.get("content-length")
+                head = self.command == "HEAD" and length is not None
+                self.send_header("Content-Length", length if head else str(len(payload)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(payload)

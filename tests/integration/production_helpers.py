@@ -95,7 +95,8 @@ def mlgate_cli(
     if user == CI_USER[0] and user not in production.users:
         production.users[user] = CI_USER[1]
     environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLGATE_"))},
+        # the job's own credentials only: production.env says which it holds
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLGATE_", "AWS_"))},
         **production.env(user, token=token),
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "MLGATE_HOME": str(cwd / ".mlgate-home"),

@@ -24,7 +24,7 @@ import urllib.request
 from base64 import b64encode
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fault_proxy import S3_ERROR, FaultyProxy
@@ -183,6 +183,7 @@ class ProductionRegistry:
     s3: FaultyProxy
     root: Path
     users: dict[str, str] = field(default_factory=dict)
+    serves_artifacts: bool = False  # clients then need no object-store credentials
 
     def env(
         self, user: str | None = None, *, tracking_uri: str | None = None, token: str | None = None
@@ -196,12 +197,8 @@ class ProductionRegistry:
             if token
             else {"MLFLOW_TRACKING_USERNAME": name, "MLFLOW_TRACKING_PASSWORD": password}
         )
-        return {
-            "MLFLOW_TRACKING_URI": tracking_uri or self.url,
-            **credentials,
-            "MLFLOW_S3_ENDPOINT_URL": self.s3_url,
-            **AWS_ENV,
-        }
+        store = {} if self.serves_artifacts else {"MLFLOW_S3_ENDPOINT_URL": self.s3_url, **AWS_ENV}
+        return {"MLFLOW_TRACKING_URI": tracking_uri or self.url, **credentials, **store}
 
     def issue_token(self, user: str) -> str:
         """A bearer token that signs in as ``user`` (bearer_auth.py reads the file per request)."""
@@ -270,33 +267,10 @@ def running_production_registry(
             # Without it every request re-derives the password hash (PBKDF2): 0.34 s each here.
             "auth_cache_ttl_seconds = 300\n"
         )
-        port = free_port()
-        env = {
-            **os.environ,
-            **WEBHOOK_ENV,
-            **AWS_ENV,
-            "MLFLOW_AUTH_CONFIG_PATH": str(config),
-            "MLGATE_TEST_TOKENS": str(tokens),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
-            "MLFLOW_FLASK_SERVER_SECRET_KEY": "the-tests-csrf-secret",
-            "MLFLOW_S3_ENDPOINT_URL": s3.url,
-            "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-            "CI": "true",
-            "MLFLOW_DISABLE_TELEMETRY": "true",
-            "DO_NOT_TRACK": "true",
-        }
-        log = (root / "server.log").open("wb")
-        stack.callback(log.close)
-        process = subprocess.Popen(
-            [BIN / "mlflow", "server", "--app-name", "basic-auth",
-             "--backend-store-uri", f"{pg}/mlflow",
-             "--default-artifact-root", f"s3://{BUCKET}/", "--no-serve-artifacts",
-             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
+        direct = _mlflow_server(
+            stack, root, backend=f"{pg}/mlflow", s3_url=s3.url, workers=workers,
+            artifacts=["--default-artifact-root", f"s3://{BUCKET}/", "--no-serve-artifacts"],
         )  # fmt: skip
-        stack.callback(_stop, process)
-        direct = f"http://127.0.0.1:{port}"
-        _wait_healthy(direct, process, root / "server.log")
         tracking = FaultyProxy(direct)
         stack.callback(tracking.close)
         yield ProductionRegistry(
@@ -309,3 +283,66 @@ def running_production_registry(
             s3=s3,
             root=root,
         )
+
+
+@contextmanager
+def serving_artifacts(production: ProductionRegistry) -> Iterator[ProductionRegistry]:
+    """A second server on the same stack (its own tracking database, the same users and
+    bucket) that proxies the artifacts (``--artifacts-destination``, MLflow's default): its
+    clients hold no object-store credentials."""
+    import psycopg
+
+    with psycopg.connect(f"{production.postgres_url}/postgres", autocommit=True) as connection:
+        connection.execute("CREATE DATABASE mlflow_proxied")
+    with ExitStack() as stack:
+        direct = _mlflow_server(
+            stack, production.root, backend=f"{production.postgres_url}/mlflow_proxied",
+            s3_url=production.s3.url, workers=2, log_name="proxied-server.log",
+            artifacts=["--artifacts-destination", f"s3://{BUCKET}/proxied", "--serve-artifacts"],
+        )  # fmt: skip
+        tracking = FaultyProxy(direct)
+        stack.callback(tracking.close)
+        yield replace(
+            production, url=tracking.url, direct_url=direct, tracking=tracking,
+            serves_artifacts=True,
+        )  # fmt: skip
+
+
+def _mlflow_server(
+    stack: ExitStack,
+    root: Path,
+    *,
+    backend: str,
+    s3_url: str,
+    artifacts: list[str],
+    workers: int,
+    log_name: str = "server.log",
+) -> str:
+    """``mlflow server --app-name basic-auth`` (the auth config in ``root``) on a free
+    loopback port, stopped with ``stack``; its URL once healthy."""
+    port = free_port()
+    env = {
+        **os.environ,
+        **WEBHOOK_ENV,
+        **AWS_ENV,
+        "MLFLOW_AUTH_CONFIG_PATH": str(root / "basic_auth.ini"),
+        "MLGATE_TEST_TOKENS": str(root / "tokens.json"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": "the-tests-csrf-secret",
+        "MLFLOW_S3_ENDPOINT_URL": s3_url,
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        "CI": "true",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "DO_NOT_TRACK": "true",
+    }
+    log = (root / log_name).open("wb")
+    stack.callback(log.close)
+    process = subprocess.Popen(
+        [BIN / "mlflow", "server", "--app-name", "basic-auth", "--backend-store-uri", backend,
+         *artifacts, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
+    )  # fmt: skip
+    stack.callback(_stop, process)
+    url = f"http://127.0.0.1:{port}"
+    _wait_healthy(url, process, root / log_name)
+    return url

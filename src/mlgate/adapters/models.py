@@ -99,6 +99,7 @@ def load_model(uri: str, *, workdir: Path) -> LoadedModel:
             workdir.mkdir(parents=True, exist_ok=True)
             local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(workdir))
             folder = Path(local)
+        _refuse_an_empty_mlmodel(uri, folder)
         model = mlflow.pyfunc.load_model(str(folder))
     except Exception as exc:
         # The store first: botocore's timeouts are OSErrors, and MLflow wraps some of its
@@ -112,11 +113,28 @@ def load_model(uri: str, *, workdir: Path) -> LoadedModel:
             raise ModelLoadError(f"{uri}: {message}") from None
         if isinstance(exc, OSError):
             raise ModelLoadError(f"{uri}: {exc.strerror or exc}") from None
-        raise
+        if isinstance(exc, ModelLoadError):
+            raise
+        # Anything else came from the model's own loader (its flavor, a missing library,
+        # a malformed MLmodel): the model's problem, named, not a crash of mlgate.
+        raise ModelLoadError(
+            f"{uri}: cannot be loaded ({type(exc).__name__}: {first_line(exc)})"
+        ) from None
     _FOLDERS[id(model)] = folder
     weakref.finalize(model, _FOLDERS.pop, id(model), None)
     run_id = getattr(model.metadata, "run_id", None) or run_id_of(uri)
     return LoadedModel(model=model, uri=uri, folder=folder, run_id=run_id)
+
+
+def _refuse_an_empty_mlmodel(uri: str, folder: Path) -> None:
+    """An empty MLmodel is a store that returned no bytes (a half-written upload, a proxy
+    dropping bodies), which MLflow's loader reports only as an AttributeError."""
+    mlmodel = folder / "MLmodel"
+    if mlmodel.is_file() and mlmodel.stat().st_size == 0:
+        raise ModelLoadError(
+            f"{uri}: its MLmodel file came down empty ({mlmodel}); check the artifact store "
+            "(a half-written upload, or a proxy in between that drops the body)"
+        )
 
 
 def folder_of(model: Any) -> Path | None:

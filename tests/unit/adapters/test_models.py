@@ -77,6 +77,26 @@ def test_a_folder_that_is_not_a_model_does_not_load(tmp_path: Path) -> None:
     assert "\n" not in str(raised.value)
 
 
+def test_an_empty_mlmodel_is_named_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "MLmodel").write_bytes(b"")
+    with pytest.raises(ModelLoadError, match="its MLmodel file came down empty"):
+        load_model(str(folder), workdir=tmp_path / "work")
+
+
+def test_a_model_whose_own_loader_fails_is_a_load_error(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "MLmodel").write_text(
+        "flavors:\n  python_function:\n    loader_module: no_such_flavor_module_xyz\n"
+    )
+    with pytest.raises(ModelLoadError) as raised:
+        load_model(str(folder), workdir=tmp_path / "work")
+    assert str(raised.value).startswith(f"{folder}: cannot be loaded (ModuleNotFoundError: ")
+    assert "no_such_flavor_module_xyz" in str(raised.value) and "\n" not in str(raised.value)
+
+
 def test_a_folder_size_counts_files_largest_first_and_skips_links(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     (folder / "data").mkdir(parents=True)
