@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT / "tests" / "integration"), str(ROOT / "tests" / "fakes
 
 from fault_proxy import FaultyProxy  # noqa: E402
 from mlflow_service import running_mlflow_server  # noqa: E402
-from production_helpers import SHA, log_and_register  # noqa: E402
+from production_helpers import MLGATE, SHA, job_environment, log_and_register  # noqa: E402
 from production_registry import running_production_registry  # noqa: E402
 from registry_helpers import frame  # noqa: E402
 
@@ -85,15 +85,10 @@ def timed(backend: Backend, cwd: Path, *args: str) -> tuple[float, int, int]:
     backend.tracking.reset_counts()
     if backend.s3:
         backend.s3.reset_counts()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLGATE_"))},
-        **backend.env,
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "MLGATE_HOME": str(cwd / ".home"),
-    }
+    env = job_environment(backend.env, home=cwd / ".home")
     started = time.perf_counter()
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "mlgate"), *args],
+        [str(MLGATE), *args],
         cwd=cwd, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     elapsed = time.perf_counter() - started

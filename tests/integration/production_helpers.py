@@ -81,6 +81,21 @@ def log_and_register(
     )
 
 
+MLGATE = Path(sys.executable).parent / "mlgate"
+
+
+def job_environment(credentials: Mapping[str, str], *, home: Path) -> dict[str, str]:
+    """A CI job's environment: this process's without any MLflow, mlgate or AWS setting,
+    then ``credentials`` (what ``ProductionRegistry.env`` says the job holds)."""
+    prefixes = ("MLFLOW_", "MLGATE_", "AWS_")
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(prefixes)},
+        **credentials,
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "MLGATE_HOME": str(home),
+    }
+
+
 def mlgate_cli(
     production: ProductionRegistry,
     *args: str,
@@ -94,17 +109,11 @@ def mlgate_cli(
     run it: its own process."""
     if user == CI_USER[0] and user not in production.users:
         production.users[user] = CI_USER[1]
-    environment = {
-        # the job's own credentials only: production.env says which it holds
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLGATE_", "AWS_"))},
-        **production.env(user, token=token),
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "MLGATE_HOME": str(cwd / ".mlgate-home"),
-        **env,
-    }
+    credentials = production.env(user, token=token)
+    environment = {**job_environment(credentials, home=cwd / ".mlgate-home"), **env}
     started = time.monotonic()
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "mlgate"), *args],
+        [str(MLGATE), *args],
         cwd=cwd,
         env=environment,
         capture_output=True,
@@ -114,6 +123,15 @@ def mlgate_cli(
     )
     print(f"mlgate {args[0]}: exit {done.returncode} in {time.monotonic() - started:.1f} s")
     return done
+
+
+def decided(production: ProductionRegistry, *args: str, cwd: Path) -> str:
+    """``mlgate ARGS`` as the CI user, which must come to a decision (exit 0 or 1) without
+    a traceback; its standard output."""
+    done = mlgate_cli(production, *args, cwd=cwd)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
 
 
 def s3_keys(production: ProductionRegistry, contains: str = "") -> list[str]:

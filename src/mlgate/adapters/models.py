@@ -101,6 +101,8 @@ def load_model(uri: str, *, workdir: Path) -> LoadedModel:
             folder = Path(local)
         _refuse_an_empty_mlmodel(uri, folder)
         model = mlflow.pyfunc.load_model(str(folder))
+    except ModelLoadError:
+        raise
     except Exception as exc:
         # The store first: botocore's timeouts are OSErrors, and MLflow wraps some of its
         # failures; either way the model is not at fault.
@@ -113,8 +115,6 @@ def load_model(uri: str, *, workdir: Path) -> LoadedModel:
             raise ModelLoadError(f"{uri}: {message}") from None
         if isinstance(exc, OSError):
             raise ModelLoadError(f"{uri}: {exc.strerror or exc}") from None
-        if isinstance(exc, ModelLoadError):
-            raise
         # Anything else came from the model's own loader (its flavor, a missing library,
         # a malformed MLmodel): the model's problem, named, not a crash of mlgate.
         raise ModelLoadError(

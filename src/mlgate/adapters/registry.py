@@ -90,14 +90,14 @@ class Registry:
         # Read the registered model's aliases rather than asking for the alias: servers
         # answer a missing alias with differing error codes, a missing model consistently.
         try:
-            with self._guard(f"reading registered model {model}", needs=on_model("READ", model)):
+            with self.guard(f"reading registered model {model}", needs=on_model("READ", model)):
                 registered = self._client.get_registered_model(model)
         except NotFound:
             return None
         aliases = registered.aliases or {}
         if alias not in aliases:
             return None
-        with self._guard(f"reading models:/{model}@{alias}", needs=on_model("READ", model)):
+        with self.guard(f"reading models:/{model}@{alias}", needs=on_model("READ", model)):
             return self._client.get_model_version(model, str(aliases[alias]))
 
     def candidate(
@@ -116,7 +116,7 @@ class Registry:
             )
         try:
             if isinstance(ref, VersionRef):
-                with self._guard(f"looking up {ref.uri}", needs=on_model("READ", ref.name)):
+                with self.guard(f"looking up {ref.uri}", needs=on_model("READ", ref.name)):
                     version = self._client.get_model_version(ref.name, ref.version)
             else:
                 assert isinstance(ref, AliasRef)
@@ -136,13 +136,13 @@ class Registry:
         model_id = self._logged_model_id(run, ref.artifact_path)
         source = f"models:/{model_id}" if model_id else ref.uri
         try:
-            with self._guard(
+            with self.guard(
                 f"creating registered model {model}", needs="the right to create registered models"
             ):
                 self._client.create_registered_model(model)
         except InputError:
             pass  # it exists already: the usual case
-        with self._guard(
+        with self.guard(
             f"registering {ref.uri} as a version of {model}", needs=on_model("EDIT", model)
         ):
             return self._client.create_model_version(
@@ -152,7 +152,7 @@ class Registry:
     def _logged_model_id(self, run: Any, name: str) -> str | None:
         outputs = getattr(run, "outputs", None)
         for output in getattr(outputs, "model_outputs", None) or ():
-            with self._guard(f"reading logged model {output.model_id}"):
+            with self.guard(f"reading logged model {output.model_id}"):
                 logged = self._client.get_logged_model(output.model_id)
             if logged.name == name:
                 return str(output.model_id)
@@ -191,7 +191,7 @@ class Registry:
         if model_id:
             # MLflow 3 logs evaluation results on the logged model; they are the most
             # specific numbers for this version, so they win over the run's.
-            with self._guard(f"reading logged model {model_id}"):
+            with self.guard(f"reading logged model {model_id}"):
                 logged = self._client.get_logged_model(model_id)
             metrics.update({m.key: m.value for m in logged.metrics or ()})
             params.update(logged.params or {})
@@ -220,7 +220,7 @@ class Registry:
 
     def _run(self, run_id: str) -> Any:
         try:
-            with self._guard(f"reading run {run_id}", needs=on_run("READ", run_id)):
+            with self.guard(f"reading run {run_id}", needs=on_run("READ", run_id)):
                 return self._client.get_run(run_id)
         except NotFound:
             raise InputError(f"run {run_id}: not found at {redact(self.tracking_uri)}") from None
@@ -256,7 +256,7 @@ class Registry:
         """Where a model's files are: a LoggedModel's artifact location (MLflow 3), else
         the version's source (MLflow 2 kept models among the run's artifacts)."""
         if model_id:
-            with self._guard(f"reading logged model {model_id}"):
+            with self.guard(f"reading logged model {model_id}"):
                 return str(self._client.get_logged_model(model_id).artifact_location)
         if source and not source.startswith("models:/"):
             return source
@@ -272,7 +272,7 @@ class Registry:
         report_location = None
         if candidate.run_id:
             for name, path in files.items():
-                with self._guard(
+                with self.guard(
                     f"logging {path.name} to run {candidate.run_id}",
                     needs=on_run("EDIT", candidate.run_id),
                 ):
@@ -292,31 +292,31 @@ class Registry:
         from mlflow.entities import RunTag
 
         batch = [RunTag(key, value) for key, value in tags.items()]
-        with self._guard(f"tagging run {run_id}", needs=on_run("EDIT", run_id)):
+        with self.guard(f"tagging run {run_id}", needs=on_run("EDIT", run_id)):
             settled(partial(self._client.log_batch, run_id, tags=batch))
 
     def tag_version(self, model: str, version: str, tags: Mapping[str, str]) -> None:
         """Set ``tags`` on a model version (MLflow takes one request per tag)."""
         for key, value in tags.items():
-            with self._guard(f"tagging {model} version {version}", needs=on_model("EDIT", model)):
+            with self.guard(f"tagging {model} version {version}", needs=on_model("EDIT", model)):
                 settled(partial(self._client.set_model_version_tag, model, version, key, value))
 
     def tag_model(self, model: str, key: str, value: str, *, what: str | None = None) -> None:
         """Set one tag on a registered model; ``what`` names the write in an error."""
         what = what or f"tagging registered model {model}"
-        with self._guard(what, needs=on_model("EDIT", model)):
+        with self.guard(what, needs=on_model("EDIT", model)):
             settled(partial(self._client.set_registered_model_tag, model, key, value))
 
     def log_dataset(self, run_id: str, dataset: Dataset) -> None:
         """Record the evaluation data on the run as an MLflow dataset input (MLflow finds one
         already logged, so a write that raced another job's is written again)."""
-        with self._guard(
+        with self.guard(
             f"logging dataset {dataset.name} to run {run_id}", needs=on_run("EDIT", run_id)
         ):
             settled(partial(log_eval_dataset, self._client, run_id, dataset))
 
     def set_alias(self, *, model: str, alias: str, version: str) -> None:
-        with self._guard(f"setting models:/{model}@{alias}", needs=on_model("EDIT", model)):
+        with self.guard(f"setting models:/{model}@{alias}", needs=on_model("EDIT", model)):
             self._client.set_registered_model_alias(model, alias, version)
 
     # -- errors ------------------------------------------------------------------------
@@ -327,11 +327,9 @@ class Registry:
         return self._client
 
     def guard(self, what: str, *, needs: str | None = None) -> Any:
-        return self._guard(what, needs=needs)
-
-    def _guard(self, what: str, *, needs: str | None = None) -> Any:
-        """MLflow's and the object store's failures → mlgate's errors (registry_errors.py).
-        ``needs`` names the permission the call takes, for a refusal."""
+        """Around a call doing ``what``: MLflow's and the object store's failures → mlgate's
+        errors (registry_errors.py); ``needs`` names the permission it takes, for a refusal.
+        The sibling adapters (promotion, references, run predictions) guard theirs too."""
         return translated(redact(self.registry_uri), what, needs=needs)
 
 

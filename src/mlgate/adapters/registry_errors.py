@@ -5,8 +5,8 @@ retries ServiceError (exit 3). Messages carry the registry's URI without credent
 
 MLflow's SQL stores write a tag by reading, then inserting or updating: two jobs writing one
 new key at the same moment both insert, and the registry answers the later one with a
-unique-key violation. Tag writes are idempotent, so ``settled`` retries them; the retry finds
-the row and updates it."""
+unique-key violation (a run's first dataset input races the same way). These writes are
+idempotent, so ``settled`` retries them; the retry finds the row and updates it."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from mlgate.core.refs import first_line
 from mlgate.errors import InputError, ServiceError
 
 _NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
+_BAD_INPUT = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "RESOURCE_ALREADY_EXISTS"}
 # How SQLAlchemy's IntegrityError reads from PostgreSQL, SQLite and MySQL behind MLflow.
 _CONFLICT = ("duplicate key", "unique constraint", "duplicate entry", "integrityerror")
 CONFLICT_ATTEMPTS = 4
 T = TypeVar("T")
-_BAD_INPUT = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "RESOURCE_ALREADY_EXISTS"}
 
 
 class NotFound(Exception):
