@@ -9,8 +9,11 @@
                      tolerance allows (its bad-side bound is within the tolerance). Strict.
 
 Without an interval (metrics from files, not per-example predictions) every mode judges
-the point estimate. With one, a tolerance smaller than the interval's half-width means the
-evaluation set is too small to tell: that is said, with the smallest detectable change.
+the point estimate. With one, the interval is placed against the tolerance: entirely within
+it, the change is shown acceptable (a row that improved significantly passes, marked
+improved); straddling it, the evaluation set is too small to tell — that warning, with the
+smallest detectable change, is given only then; entirely beyond it, the change is shown
+unacceptable.
 """
 
 from __future__ import annotations
@@ -61,11 +64,14 @@ def judge_change(
     limit = tolerance_of(rule, baseline)
     shown = _interval_text(interval)
     warnings: list[str] = []
-    if limit is not None and interval.half_width > limit:
+    if limit is not None and worse_low <= limit < worse_high:
+        # Only an interval that straddles the tolerance leaves the question open: one
+        # entirely within it has shown the change acceptable, one beyond it unacceptable.
         warnings.append(
-            f"the evaluation set is too small to detect a {rule.worse_word} of "
-            f"{_num(limit)}: the smallest change it can detect is about "
-            f"{_num(interval.smallest_detectable())}"
+            f"inconclusive: the interval allows a {rule.worse_word} of {_num(worse_high)}, "
+            f"more than the tolerance {_num(limit)} — the evaluation set is too small to "
+            f"detect a {rule.worse_word} of {_num(limit)}: the smallest change it can "
+            f"detect is about {_num(interval.smallest_detectable())}"
         )
     if mode is Mode.POINT:
         return ChangeJudgement(

@@ -70,9 +70,20 @@ def test_a_too_small_evaluation_set_warns_with_the_detectable_change() -> None:
     row = judge(RULE, 0.90, 0.90, interval=interval(-0.04, 0.04), mode=Mode.SIGNIFICANT)
     assert row.status is Status.WARN
     assert row.reasons == (
-        "the evaluation set is too small to detect a drop of 0.01: the smallest change it "
-        "can detect is about 0.0572",
+        "inconclusive: the interval allows a drop of 0.04, more than the tolerance 0.01 — the "
+        "evaluation set is too small to detect a drop of 0.01: the smallest change it can "
+        "detect is about 0.0572",
     )
+
+
+def test_no_power_warning_where_the_interval_has_decided() -> None:
+    # The demo's log loss: Δ −0.043, CI [−0.070, −0.012], tolerance +0.01 — shown not worse.
+    row = judge(LOSS, 0.257, 0.30, interval=interval(-0.070, -0.012), mode=Mode.SIGNIFICANT)
+    assert row.status is Status.PASS and row.reasons == ()
+    # A significantly improved F1 with a wide interval passes, marked improved.
+    wide = interval(0.005, 0.09)
+    row = judge(RULE, 0.95, 0.90, interval=wide, mode=Mode.SIGNIFICANT)
+    assert row.status is Status.PASS and row.improved and row.significant
 
 
 def test_without_an_interval_every_mode_judges_the_point_estimate() -> None:
