@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +26,7 @@ from mlgate.adapters.registry_errors import (
     settled,
     translated,
 )
+from mlgate.adapters.registry_models import read_mlmodel, registered_from, signature_of
 from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
@@ -86,6 +86,12 @@ class Registry:
         version = self._version_by_alias(model, alias)
         return None if version is None else self._from_version(version, prefix=prefix)
 
+    def version(self, *, model: str, version: str, prefix: str | None) -> RegistryModel:
+        """One version of ``model``, as a side of the comparison."""
+        with self.guard(f"reading models:/{model}/{version}", needs=on_model("READ", model)):
+            found = self._client.get_model_version(model, version)
+        return self._from_version(found, prefix=prefix)
+
     def _version_by_alias(self, model: str, alias: str) -> Any | None:
         # Read the registered model's aliases rather than asking for the alias: servers
         # answer a missing alias with differing error codes, a missing model consistently.
@@ -103,11 +109,17 @@ class Registry:
     def candidate(
         self, ref: ModelRef, *, model: str, register: bool, prefix: str | None
     ) -> RegistryModel:
+        """The candidate as a side of the comparison. Its folder must hold an MLmodel —
+        checked before anything is registered, so a wrong path registers nothing."""
         if isinstance(ref, RunRef):
+            run = self._run(ref.run_id)
+            model_id = self._logged_model_id(run, ref.artifact_path)
+            location = self._model_location(model_id=model_id, source=None) or ref.uri
+            mlmodel = read_mlmodel(self, location, what=f"candidate {ref.uri}")
             if register:
-                version = self._register(ref, model=model)
-                return self._from_version(version, prefix=prefix)
-            return self._from_run(ref, prefix=prefix)
+                version = self._register(ref, model=model, model_id=model_id)
+                return self._from_version(version, prefix=prefix, mlmodel=mlmodel)
+            return self._from_run(ref, run, location=location, mlmodel=mlmodel, prefix=prefix)
         if register:
             raise UsageError(f"--register needs a run (runs:/ID/PATH or a run id), not {ref.uri}")
         if ref.name != model:
@@ -125,15 +137,19 @@ class Registry:
             version = None
         if version is None:
             raise InputError(f"candidate {ref.uri}: not found in the registry")
-        return self._from_version(version, prefix=prefix)
+        model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
+        location = self._model_location(model_id=model_id, source=version.source)
+        if location is None:
+            raise InputError(f"candidate {ref.uri}: the registry does not say where its files are")
+        mlmodel = read_mlmodel(self, location, what=f"candidate {ref.uri}")
+        return self._from_version(version, prefix=prefix, mlmodel=mlmodel)
 
-    def _register(self, ref: RunRef, *, model: str) -> Any:
-        """A new version of ``model`` from the run's model at ``ref.artifact_path``.
+    def _register(self, ref: RunRef, *, model: str, model_id: str | None) -> Any:
+        """A version of ``model`` from the run's model at ``ref.artifact_path`` — the one
+        registered from it before, if any (re-running a job registers nothing new).
 
         MLflow 3 stores a run's model as a LoggedModel (``models:/m-…``), MLflow 2 under the
         run's artifacts; the source is whichever this run has."""
-        run = self._run(ref.run_id)
-        model_id = self._logged_model_id(run, ref.artifact_path)
         source = f"models:/{model_id}" if model_id else ref.uri
         try:
             with self.guard(
@@ -141,7 +157,10 @@ class Registry:
             ):
                 self._client.create_registered_model(model)
         except InputError:
-            pass  # it exists already: the usual case
+            # It exists already (the usual case): a version from this run may exist too.
+            existing = registered_from(self, model=model, run_id=ref.run_id, source=source)
+            if existing is not None:
+                return existing
         with self.guard(
             f"registering {ref.uri} as a version of {model}", needs=on_model("EDIT", model)
         ):
@@ -158,12 +177,9 @@ class Registry:
                 return str(output.model_id)
         return None
 
-    def _from_run(self, ref: RunRef, *, prefix: str | None) -> RegistryModel:
-        run = self._run(ref.run_id)
-        model_id = self._logged_model_id(run, ref.artifact_path)
-        location = self._model_location(model_id=model_id, source=None) or (
-            f"runs:/{ref.run_id}/{ref.artifact_path}"
-        )
+    def _from_run(
+        self, ref: RunRef, run: Any, *, location: str, mlmodel: dict[str, Any], prefix: str | None
+    ) -> RegistryModel:
         metric_set = MetricSet(
             identity=Identity(
                 label=ref.uri,
@@ -174,11 +190,14 @@ class Registry:
             ),
             metrics=_with_prefix(run.data.metrics, prefix),
             params=dict(run.data.params),
-            signature=self._signature(location),
+            signature=signature_of(mlmodel),
         )
         return RegistryModel(metric_set=metric_set, run_id=ref.run_id)
 
-    def _from_version(self, version: Any, *, prefix: str | None) -> RegistryModel:
+    def _from_version(
+        self, version: Any, *, prefix: str | None, mlmodel: dict[str, Any] | None = None
+    ) -> RegistryModel:
+        """``mlmodel``: the version's MLmodel, when the caller has read it already."""
         metrics: dict[str, float] = {}
         params: dict[str, str] = {}
         commit = dataset = code = None
@@ -207,9 +226,9 @@ class Registry:
             ),
             metrics=_with_prefix(metrics, prefix),
             params=params,
-            signature=self._signature(
-                self._model_location(model_id=model_id, source=version.source)
-            ),
+            signature=signature_of(mlmodel)
+            if mlmodel is not None
+            else self._signature(self._model_location(model_id=model_id, source=version.source)),
         )
         return RegistryModel(
             metric_set=metric_set,
@@ -226,31 +245,17 @@ class Registry:
             raise InputError(f"run {run_id}: not found at {redact(self.tracking_uri)}") from None
 
     def _signature(self, artifact_uri: str | None) -> dict[str, Any] | None:
-        """The signature in the model's MLmodel file; None when there is none to read.
+        """Production's signature; None when its folder has no readable MLmodel (a store
+        that fails is still exit 3: a signature check is never skipped by an outage).
 
         The file is read as YAML rather than with ``mlflow.models.Model``: that class needs
-        numpy, which the runtime install (mlflow-skinny) does not have. The ``signature``
-        mapping in the file is what ``ModelSignature.to_dict()`` wrote."""
+        numpy, which the runtime install (mlflow-skinny) does not have."""
         if not artifact_uri:
             return None
-        import yaml
-        from mlflow.artifacts import download_artifacts
-        from mlflow.exceptions import MlflowException
-
         try:
-            with tempfile.TemporaryDirectory() as folder:
-                path = download_artifacts(
-                    artifact_uri=f"{artifact_uri.rstrip('/')}/MLmodel",
-                    dst_path=folder,
-                    tracking_uri=self.tracking_uri,
-                )
-                document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (MlflowException, OSError, ValueError, yaml.YAMLError):
+            return signature_of(read_mlmodel(self, artifact_uri, what="production's model"))
+        except InputError:
             return None
-        signature = document.get("signature") if isinstance(document, dict) else None
-        if not isinstance(signature, dict):
-            return None
-        return {key: signature.get(key) for key in ("inputs", "outputs", "params")}
 
     def _model_location(self, *, model_id: str | None, source: str | None) -> str | None:
         """Where a model's files are: a LoggedModel's artifact location (MLflow 3), else

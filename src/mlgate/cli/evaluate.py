@@ -35,7 +35,10 @@ Examples:
 
 \b
 The baseline is the version holding the production alias (mlgate.yml `baseline`,
-default champion); with none yet, only floors and ceilings are checked. After writing
+default champion). An alias the model does not have is an input error listing the ones
+it has; only a new model (--create-model), one with no other version, or one never
+promoted and without aliases has no baseline, and then only floors and ceilings are
+checked. After writing
 verdict.json and report.md, mlgate logs both as artifacts of the candidate's run and
 tags the candidate's version (and run) with mlgate.status, mlgate.commit,
 mlgate.report, mlgate.config_hash and more.
@@ -64,6 +67,15 @@ def registry_options(func: F) -> F:
             envvar="MLGATE_REGISTER",
             show_envvar=True,
             help="Register a run's model as a new version of --model before evaluating it.",
+        ),
+        click.option(
+            "--create-model/--no-create-model",
+            default=None,
+            envvar="MLGATE_CREATE_MODEL",
+            show_envvar=True,
+            help="Create --model when the registry has no such registered model (default: "
+            "register.create in mlgate.yml, else false: an unknown name is an error with a "
+            "did-you-mean). A name one typo from an existing model is never created.",
         ),
         click.option(
             "--tracking-uri",
@@ -150,6 +162,7 @@ def run_evaluate(
     candidate: str,
     model: str | None,
     register: bool,
+    create_model: bool | None,
     tracking_uri: str | None,
     registry_uri: str | None,
     baseline_alias: str | None,
@@ -179,6 +192,7 @@ def run_evaluate(
         model=name,
         candidate=candidate,
         register=register,
+        create_model=config.create_model if create_model is None else create_model,
         baseline_alias=baseline_alias or config.baseline_alias,
         metric_prefix=metric_prefix or config.metric_prefix,
         commit=commit or head_commit_from_environment(os.environ),

@@ -104,8 +104,9 @@ def diff_signatures(
     if baseline is None and candidate is None:
         return []
     if baseline is None or candidate is None:
-        # A signature appearing or disappearing is worth saying, but callers keep working:
-        # without one MLflow simply stops enforcing a schema.
+        # A signature appearing is harmless. One disappearing is breaking: callers lose
+        # the schema production enforced (inputs are no longer checked or converted), and
+        # it most often means the candidate is not the model it was meant to be.
         return [
             SignatureChange(
                 section="signature",
@@ -113,7 +114,7 @@ def diff_signatures(
                 change="added" if baseline is None else "removed",
                 before=None if baseline is None else "present",
                 after=None if candidate is None else "present",
-                breaking=False,
+                breaking=candidate is None,
             )
         ]
     if baseline == candidate:

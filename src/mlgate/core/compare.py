@@ -15,6 +15,7 @@ from mlgate.core.changes import diff_params, diff_signatures, normalize_signatur
 from mlgate.core.checks import STATUS_ORDER, Check, Status, plural
 from mlgate.core.drift import DriftReport
 from mlgate.core.evidence import Evidence, Source
+from mlgate.core.identity import NoBaseline
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
@@ -55,6 +56,7 @@ def compare(
     data: DataComparison | None = None,
     evidence: Evidence | None = None,
     notes: Sequence[Check] = (),
+    no_baseline: NoBaseline | None = None,
     created_at: str | None = None,
     mlgate_version: str | None = None,
 ) -> Verdict:
@@ -123,6 +125,7 @@ def compare(
         drift=drift,
         data=data,
         evidence=evidence,
+        no_baseline=no_baseline if baseline is None else None,
         significance=(
             {
                 "mode": policy.significance.mode.value,
@@ -144,6 +147,8 @@ def _with_source(row: MetricRow, evidence: Evidence, *, predicted: set[str]) -> 
 
 
 def _describe_change(change: SignatureChange) -> str:
+    if change.section == "signature" and change.change == "removed":
+        return "the signature was removed (production has one, the candidate none)"
     where = f"{change.section}.{change.column}"
     if change.change in ("added", "removed"):
         return f"{where} {change.change}"

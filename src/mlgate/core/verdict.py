@@ -16,6 +16,7 @@ from mlgate.core.checks import Check, Status
 from mlgate.core.dataset import Dataset
 from mlgate.core.drift import DriftReport
 from mlgate.core.evidence import Evidence, Source
+from mlgate.core.identity import NoBaseline
 from mlgate.core.interval import Interval
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.numbers import decode_number, decode_required, encode_number
@@ -253,6 +254,7 @@ class Verdict:
     drift: DriftReport | None = None  # the evaluation data against production's reference
     data: DataComparison | None = None  # which data each side was evaluated on
     evidence: Evidence | None = None  # where the numbers came from (intervals or why not)
+    no_baseline: NoBaseline | None = None  # why there is no production model, when none
     config_hash: str | None = None
     created_at: str | None = None
     mlgate_version: str | None = None
@@ -284,6 +286,7 @@ class Verdict:
             "drift": self.drift.to_dict() if self.drift is not None else None,
             "data": self.data.to_dict() if self.data is not None else None,
             "evidence": self.evidence.to_dict() if self.evidence is not None else None,
+            "no_baseline": self.no_baseline.to_dict() if self.no_baseline is not None else None,
             "checks": [check.to_dict() for check in self.checks],
             "changes": {
                 "params": [change.to_dict() for change in self.param_changes],
@@ -322,6 +325,9 @@ class Verdict:
             drift=drift,
             data=data_section,
             evidence=Evidence.from_dict(data["evidence"]) if data.get("evidence") else None,
+            no_baseline=NoBaseline.from_dict(data["no_baseline"])
+            if data.get("no_baseline")
+            else None,
             slices=tuple(SliceRow.from_dict(row) for row in data.get("slices", ())),
             slices_skipped=int(data.get("slices_skipped") or 0),
             config_hash=data.get("config_hash"),

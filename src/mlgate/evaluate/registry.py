@@ -13,7 +13,16 @@ from mlgate.adapters.clock import now_utc
 from mlgate.core.checks import Check, Status
 from mlgate.core.compare import compare
 from mlgate.core.drift import DriftReport
-from mlgate.core.refs import ModelRef, RefError, parse_model_ref
+from mlgate.core.identity import (
+    IdentityError,
+    ModelState,
+    NoBaseline,
+    is_near,
+    production,
+    refused_creation,
+    unknown_model,
+)
+from mlgate.core.refs import AliasRef, ModelRef, RefError, VersionRef, parse_model_ref, redact
 from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError, ServiceError, UsageError
 from mlgate.evaluate.compare import load_model_tests
@@ -24,7 +33,7 @@ from mlgate.files.config import Config
 from mlgate.files.drift import read_drift
 
 if TYPE_CHECKING:
-    from mlgate.adapters.registry import Recorded, RegistryModel
+    from mlgate.adapters.registry import Recorded, Registry, RegistryModel
     from mlgate.core.dataset import Dataset
     from mlgate.evaluate.outputs import ReportOptions
 
@@ -38,6 +47,7 @@ class EvaluateRequest:
     model: str
     candidate: str
     register: bool = False
+    create_model: bool = False
     baseline_alias: str
     metric_prefix: str | None = None
     commit: str | None = None
@@ -67,6 +77,7 @@ def evaluate(
     verdict recorded on the candidate's version. Files are written before anything is
     recorded, so a registry failure at the end loses nothing."""
     from mlgate.adapters.registry import Registry
+    from mlgate.adapters.registry_models import model_state
     from mlgate.evaluate.outputs import write_outputs
 
     try:
@@ -78,11 +89,27 @@ def evaluate(
         request.candidate_predictions, request.baseline_predictions, config=config
     )
     registry = Registry(tracking_uri=request.tracking_uri, registry_uri=request.registry_uri)
+    state = model_state(registry, request.model)
+    if not state.exists:
+        check_creation(registry, request)
+    try:
+        found = production(
+            state,
+            model=request.model,
+            alias=request.baseline_alias,
+            candidate_version=_version_of(ref, state),
+            allow_no_baseline=config.approval.allow_no_baseline,
+        )
+    except IdentityError as exc:
+        raise InputError(str(exc)) from None
+    missing = found if isinstance(found, NoBaseline) else None
     candidate = registry.candidate(
         ref, model=request.model, register=request.register, prefix=request.metric_prefix
     )
-    baseline = registry.baseline(
-        model=request.model, alias=request.baseline_alias, prefix=request.metric_prefix
+    baseline = (
+        None
+        if missing is not None
+        else registry.version(model=request.model, version=str(found), prefix=request.metric_prefix)
     )
     if (
         baseline is not None
@@ -125,6 +152,7 @@ def evaluate(
         data=sides.comparison,
         evidence=evidence if baseline_set is not None else None,
         notes=[*sides.notes, *drift_notes],
+        no_baseline=missing,
         **(predicted.compare_args() if predicted is not None else {}),
         created_at=now_utc(),
         mlgate_version=__version__,
@@ -145,6 +173,31 @@ def evaluate(
         except ServiceError as exc:
             raise ServiceError(f"{exc} ({verdict_path} and {report_path} were written)") from None
     return Evaluation(verdict=verdict, markdown=markdown, recorded=recorded)
+
+
+def check_creation(registry: Registry, request: EvaluateRequest) -> None:
+    """A registered model that does not exist: an input error with a did-you-mean, unless
+    the user asked to create it — and never a near-copy of an existing model's name."""
+    from mlgate.adapters.registry_models import model_names
+
+    names = model_names(registry)
+    if not request.create_model:
+        raise InputError(
+            unknown_model(request.model, names=names, where=redact(request.tracking_uri))
+        )
+    near = [name for name in names if is_near(request.model, name)]
+    if near:
+        raise InputError(refused_creation(request.model, near=near))
+
+
+def _version_of(ref: ModelRef, state: ModelState) -> str | None:
+    """The candidate's version, when it is in the registry already (its own aliases, such
+    as @challenger, are not production's)."""
+    if isinstance(ref, VersionRef):
+        return ref.version
+    if isinstance(ref, AliasRef):
+        return state.aliases.get(ref.alias)
+    return None
 
 
 def _models(

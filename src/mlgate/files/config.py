@@ -73,6 +73,7 @@ class Config:
     paths: tuple[str, ...] = ()  # mlgate plan: globs relative to the config's folder
     baseline_alias: str = "champion"
     metric_prefix: str | None = None
+    create_model: bool = False  # register: {create: true}
     rules: tuple[MetricRule, ...] = ()
     breaking_signature: Status = Status.FAIL
     report: ReportSettings = field(default_factory=ReportSettings)
@@ -152,6 +153,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         paths=tuple(data.get("paths", ())),
         baseline_alias=data.get("baseline", "champion"),
         metric_prefix=data.get("metric_prefix"),
+        create_model=bool(data.get("register", {}).get("create", False)),
         rules=rules,
         breaking_signature=_BREAKING[data.get("signature", {}).get("breaking", "fail")],
         report=ReportSettings(

@@ -233,9 +233,11 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
             "(add rules under `metrics:` in mlgate.yml); differences are shown only."
         )
     if verdict.status is Overall.NO_BASELINE:
+        missing = verdict.no_baseline
+        why = f"{md(missing.summary, limit=160)}; " if missing is not None else ""
         return (
-            f"{icon} **mlgate · {model}: {outcome}** — nothing to compare against, so only "
-            "absolute floors and ceilings were checked: "
+            f"{icon} **mlgate · {model}: {outcome}** — {why}nothing to compare against, so "
+            "only absolute floors and ceilings were checked: "
             f"{plural(len(gated), 'gated metric')}, none failed{warn_text}."
         )
     # An improvement the interval cannot tell from noise is not claimed.

@@ -106,7 +106,7 @@ def sig(**sections: Any) -> dict[str, Any]:
         (
             sig(inputs=cols()),
             None,
-            [("signature", "(whole signature)", "removed", "present", None, False)],
+            [("signature", "(whole signature)", "removed", "present", None, True)],
         ),
         (None, None, []),
         (
