@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.adapters.registry_errors import NotFound, on_model
 from mlgate.core.identity import ModelState
-from mlgate.errors import InputError
+from mlgate.errors import InputError, ServiceError
 
 if TYPE_CHECKING:
     from mlgate.adapters.registry import Registry
@@ -63,33 +63,22 @@ def read_mlmodel(registry: Registry, location: str, *, what: str) -> dict[str, A
     or one that is not a YAML mapping, is an input error (exit 2) naming ``what``; a store
     that fails to answer is a service error (exit 3)."""
     import yaml
-    from mlflow.artifacts import download_artifacts, list_artifacts
 
     root = location.rstrip("/")
     try:
-        with registry.guard(f"listing the files of {what}"):
-            listed = list_artifacts(artifact_uri=root, tracking_uri=registry.tracking_uri)
-    except NotFound:
-        listed = []
-    names = {Path(str(entry.path)).name for entry in listed or ()}
-    if "MLmodel" not in names:
+        raw = _download_mlmodel(registry, root, what=what)
+    except (NotFound, ServiceError) as exc:
+        # Servers answer a missing file differently (not found, or a failed download):
+        # the folder's listing tells a missing MLmodel from a store that failed.
+        names = _listed(registry, root, what=what)
+        if "MLmodel" in names and isinstance(exc, ServiceError):
+            raise
         shown = ", ".join(sorted(names)[:5]) or "nothing"
         raise InputError(
             f"{what}: no MLmodel at {root} (it holds {shown}): this is not a logged MLflow "
             "model. Check the artifact path (runs:/RUN_ID/PATH names the folder the model "
             "was logged under, e.g. `model`)"
-        )
-    with tempfile.TemporaryDirectory(prefix="mlgate-mlmodel-") as folder:
-        try:
-            with registry.guard(f"downloading the MLmodel of {what}"):
-                path = download_artifacts(
-                    artifact_uri=f"{root}/MLmodel",
-                    dst_path=folder,
-                    tracking_uri=registry.tracking_uri,
-                )
-        except NotFound:
-            raise InputError(f"{what}: its MLmodel at {root} could not be found") from None
-        raw = Path(path).read_bytes()
+        ) from None
     try:
         document = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -100,6 +89,28 @@ def read_mlmodel(registry: Registry, location: str, *, what: str) -> dict[str, A
             f"{what}: its MLmodel at {root} is empty or not a mapping: the model cannot load"
         )
     return document
+
+
+def _download_mlmodel(registry: Registry, root: str, *, what: str) -> bytes:
+    from mlflow.artifacts import download_artifacts
+
+    with tempfile.TemporaryDirectory(prefix="mlgate-mlmodel-") as folder:
+        with registry.guard(f"downloading the MLmodel of {what}"):
+            path = download_artifacts(
+                artifact_uri=f"{root}/MLmodel", dst_path=folder, tracking_uri=registry.tracking_uri
+            )
+        return Path(path).read_bytes()
+
+
+def _listed(registry: Registry, root: str, *, what: str) -> set[str]:
+    from mlflow.artifacts import list_artifacts
+
+    try:
+        with registry.guard(f"listing the files of {what}"):
+            listed = list_artifacts(artifact_uri=root, tracking_uri=registry.tracking_uri)
+    except NotFound:
+        return set()
+    return {Path(str(entry.path)).name for entry in listed or ()}
 
 
 def signature_of(document: dict[str, Any]) -> dict[str, Any] | None:

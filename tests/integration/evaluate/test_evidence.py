@@ -232,7 +232,7 @@ def test_b_nothing_logged_both_models_are_scored_like_the_predictions_files(
 
     # A second evaluation in the same job scores nothing: the candidate's predictions are
     # logged now and both models' scores are in the job's cache — so it works with both
-    # models' files gone from the artifact store.
+    # models' weights gone from the artifact store.
     # Each MLflow server of this worker's session keeps its artifacts in a folder of its own.
     stores = {p.resolve() for p in tmp_path_factory.getbasetemp().glob("mlflow-server*/artifacts")}
     for run in (candidate, production):
@@ -244,7 +244,8 @@ def test_b_nothing_logged_both_models_are_scored_like_the_predictions_files(
 
 
 def remove_model_files(server: str, run_id: str, stores: set[Path]) -> None:
-    """Delete a run's logged model from the server's artifact store (its files only)."""
+    """Delete a run's logged model from the server's artifact store: every file but its
+    MLmodel (which the gate reads before any verdict), so the model cannot load."""
     client = MlflowClient(server)
     ids = {output.model_id for output in client.get_run(run_id).outputs.model_outputs}
     for model_id in ids:
@@ -253,7 +254,9 @@ def remove_model_files(server: str, run_id: str, stores: set[Path]) -> None:
         (folder,) = [
             store / relative for store in stores if (store / relative / "MLmodel").exists()
         ]
-        shutil.rmtree(folder)
+        for path in folder.iterdir():
+            if path.name != "MLmodel":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def test_c_a_noise_level_drop_passes_on_evidence_and_fails_on_the_point_estimate(

@@ -101,15 +101,17 @@ def test_no_alias_yet_is_no_baseline(
     evaluate: Evaluate, mlflow_server: str, model_name: str, tmp_path: Path
 ) -> None:
     candidate = log_run(mlflow_server, metrics=GOOD)
-    result = evaluate("--candidate", candidate.run_id, "--register")
+    result = evaluate("--candidate", candidate.run_id, "--register", "--create-model")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["status"] == "no_baseline"
+    verdict = json.loads(result.stdout)
+    assert verdict["status"] == "no_baseline"
+    assert verdict["no_baseline"]["reason"] == "new_model"
     assert "no production model yet" in (tmp_path / "report.md").read_text()
 
 
 def test_first_model_below_a_floor_fails(evaluate: Evaluate, mlflow_server: str) -> None:
     candidate = log_run(mlflow_server, metrics={"eval_accuracy": 0.9, "eval_auc": 0.7})
-    result = evaluate("--candidate", candidate.run_id)
+    result = evaluate("--candidate", candidate.run_id, "--create-model")
     assert result.exit_code == 1
 
 
@@ -159,7 +161,11 @@ def test_alias_from_option(evaluate: Evaluate, mlflow_server: str, model_name: s
     run = log_run(mlflow_server, metrics=GOOD)
     register(mlflow_server, run, model_name, alias="prod")
     candidate = log_run(mlflow_server, metrics=WORSE)
-    assert evaluate("--candidate", candidate.run_id, "--register").exit_code == 0  # no @champion
+    missing = evaluate("--candidate", candidate.run_id, "--register")  # no @champion
+    assert missing.exit_code == 2
+    assert "the model's aliases are @prod (version 1)" in missing.stderr
+    registered = evaluate("--candidate", candidate.run_id, "--register", "--baseline-alias", "prod")
+    assert registered.exit_code == 1  # worse than @prod, and now version 2
     assert (
         evaluate("--candidate", f"models:/{model_name}/2", "--baseline-alias", "prod").exit_code
         == 1
@@ -176,8 +182,9 @@ def test_alias_from_option(evaluate: Evaluate, mlflow_server: str, model_name: s
     ],
 )
 def test_bad_candidates_exit_2(
-    evaluate: Evaluate, model_name: str, candidate: str, message: str
+    evaluate: Evaluate, mlflow_server: str, model_name: str, candidate: str, message: str
 ) -> None:
+    production(mlflow_server, model_name)
     result = evaluate("--candidate", candidate.format(model=model_name))
     assert result.exit_code == 2
     assert message.format(model=model_name) in result.stderr

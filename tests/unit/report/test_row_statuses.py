@@ -42,11 +42,7 @@ def place(low: float, high: float, tolerance: float) -> tuple[str, str]:
     zero = "better" if low > 0 else "worse" if high < 0 else "straddles 0"
     worse_low, worse_high = -high, -low
     against = (
-        "within"
-        if worse_high <= tolerance
-        else "beyond"
-        if worse_low > tolerance
-        else "straddles"
+        "within" if worse_high <= tolerance else "beyond" if worse_low > tolerance else "straddles"
     )
     return zero, against
 
