@@ -37,21 +37,31 @@ class Trained:
 
 
 def train_and_register(
-    production: ProductionRegistry, model: str, *, strength: float, data: pd.DataFrame
+    production: ProductionRegistry,
+    model: str,
+    *,
+    strength: float,
+    data: pd.DataFrame,
+    names: tuple[str, ...] = ("model",),
 ) -> Trained:
     """The training job (as the admin), then EDIT on its experiment for the CI user."""
     admin(production)
-    trained = log_and_register(production.url, model, strength=strength, data=data)
+    trained = log_and_register(production.url, model, strength=strength, data=data, names=names)
     production.grant_experiment(CI_USER[0], trained.experiment_id, "EDIT")
     return trained
 
 
 def log_and_register(
-    tracking_uri: str, model: str, *, strength: float, data: pd.DataFrame
+    tracking_uri: str,
+    model: str,
+    *,
+    strength: float,
+    data: pd.DataFrame,
+    names: tuple[str, ...] = ("model",),
 ) -> Trained:
     """Fit, log metrics, the evaluation dataset, per-example predictions
-    (mlgate.log_predictions) and the model in experiment ``train-<model>``, then register a
-    version of ``model``."""
+    (mlgate.log_predictions) and the model (under each of ``names``) in experiment
+    ``train-<model>``, then register a version of ``model`` from the first."""
     import mlflow
     import sklearn
     from mlflow.models import infer_signature
@@ -69,13 +79,14 @@ def log_and_register(
         mlgate.log_predictions(
             range(len(data)), data["label"], predictions=predicted, scores=scores
         )
-        mlflow.sklearn.log_model(
-            fitted,
-            name="model",
-            signature=infer_signature(data[FEATURES], predicted),
-            pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
-        )
-    version = mlflow.register_model(f"runs:/{run.info.run_id}/model", model)
+        for name in names:
+            mlflow.sklearn.log_model(
+                fitted,
+                name=name,
+                signature=infer_signature(data[FEATURES], predicted),
+                pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
+            )
+    version = mlflow.register_model(f"runs:/{run.info.run_id}/{names[0]}", model)
     return Trained(
         run_id=run.info.run_id, version=str(version.version), experiment_id=experiment.experiment_id
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from statistics import NormalDist
 from typing import Any
 
 from mlgate.core.checks import Check, Status, plural
@@ -51,6 +52,7 @@ class Measured:
     current_missing: float
     reference_summary: str  # median, or the most common categories
     current_summary: str
+    cells: int = 0  # PSI's bins (numbers) or the categories compared: the noise floors' k
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +63,7 @@ class FeatureDrift:
     measured: Measured | None = None
     reasons: tuple[str, ...] = ()
     fail: bool = False  # drift of this feature fails the run
+    p_adjusted: float | None = None  # Holm-adjusted across the report's judged features
 
     @property
     def score(self) -> float:
@@ -82,6 +85,9 @@ class FeatureDrift:
             "test": m.test if m else None,
             "statistic": encode_number(m.statistic) if m else None,
             "p_value": encode_number(m.p_value) if m else None,
+            "p_adjusted": encode_number(self.p_adjusted),
+            "cells": m.cells if m else None,
+            "noise_floor": noise_floors(self.kind, m).to_dict() if m else None,
             "reference_rows": m.reference_rows if m else None,
             "current_rows": m.current_rows if m else None,
             "reference_missing": m.reference_missing if m else None,
@@ -106,6 +112,7 @@ class FeatureDrift:
                 current_missing=float(data["current_missing"]),
                 reference_summary=str(data.get("reference_summary") or ""),
                 current_summary=str(data.get("current_summary") or ""),
+                cells=int(data.get("cells") or 0),
             )
         return cls(
             name=data["name"],
@@ -114,6 +121,7 @@ class FeatureDrift:
             measured=measured,
             reasons=tuple(data.get("reasons", ())),
             fail=bool(data.get("fail", False)),
+            p_adjusted=decode_number(data.get("p_adjusted")),
         )
 
 
@@ -298,11 +306,22 @@ class DriftReport:
 
 
 def judge_feature(
-    name: str, kind: str, measured: Measured, *, settings: DriftSettings
+    name: str,
+    kind: str,
+    measured: Measured,
+    *,
+    settings: DriftSettings,
+    p_adjusted: float | None = None,
+    family: int = 1,
 ) -> FeatureDrift:
-    """Drift or not for one compared feature, with the reasons in words."""
+    """Drift or not for one compared feature, with the reasons in words. A distance counts
+    only past both its threshold and the noise floor at these sample sizes; the test counts
+    with ``p_adjusted`` — Holm's, across the ``family`` of features judged together
+    (core/drift_family.py) — when given."""
     limits = settings.for_feature(name)
-    base = FeatureDrift(name=name, kind=kind, status=FeatureStatus.OK, measured=measured)
+    base = FeatureDrift(
+        name=name, kind=kind, status=FeatureStatus.OK, measured=measured, p_adjusted=p_adjusted
+    )
     small = min(measured.reference_rows, measured.current_rows)
     if small < settings.min_rows:
         side = "reference" if measured.reference_rows < settings.min_rows else "current data"
@@ -311,28 +330,80 @@ def judge_feature(
             status=FeatureStatus.TOO_FEW,
             reasons=(f"{small} values in the {side}; at least {settings.min_rows} needed",),
         )
+    floors = noise_floors(kind, measured)
     distance_name, distance_limit = (
-        ("KS D", limits.ks)
-        if kind == "numeric"
-        else (
-            "JS distance",
-            limits.js,
-        )
+        ("KS D", limits.ks) if kind == "numeric" else ("JS distance", limits.js)
     )
     over = []
-    if measured.psi >= limits.psi:
-        over.append(f"PSI {measured.psi:.3g} ≥ {limits.psi:g}")
-    if measured.distance >= distance_limit:
-        over.append(f"{distance_name} {measured.distance:.3g} ≥ {distance_limit:g}")
-    significant = measured.p_value < settings.alpha
+    if measured.psi >= limits.psi and measured.psi >= floors.psi:
+        over.append(f"PSI {measured.psi:.3g} ≥ {_limit(limits.psi, floors.psi)}")
+    if measured.distance >= distance_limit and measured.distance >= floors.distance:
+        over.append(
+            f"{distance_name} {measured.distance:.3g} ≥ {_limit(distance_limit, floors.distance)}"
+        )
+    p = measured.p_value if p_adjusted is None else p_adjusted
+    significant = p < settings.alpha
     test = {"ks": "KS", "ks+missing": "KS / missing share", "chi2": "chi²"}[measured.test]
+    across = (
+        f" (Holm-adjusted across {family} features)"
+        if p_adjusted is not None and family > 1
+        else ""
+    )
     if over and significant:
-        reasons = (*over, f"{test} p {_p(measured.p_value)} < {settings.alpha:g}")
+        reasons = (*over, f"{test} p {_p(p)}{across} < {settings.alpha:g}")
         return replace(base, status=FeatureStatus.DRIFT, reasons=reasons, fail=limits.fail)
     if over:
-        why = f"{test} p {_p(measured.p_value)} ≥ {settings.alpha:g}: could be noise"
+        why = f"{test} p {_p(p)}{across} ≥ {settings.alpha:g}: could be noise"
         return replace(base, reasons=(*over, why))
     return base
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoiseFloors:
+    """What sampling noise alone reaches 1% of the time at one feature's sample sizes."""
+
+    psi: float
+    distance: float  # KS D (numbers) or the Jensen–Shannon distance (categories)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"psi": encode_number(self.psi), "distance": encode_number(self.distance)}
+
+
+FLOOR_LEVEL = 0.99  # a floor is the 99th percentile of the measure under no change
+
+
+def noise_floors(kind: str, measured: Measured) -> NoiseFloors:
+    """The noise floors of PSI and of the distance for samples of these sizes.
+
+    Two samples of n and m values from one distribution, over k cells, give
+    PSI ≈ (1/n + 1/m)·χ²(k−1) and a Jensen–Shannon divergence ≈ PSI/8 (in nats; the
+    distance is its square root in bits); KS D's quantile is Kolmogorov's
+    c(α)·√(1/n + 1/m), c(α) = √(−ln(α/2)/2)."""
+    n, m = measured.reference_rows, measured.current_rows
+    if n <= 0 or m <= 0:
+        return NoiseFloors(psi=math.inf, distance=math.inf)
+    scale = 1 / n + 1 / m
+    chi2 = chi2_quantile(FLOOR_LEVEL, max(measured.cells - 1, 1))
+    psi_floor = scale * chi2
+    if kind == "numeric":
+        distance = math.sqrt(-math.log((1 - FLOOR_LEVEL) / 2) / 2) * math.sqrt(scale)
+    else:
+        distance = math.sqrt(psi_floor / 8 / math.log(2))
+    return NoiseFloors(psi=psi_floor, distance=distance)
+
+
+def chi2_quantile(level: float, dof: int) -> float:
+    """The ``level`` quantile of χ²(dof), by Wilson and Hilferty's cube-root normal
+    approximation (within 0.5% from 2 degrees of freedom on)."""
+    z = NormalDist().inv_cdf(level)
+    h = 2 / (9 * dof)
+    return dof * max(1 - h + z * math.sqrt(h), 0.0) ** 3
+
+
+def _limit(threshold: float, floor: float) -> str:
+    if floor > threshold:
+        return f"{floor:.3g} (the noise floor at these sizes; threshold {threshold:g})"
+    return f"{threshold:g}"
 
 
 def schema_drift(change: SchemaChange, *, settings: DriftSettings) -> FeatureDrift:

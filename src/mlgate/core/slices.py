@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from mlgate.core.checks import Check, Status, plural
 from mlgate.core.columns import LOWER_IS_BETTER
+from mlgate.core.multiplicity import holm
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import tolerance_of
 from mlgate.core.verdict import SliceRow
@@ -23,18 +24,6 @@ class SliceSettings:
     min_size: int = 100
     metrics: tuple[str, ...] = ()  # default: the gated metrics the predictions give
     fail: bool = False  # a significant regression in a slice fails the gate (else warns)
-
-
-def holm(p_values: Sequence[float]) -> list[float]:
-    """Holm's step-down adjusted p-values (same order as given)."""
-    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
-    adjusted = [1.0] * len(p_values)
-    running = 0.0
-    m = len(p_values)
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p_values[i]))
-        adjusted[i] = running
-    return adjusted
 
 
 def judge_slices(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.refs import first_line
 from mlgate.errors import InputError
 
 Key = str | int
@@ -81,7 +82,7 @@ def read_text(path: Path, *, what: str) -> str:
             raise InputError(
                 f"{path}: {what} is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}"
             )
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: {what} not found") from None
     except IsADirectoryError:
@@ -92,6 +93,10 @@ def read_text(path: Path, *, what: str) -> str:
         raise InputError(f"{path}: {what} is not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(f"{path}:{line}: {what} holds a NUL byte: is it a text file?")
+    return text
 
 
 def load_document(path: Path, *, what: str) -> Document:
@@ -125,7 +130,10 @@ def parse_json(text: str, *, source: str) -> Document:
 def parse_yaml(text: str, *, source: str) -> Document:
     import yaml  # PyYAML is imported only where a YAML file is read.
 
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # its reader rejects unprintable characters here
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: invalid YAML: {first_line(exc, limit=200)}") from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from mlgate.core.refs import first_line
 from mlgate.errors import InputError
+from mlgate.files.headers import check_header
 
 FORMATS = {
     ".csv": "csv",
@@ -64,7 +65,14 @@ def _read_arrow(path: Path, kind: str) -> Columns:
             table = pa_json.read_json(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
         raise InputError(f"{path}: cannot read {kind}: {first_line(exc, limit=200)}") from None
-    return {name: _arrow_column(table.column(name)) for name in table.column_names}
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read {kind}: it is not UTF-8 text") from None
+    try:
+        names = table.column_names
+        check_header(path, names)
+        return {name: _arrow_column(table.column(name)) for name in names}
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read {kind}: {_not_text(exc)}") from None
 
 
 def _arrow_column(column: Any) -> Any:
@@ -82,9 +90,16 @@ def _arrow_column(column: Any) -> Any:
     return np.asarray(pc.cast(column, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _not_text(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError) or "utf8" in str(exc).lower():
+        return "a value or column name is not UTF-8 text"
+    return first_line(exc, limit=200)
+
+
 def _read_plain(path: Path, kind: str) -> Columns:
     rows = read_plain_rows(path, kind)
     names = list(rows[0])
+    check_header(path, names)
     return {name: plain_column([row.get(name) for row in rows]) for name in names}
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from mlgate.core.refs import first_line
 from mlgate.errors import InputError
+from mlgate.files.headers import check_header
 from mlgate.files.tables import Table, arrow_column, arrow_type, table_format
 
 # In-memory bytes per value once read (float64 numbers, int64 category codes), and the
@@ -55,12 +56,12 @@ def layout(path: Path, *, role: str) -> Layout:
         else:
             schema = _csv_reader(path, column_types=None, block_rows=1 << 14).schema
             rows = None
+        names = schema.names  # decoded here: a header that is not UTF-8 fails now
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
         raise InputError(f"{path}: cannot read {kind}: {first_line(exc, limit=200)}") from None
-    names = schema.names
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise InputError(f"{path}: column {duplicated[0]!r} appears more than once")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read {kind}: it is not UTF-8 text") from None
+    check_header(path, names)
     types = {}
     for field in schema:
         kind_ = field.type.value_type if pa.types.is_dictionary(field.type) else field.type

@@ -16,6 +16,7 @@ from typing import Any
 
 from mlgate.core.refs import first_line
 from mlgate.errors import InputError
+from mlgate.files.headers import check_header
 from mlgate.files.predictions import read_plain_rows
 
 TABLE_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -76,6 +77,7 @@ def read_table(path: Path, *, role: str) -> Table:
     if kind == "parquet":
         raise InputError(f"{path}: reading Parquet needs pyarrow: pip install 'mlgate[drift]'")
     rows = read_plain_rows(path, "csv")
+    check_header(path, list(rows[0]) if rows else [])
     return _from_rows(path, rows)
 
 
@@ -108,14 +110,22 @@ def _read_arrow(path: Path, kind: str) -> Any:
         return pa_csv.read_csv(path, convert_options=options)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
         raise InputError(f"{path}: cannot read {kind}: {first_line(exc, limit=200)}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read {kind}: it is not UTF-8 text") from None
 
 
 def _from_arrow(path: Path, table: Any) -> Table:
-    names = table.column_names
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise InputError(f"{path}: column {duplicated[0]!r} appears more than once")
-    columns = {name: arrow_column(name, table.column(name)) for name in names}
+    import pyarrow as pa
+
+    try:
+        names = table.column_names
+        check_header(path, names)
+        columns = {name: arrow_column(name, table.column(name)) for name in names}
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
+        detail = first_line(exc, limit=200)
+        if isinstance(exc, UnicodeDecodeError) or "utf8" in detail.lower():
+            detail = "a value or column name is not UTF-8 text"
+        raise InputError(f"{path}: cannot read it: {detail}") from None
     return Table(path=path, rows=table.num_rows, columns=columns)
 
 

@@ -129,12 +129,14 @@ def _streamed(
     from mlgate.core.drift import schema_drift
     from mlgate.files.streaming import layout
     from mlgate.monitor.streamed import compare_streamed, fits, shared_features
-    from mlgate.monitor.tables import schema_changes
+    from mlgate.monitor.tables import no_common_columns, schema_changes
 
     ref_layout = layout(reference, role="drift reference")
     cur_layout = layout(current, role="current data")
     if fits(ref_layout, cur_layout, settings):
         return None
+    if not set(ref_layout.types) & set(cur_layout.types):
+        raise InputError(no_common_columns(reference, current))
     changes = [
         c
         for c in schema_changes(ref_layout.types, cur_layout.types)

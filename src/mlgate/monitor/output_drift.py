@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.core.columns import ColumnNames
 from mlgate.core.drift import FeatureDrift, judge_feature
+from mlgate.core.drift_family import decided
 from mlgate.core.drift_settings import DriftSettings
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def output_drift(
         pairs.append(("prediction", columns[names.prediction], theirs[their_names.prediction]))
     if their_names.label in theirs:
         pairs.append(("label", columns[names.label][labelled], theirs[their_names.label]))
-    return tuple(_measure(name, ours, ref, settings) for name, ours, ref in pairs)
+    measured = [_measure(name, ours, ref, settings) for name, ours, ref in pairs]
+    return decided(measured, settings=settings)
 
 
 def _measure(name: str, current: Any, reference: Any, settings: DriftSettings) -> FeatureDrift:

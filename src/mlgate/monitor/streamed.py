@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from mlgate.core.drift import DataSide, DriftReport, FeatureDrift, Kind, judge_feature, ordered
+from mlgate.core.drift import DataSide, DriftReport, FeatureDrift, Kind, judge_feature
+from mlgate.core.drift_family import decided
 from mlgate.core.drift_settings import DriftSettings
 from mlgate.errors import InputError
 from mlgate.files.streaming import Layout, batches
@@ -110,7 +111,7 @@ def compare_streamed(
         model=model,
         reference=DataSide(label=labels[0], rows=ref_rows),
         current=DataSide(label=labels[1], rows=cur_rows),
-        features=ordered(measured + drifted_schema),
+        features=decided(measured + drifted_schema, settings=settings),
         schema=schema,
         settings=summary,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -16,9 +16,9 @@ from mlgate.core.drift import (
     Kind,
     SchemaChange,
     judge_feature,
-    ordered,
     schema_drift,
 )
+from mlgate.core.drift_family import decided
 from mlgate.core.drift_settings import DriftSettings
 from mlgate.errors import InputError
 from mlgate.files.tables import Table, TableColumn, as_categories
@@ -42,6 +42,8 @@ def compare_tables(
         for c in schema_changes(reference.types(), current.types())
         if c.column not in ignore and not settings.for_feature(c.column).ignore
     ]
+    if reference.columns and not set(reference.columns) & set(current.columns):
+        raise InputError(no_common_columns(reference.path, current.path))
     broken = {c.column for c in changes if c.breaking}
     shared = [
         name
@@ -68,10 +70,17 @@ def compare_tables(
         model=model,
         reference=DataSide(label=reference_label or str(reference.path), rows=reference.rows),
         current=DataSide(label=current_label or str(current.path), rows=current.rows),
-        features=ordered(measured + drifted_schema),
+        features=decided(measured + drifted_schema, settings=settings),
         schema=tuple(changes),
         settings=settings.summary(),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def no_common_columns(reference: object, current: object) -> str:
+    return (
+        f"{reference} and {current}: no column in common between the two tables: do both "
+        "have a header row naming the same columns, and commas between values?"
     )
 
 
@@ -106,47 +115,36 @@ def _skipped(column: TableColumn, why: str) -> FeatureDrift:
 
 
 def schema_changes(reference: dict[str, str], current: dict[str, str]) -> list[SchemaChange]:
-    """Columns added, removed or retyped, found by deepdiff (imported only when the two
-    schemas differ: it is slow to import). Integer ↔ float is reported, not breaking."""
-    if reference == current:
-        return []
-    from deepdiff import DeepDiff
-
-    diff = DeepDiff(reference, current, view="tree")
+    """Columns removed, added or retyped, in the reference's column order, then the new
+    ones. Integer ↔ float is reported, not breaking."""
     changes = []
-    for item in diff.get("dictionary_item_removed", []):
-        column = str(item.path(output_format="list")[0])
-        changes.append(
-            SchemaChange(
-                column=column,
-                change="removed",
-                reference_type=reference[column],
-                current_type=None,
-                breaking=True,
+    for column, before in reference.items():
+        after = current.get(column)
+        if after is None:
+            changes.append(
+                SchemaChange(
+                    column=column,
+                    change="removed",
+                    reference_type=before,
+                    current_type=None,
+                    breaking=True,
+                )
             )
-        )
-    for item in diff.get("dictionary_item_added", []):
-        column = str(item.path(output_format="list")[0])
-        changes.append(
-            SchemaChange(
-                column=column,
-                change="added",
-                reference_type=None,
-                current_type=current[column],
-                breaking=False,
+        elif after != before:
+            changes.append(
+                SchemaChange(
+                    column=column,
+                    change="type",
+                    reference_type=before,
+                    current_type=after,
+                    breaking=not (before in _NUMBER_TYPES and after in _NUMBER_TYPES),
+                )
             )
+    changes.extend(
+        SchemaChange(
+            column=column, change="added", reference_type=None, current_type=kind, breaking=False
         )
-    for item in diff.get("values_changed", []):
-        column = str(item.path(output_format="list")[0])
-        before, after = reference[column], current[column]
-        changes.append(
-            SchemaChange(
-                column=column,
-                change="type",
-                reference_type=before,
-                current_type=after,
-                breaking=not (before in _NUMBER_TYPES and after in _NUMBER_TYPES),
-            )
-        )
-    order = {name: i for i, name in enumerate([*reference, *current])}
-    return sorted(changes, key=lambda c: order[c.column])
+        for column, kind in current.items()
+        if column not in reference
+    )
+    return changes

@@ -9,7 +9,14 @@ import re
 from typing import Any
 
 from mlgate.core.checks import Status, plural
-from mlgate.core.drift import DriftReport, FeatureDrift, FeatureStatus, Kind, Mismatch
+from mlgate.core.drift import (
+    DriftReport,
+    FeatureDrift,
+    FeatureStatus,
+    Kind,
+    Mismatch,
+    noise_floors,
+)
 from mlgate.report.chart import bars_against_line
 from mlgate.report.icons import ICONS
 from mlgate.report.templates import builtin
@@ -108,11 +115,26 @@ def _row(feature: FeatureDrift) -> dict[str, str]:
         "kind": feature.kind,
         "psi": _num(m.psi) if m else "—",
         "distance": _num(m.distance) if m else "—",
-        "p": _p(m.p_value) if m else "—",
+        "p": _p(_shown_p(feature)) if m else "—",
+        "floor": _floors(feature),
         "reference": _side(m.reference_summary, m.reference_missing) if m else "—",
         "current": _side(m.current_summary, m.current_missing) if m else "—",
         "why": md("; ".join(feature.reasons), limit=160) if feature.reasons else "",
     }
+
+
+def _shown_p(feature: FeatureDrift) -> float:
+    """The p-value the decision used: Holm-adjusted when the feature was judged in a family."""
+    assert feature.measured is not None
+    return feature.p_adjusted if feature.p_adjusted is not None else feature.measured.p_value
+
+
+def _floors(feature: FeatureDrift) -> str:
+    """The noise floors of PSI and the distance at this feature's sample sizes."""
+    if feature.measured is None or feature.status not in (FeatureStatus.OK, FeatureStatus.DRIFT):
+        return "—"
+    floors = noise_floors(feature.kind, feature.measured)
+    return f"{_num(floors.psi)} · {_num(floors.distance)}"
 
 
 def _side(summary: str, missing: float) -> str:
@@ -159,9 +181,12 @@ def _rule(report: DriftReport) -> str:
         return ""
     return (
         f"A feature drifts when PSI ≥ {s.get('psi')} or the distance (KS D for numbers ≥ "
-        f"{s.get('ks')}, Jensen–Shannon for categories ≥ {s.get('js')}) and the KS / chi² "
-        f"test rejects at {s.get('alpha')}; PSI on {s.get('bins')} {s.get('binning')} bins; "
-        f"features with fewer than {s.get('min_rows')} values are not judged."
+        f"{s.get('ks')}, Jensen–Shannon for categories ≥ {s.get('js')}) — each also past "
+        "its noise floor, what sampling noise alone reaches 1% of the time at the feature's "
+        f"sample sizes (PSI · distance) — and the KS / chi² test rejects at {s.get('alpha')} "
+        "after Holm's adjustment across the features (p is the adjusted one); PSI on "
+        f"{s.get('bins')} {s.get('binning')} bins; features with fewer than "
+        f"{s.get('min_rows')} values are not judged."
     )
 
 
@@ -192,7 +217,7 @@ def drift_terminal(report: DriftReport, *, show: int = 15) -> str:
                 clean(f.name, limit=40),
                 _num(m.psi) if m else "—",
                 _num(m.distance) if m else "—",
-                _p(m.p_value) if m else "—",
+                _p(_shown_p(f)) if m else "—",
                 clean("; ".join(f.reasons), limit=80),
             )
         )

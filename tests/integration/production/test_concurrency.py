@@ -26,6 +26,10 @@ def test_concurrent_registers_and_promotions(
     first = train_and_register(production, model, strength=1.0, data=frame(seed=1))
     client = admin(production)
     client.set_registered_model_alias(model, "champion", first.version)
+    # One candidate run, its model logged once per job: each job registers its own version
+    # (a job registering a run's model already registered reuses that version).
+    paths = tuple(f"model{job}" for job in range(JOBS))
+    candidate = train_and_register(production, model, strength=0.5, data=frame(seed=1), names=paths)
     folders = []
     for job in range(JOBS):
         folder = workdir / f"job{job}"
@@ -35,14 +39,14 @@ def test_concurrent_registers_and_promotions(
         config(folder, model, predictions="off")
         folders.append(folder)
 
-    def evaluate(folder: Path) -> subprocess.CompletedProcess[str]:
+    def evaluate(job: int) -> subprocess.CompletedProcess[str]:
         return mlgate_cli(
-            production, "evaluate", "--candidate", f"runs:/{first.run_id}/model",
-            "--register", "--commit", SHA, cwd=folder,
+            production, "evaluate", "--candidate", f"runs:/{candidate.run_id}/{paths[job]}",
+            "--register", "--commit", SHA, cwd=folders[job],
         )  # fmt: skip
 
     with ThreadPoolExecutor(JOBS) as pool:
-        done = list(pool.map(evaluate, folders))
+        done = list(pool.map(evaluate, range(JOBS)))
     for job in done:
         assert job.returncode in (0, 1), job.stderr
         assert "Traceback" not in job.stderr
@@ -127,7 +131,8 @@ def test_jobs_registering_a_new_model_at_once_each_get_a_version(
     production: ProductionRegistry, production_model: str
 ) -> None:
     """The first `evaluate --register` of a model nobody created yet, in several jobs at once:
-    one creates it, the others are told it exists, and each registers its own version."""
+    one creates it, the others are told it exists, and each comes back with a version of it
+    from this run — the one another job registered first, or its own when they raced."""
     from mlgate.adapters.registry import Registry
     from mlgate.core.refs import RunRef
 
@@ -146,4 +151,8 @@ def test_jobs_registering_a_new_model_at_once_each_get_a_version(
 
     with ThreadPoolExecutor(JOBS) as pool:
         versions = list(pool.map(job, range(JOBS)))
-    assert sorted(versions, key=int) == [str(n) for n in range(1, JOBS + 1)]
+    assert all(version in [str(n) for n in range(1, JOBS + 1)] for version in versions)
+    client = admin(production)
+    registered = client.search_model_versions(f"name='{new_model}'")
+    assert {str(v.version) for v in registered} == set(versions)
+    assert {v.run_id for v in registered} == {trained.run_id}

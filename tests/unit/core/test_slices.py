@@ -7,8 +7,9 @@ import pytest
 
 from mlgate.core.checks import Status
 from mlgate.core.interval import Interval
+from mlgate.core.multiplicity import holm
 from mlgate.core.rules import MetricRule
-from mlgate.core.slices import SliceSettings, holm, judge_slices, slice_check
+from mlgate.core.slices import SliceSettings, judge_slices, slice_check
 from mlgate.core.verdict import SliceRow
 
 

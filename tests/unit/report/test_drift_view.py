@@ -83,12 +83,23 @@ def test_section_renders_table_chart_and_escapes_data() -> None:
     assert "<h2>mlgate data drift · churn</h2>" in page
     tables = re.findall(r"<table>.*?</table>", page, flags=re.S)
     header = re.findall(r"<th[^>]*>(.*?)</th>", tables[0])
-    assert header == ["", "Feature", "Type", "PSI", "KS D / JS", "p", "Reference", "Current", "Why"]
+    assert header == [
+        "",
+        "Feature",
+        "Type",
+        "PSI",
+        "KS D / JS",
+        "p",
+        "Noise floor",
+        "Reference",
+        "Current",
+        "Why",
+    ]
     rows = re.findall(r"<tr>(.*?)</tr>", tables[0], flags=re.S)[1:]
     assert len(rows) == 5  # the | in a name did not split a row
     first = re.findall(r"<td[^>]*>(.*?)</td>", rows[0], flags=re.S)
     assert first[:4] == ["⚠️", "<code>age</code>", "numeric", "0.5"]
-    assert first[7] == "median 2; 25.0% missing"
+    assert first[8] == "median 2; 25.0% missing"
     assert "<img" not in page and 'href="http://e.vil"' not in page
     assert page.count('<pre lang="mermaid">') == 1
     more = re.search(r"</table>\n<p><sub>… and (\d+) more features?", page)

@@ -79,6 +79,7 @@ def measured_numeric(
         current_missing=_share(cur_missing, cur_present + cur_missing),
         reference_summary=summaries[0],
         current_summary=summaries[1],
+        cells=len(ref_counts),
     )
 
 
@@ -129,6 +130,7 @@ def measured_categorical(labels: list[Any], ref_counts: Array, cur_counts: Array
         ),
         reference_summary=_top_text(labels, ref_counts),
         current_summary=_top_text(labels, cur_counts),
+        cells=int(np.count_nonzero((ref_counts + cur_counts) > 0)),
     )
 
 

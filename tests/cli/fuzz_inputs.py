@@ -1,0 +1,354 @@
+"""Mutated input files through the real commands: every format mlgate reads, from a valid
+example, broken the ways files break (bytes cut or inserted, NUL and invalid UTF-8, another
+separator, the header dropped, a line doubled, a value replaced) — the answer must be a
+decision or an input error (exit 0, 1 or 2), never an internal error (exit 4) or a
+traceback. Shared by tests/cli/test_fuzz_inputs.py and benchmarks/fuzz_inputs.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import strategies as st
+
+from mlgate.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+ALLOWED = {0, 1, 2}
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format: the valid example it starts from, and the command that reads it
+    (``{file}`` is the mutated copy; the others are valid files in the same folder)."""
+
+    name: str
+    example: str  # the file name the mutated bytes are written as
+    seed: Callable[[Path], bytes]  # the valid example's bytes, made in the folder
+    args: tuple[str, ...]
+
+
+def _head(path: Path, lines: int) -> bytes:
+    return b"".join(path.read_bytes().splitlines(keepends=True)[:lines])
+
+
+def _same_ids(path: Path, like: bytes) -> bytes:
+    """The rows of ``path`` whose id (first column) is among ``like``'s, with its header."""
+    wanted = {line.split(b",", 1)[0] for line in like.splitlines()[1:]}
+    lines = path.read_bytes().splitlines(keepends=True)
+    return b"".join([lines[0], *(line for line in lines[1:] if line.split(b",", 1)[0] in wanted)])
+
+
+CANDIDATE_ROWS = 300
+
+
+def _candidate_predictions(_: Path) -> bytes:
+    return _head(EXAMPLES / "predictions" / "candidate.csv", CANDIDATE_ROWS)
+
+
+def _quickstart(name: str) -> Callable[[Path], bytes]:
+    return lambda _: (EXAMPLES / "quickstart" / name).read_bytes()
+
+
+def _verdict(folder: Path) -> bytes:
+    out = folder / "seed-verdict.json"
+    _run(
+        folder,
+        "compare",
+        "-c",
+        str(EXAMPLES / "quickstart" / "mlgate.yml"),
+        "--candidate",
+        str(EXAMPLES / "quickstart" / "candidate.json"),
+        "--baseline",
+        str(EXAMPLES / "quickstart" / "production.json"),
+        "--out",
+        str(out),
+        "--report",
+        str(folder / "seed.md"),
+        "--print",
+        "none",
+    )
+    return out.read_bytes()
+
+
+def _drift_report(folder: Path) -> bytes:
+    out = folder / "seed-drift.json"
+    _run(
+        folder,
+        "drift",
+        "--reference",
+        "reference.csv",
+        "--current",
+        "current.csv",
+        "--out",
+        str(out),
+        "--report",
+        str(folder / "seed-drift.md"),
+        "--print",
+        "none",
+    )
+    return out.read_bytes()
+
+
+def _plan(folder: Path) -> bytes:
+    return json.dumps(
+        {"kind": "mlgate-plan", "schema_version": 1, "models": [{"model": "churn-classifier"}]}
+    ).encode()
+
+
+COMPARE = (
+    "compare",
+    "--print",
+    "none",
+    "--out",
+    "verdict.json",
+    "--report",
+    "report.md",
+)
+FORMATS = (
+    Format(
+        name="config",
+        example="mlgate.yml",
+        seed=_quickstart("mlgate.yml"),
+        args=(
+            *COMPARE,
+            "-c",
+            "{file}",
+            "--candidate",
+            "candidate.json",
+            "--baseline",
+            "production.json",
+        ),
+    ),
+    Format(
+        name="metrics",
+        example="candidate.json",
+        seed=_quickstart("candidate.json"),
+        args=(
+            *COMPARE,
+            "-c",
+            "mlgate.yml",
+            "--candidate",
+            "{file}",
+            "--baseline",
+            "production.json",
+        ),
+    ),
+    Format(
+        name="predictions",
+        example="candidate.csv",
+        seed=_candidate_predictions,
+        args=(
+            *COMPARE,
+            "-c",
+            "predictions.yml",
+            "--candidate-predictions",
+            "{file}",
+            "--baseline-predictions",
+            "production.csv",
+        ),
+    ),
+    Format(
+        name="drift table",
+        example="current.csv",
+        seed=lambda _: _head(EXAMPLES / "drift" / "served.csv", 300),
+        args=(
+            "drift",
+            "-c",
+            "drift.yml",
+            "--reference",
+            "reference.csv",
+            "--current",
+            "{file}",
+            "--out",
+            "drift.json",
+            "--report",
+            "drift.md",
+            "--print",
+            "none",
+        ),
+    ),
+    Format(
+        name="verdict",
+        example="verdict-in.json",
+        seed=_verdict,
+        args=("report", "{file}", "--out", "rendered.md"),
+    ),
+    Format(
+        name="drift report",
+        example="drift-in.json",
+        seed=_drift_report,
+        args=(
+            *COMPARE,
+            "-c",
+            "mlgate.yml",
+            "--candidate",
+            "candidate.json",
+            "--baseline",
+            "production.json",
+            "--drift",
+            "{file}",
+        ),
+    ),
+    Format(
+        name="model tests",
+        example="tests.json",
+        seed=lambda _: json.dumps(
+            {
+                "kind": "mlgate-model-tests",
+                "schema_version": 1,
+                "tests": [{"nodeid": "t.py::test_a", "outcome": "passed", "critical": True}],
+            }
+        ).encode(),
+        args=(
+            *COMPARE,
+            "-c",
+            "mlgate.yml",
+            "--candidate",
+            "candidate.json",
+            "--baseline",
+            "production.json",
+            "--model-tests",
+            "{file}",
+        ),
+    ),
+    Format(
+        name="outcomes",
+        example="outcomes.csv",
+        seed=_candidate_predictions,
+        args=(
+            "monitor",
+            "-c",
+            "predictions.yml",
+            "--model",
+            "churn-classifier",
+            "--platform",
+            "local",
+            "--outcomes",
+            "{file}",
+            "--performance-reference",
+            "production.csv",
+            "--out",
+            "monitor.json",
+            "--report",
+            "monitor.md",
+            "--print",
+            "none",
+        ),
+    ),
+)
+
+
+def workspace() -> Path:
+    """A folder with every valid file the commands need beside the mutated one."""
+    folder = Path(tempfile.mkdtemp(prefix="mlgate-fuzz-"))
+    for name in ("mlgate.yml", "candidate.json", "production.json"):
+        shutil.copy(EXAMPLES / "quickstart" / name, folder / name)
+    shutil.copy(EXAMPLES / "predictions" / "mlgate.yml", folder / "predictions.yml")
+    (folder / "production.csv").write_bytes(
+        _same_ids(EXAMPLES / "predictions" / "production.csv", _candidate_predictions(folder))
+    )
+    shutil.copy(EXAMPLES / "drift" / "mlgate.yml", folder / "drift.yml")
+    (folder / "reference.csv").write_bytes(_head(EXAMPLES / "drift" / "training.csv", 300))
+    (folder / "current.csv").write_bytes(_head(EXAMPLES / "drift" / "served.csv", 300))
+    return folder
+
+
+@st.composite
+def mutated(draw: st.DrawFn, original: bytes) -> bytes:
+    """``original`` broken by one to three of the ways files break."""
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(
+            st.sampled_from(
+                ["cut", "insert", "replace", "separator", "header", "double", "truncate", "token"]
+            )
+        )
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if kind == "cut":
+            del data[at : at + draw(st.integers(1, 40))]
+        elif kind == "insert":
+            data[at:at] = draw(
+                st.one_of(
+                    st.sampled_from(
+                        [b"\x00", b"\xff\xfe", b"\r", b'"', b"\n", b",", b":", b"- ", b"{"]
+                    ),
+                    st.binary(min_size=1, max_size=8),
+                )
+            )
+        elif kind == "replace" and data:
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "separator":
+            data = bytearray(
+                bytes(data).replace(b",", draw(st.sampled_from([b";", b"\t", b" ", b"|"])))
+            )
+        elif kind == "header":
+            data = bytearray(b"".join(bytes(data).splitlines(keepends=True)[1:]))
+        elif kind == "double":
+            lines = bytes(data).splitlines(keepends=True)
+            if lines:
+                line = lines[draw(st.integers(0, len(lines) - 1))]
+                lines.insert(draw(st.integers(0, len(lines))), line)
+                data = bytearray(b"".join(lines))
+        elif kind == "truncate":
+            del data[at:]
+        elif kind == "token":
+            value = draw(
+                st.sampled_from(
+                    [
+                        b"nan",
+                        b"-inf",
+                        b"1e999",
+                        b"",
+                        b"null",
+                        b"true",
+                        b"[]",
+                        b"{}",
+                        b"-1",
+                        b"\xc3\x28",
+                        b"x" * 300,
+                    ]
+                )
+            )
+            end = at
+            while end < len(data) and data[end : end + 1] not in (b",", b"\n", b":", b" "):
+                end += 1
+            data[at:end] = value
+    return bytes(data)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    output: str
+
+
+def run_case(folder: Path, fmt: Format, content: bytes) -> Outcome:
+    """Write ``content`` as the format's file and run its command in ``folder``."""
+    (folder / fmt.example).write_bytes(content)
+    args = [a.replace("{file}", fmt.example) for a in fmt.args]
+    return _run(folder, *args)
+
+
+def _run(folder: Path, *args: str) -> Outcome:
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(cli, list(args), prog_name="mlgate", catch_exceptions=True)
+    finally:
+        os.chdir(previous)
+    output = result.output + (f"\n{result.exception!r}" if result.exit_code == 4 else "")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        return Outcome(exit_code=4, output=f"{output}\nTraceback: {result.exception!r}")
+    return Outcome(exit_code=result.exit_code, output=output)
+
+
+def acceptable(outcome: Outcome) -> bool:
+    return outcome.exit_code in ALLOWED and "Traceback" not in outcome.output
