@@ -105,21 +105,33 @@ def test_no_tests_collected_is_a_usage_error(run: Run, workdir: Path) -> None:
     ) in result.output
 
 
-def test_a_pytest_usage_error_exits_2_and_replaces_stale_results(run: Run, workdir: Path) -> None:
+def test_a_refusal_to_start_exits_2_and_leaves_the_results_as_they_were(
+    run: Run, workdir: Path
+) -> None:
     project(workdir)
-    (workdir / "out").mkdir()
-    (workdir / "out" / "tests.json").write_text("stale")
+    assert run("test").exit_code == 0
+    good = (workdir / "out" / "tests.json").read_text()
     (workdir / "model_tests" / "test_uses_model.py").write_text(
         "def test_x(candidate_model):\n    pass\n"
     )
-    result = run("test")
+    result = run("test")  # no --candidate: the plugin refuses at collection
     assert result.exit_code == 2
     assert (
-        "mlgate: error: pytest could not start the model tests (its error is above)"
-        in result.output
-    )
-    written = json.loads((workdir / "out" / "tests.json").read_text())  # this run's, not stale
-    assert written["complete"] is False and written["tests"] == []
+        "mlgate: error: pytest could not start the model tests (its error is above); "
+        "out/tests.json was left as it was"
+    ) in result.output
+    assert "the gate passes" not in result.output
+    assert (workdir / "out" / "tests.json").read_text() == good
+    assert not (workdir / "out" / "tests.json.partial").exists()
+
+
+def test_options_are_checked_before_pytest_runs(run: Run, workdir: Path) -> None:
+    project(workdir)
+    result = run("test", "--data", "missing.csv")
+    assert result.exit_code == 2
+    assert "--data:" in result.output and "nothing was run" in result.output
+    assert "test session starts" not in result.output
+    assert not (workdir / "out").exists()
 
 
 def test_compare_folds_the_results_into_the_verdict(

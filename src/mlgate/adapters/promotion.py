@@ -32,6 +32,7 @@ from typing import Any
 
 from mlgate.adapters.registry import Registry
 from mlgate.adapters.registry_errors import NotFound, on_model
+from mlgate.core.lineage import LineageError, rollback_target
 from mlgate.core.recorded import RecordedVerdict
 from mlgate.errors import InputError, ServiceError, UsageError
 
@@ -131,18 +132,32 @@ class Promotions:
     def rollback(
         self, *, model: str, alias: str, previous_alias: str, audit: Mapping[str, str], now: str
     ) -> Moved:
-        previous = self.holder(model, previous_alias)
+        """Production back to the version before it in the promotion history (never one a
+        rollback took off); without a history (aliases set by hand), to ``previous_alias``.
+        ``previous_alias`` then names the version before that, or nothing."""
         current = self.holder(model, alias)
-        if previous is None:
-            raise UsageError(
-                f"models:/{model}@{previous_alias} does not exist: there is nothing to roll back to"
-            )
-        if previous == current:
-            return Moved(action="already", version=previous, replaced=None)
+        entries = self.history(model)
+        if entries:
+            try:
+                target = rollback_target(entries, current=current)
+            except LineageError as exc:
+                raise UsageError(f"models:/{model}@{alias}: {exc}") from None
+            previous, before = target.version, target.before
+        else:
+            previous, before = self.holder(model, previous_alias), None
+            if previous is None:
+                raise UsageError(
+                    f"models:/{model}@{previous_alias} does not exist: there is nothing to "
+                    "roll back to"
+                )
+            if previous == current:
+                return Moved(action="already", version=previous, replaced=None)
         with self._intent(model, alias=alias, expected=current, target=previous):
             self._set_alias(model, alias, previous)
-            if current is not None:
-                self._set_alias(model, previous_alias, current)
+            if before is not None:
+                self._set_alias(model, previous_alias, before)
+            else:
+                self._delete_alias(model, previous_alias)
             self._history(
                 model,
                 {"event": "rollback", "version": previous, "replaced": current, **audit, "at": now},
@@ -150,6 +165,15 @@ class Promotions:
             )
         self._registry.tag_version(model, previous, {"mlgate.rolled_back_at": now})
         return Moved(action="rolled_back", version=previous, replaced=current)
+
+    def _delete_alias(self, model: str, alias: str) -> None:
+        try:
+            with self._registry.guard(
+                f"removing models:/{model}@{alias}", needs=on_model("EDIT", model)
+            ):
+                self._client.delete_registered_model_alias(model, alias)
+        except NotFound:
+            pass
 
     def history(self, model: str) -> list[dict[str, Any]]:
         entries = []

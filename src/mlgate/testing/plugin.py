@@ -212,8 +212,8 @@ class _Hooks:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         state = self.state
-        if state.results is None:
-            return
+        if state.results is None or _refused(exitstatus):
+            return  # nothing ran: a previous results file stays as it was
         from mlgate.adapters.models import run_id_of
         from mlgate.testing.results import write_results
 
@@ -235,11 +235,17 @@ class _Hooks:
             session.config.get_terminal_writer().line(f"mlgate: error: {exc}", red=True)
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         from mlgate.testing.results import annotation_lines, summary_lines
 
         if not self.state.in_use and self.state.results is None:
             return  # not a model test session: say nothing
+        if _refused(exitstatus):
+            terminalreporter.write_line(
+                "mlgate model tests: not run — pytest refused to start them (the error is "
+                "above); no results written"
+            )
+            return
         tests = self.state.recorder.tests()
         for line in summary_lines(tests, results=self.state.results):
             terminalreporter.write_line(line)
@@ -271,6 +277,10 @@ def _marker_settings(item: pytest.Item) -> tuple[bool, tuple[str, ...]]:
             f"{where}: tags must be a list of words (letters, digits, _ . : / -), not {tags!r}"
         )
     return critical, tuple(tags)
+
+
+def _refused(exitstatus: int) -> bool:
+    return int(exitstatus) == pytest.ExitCode.USAGE_ERROR
 
 
 def _complete(session: pytest.Session, exitstatus: int) -> bool:

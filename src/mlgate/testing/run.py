@@ -7,7 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mlgate.core.checks import Check, Status
@@ -71,16 +71,50 @@ def pytest_command(run: TestRun) -> list[str]:
     return [*command, *run.pytest_args]
 
 
+def check_options(run: TestRun) -> None:
+    """What can be checked before pytest starts: the test paths, the candidate reference
+    and the data file — a refusal leaves the previous results as they were."""
+    from mlgate.adapters.models import ModelLoadError, resolve_uri
+    from mlgate.testing.data import DataError, check_data_path
+
+    missing = [str(path) for path in run.paths if not path.exists()]
+    if missing:
+        raise UsageError(
+            f"tests.paths: {', '.join(missing)} not found (mlgate.yml `tests.paths`, relative "
+            "to the config's folder); nothing was run"
+        )
+    if run.candidate:
+        try:
+            resolve_uri(run.candidate)
+        except ModelLoadError as exc:
+            raise UsageError(f"--candidate: {exc}; nothing was run") from None
+    if run.data is not None:
+        try:
+            check_data_path(run.data)
+        except DataError as exc:
+            raise UsageError(f"--data: {exc}; nothing was run") from None
+    if not run.results.parent.is_dir() and run.results.parent != Path():
+        try:
+            run.results.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{run.results}: cannot write: {exc.strerror or exc}") from None
+
+
 def run_model_tests(run: TestRun) -> TestOutcome:
     """Run the tests (their output goes straight to the terminal), then read what the
-    plugin wrote. A stale results file is removed first, so it can never be mistaken
-    for this run's."""
+    plugin wrote. The plugin writes beside the results file and the file is replaced only
+    when the tests ran, so a refusal never leaves an incomplete file in its place, and a
+    stale one is never mistaken for this run's (it carries its candidate)."""
     from mlgate.files.model_tests import read_results
 
+    check_options(run)
+    final = run.results
+    partial = run.results.with_name(run.results.name + ".partial")
     try:
-        run.results.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
     except OSError as exc:
-        raise InputError(f"{run.results}: cannot replace: {exc.strerror or exc}") from None
+        raise InputError(f"{partial}: cannot replace: {exc.strerror or exc}") from None
+    run = replace(run, results=partial)
     env = dict(os.environ)
     if run.tracking_uri:
         env["MLFLOW_TRACKING_URI"] = run.tracking_uri
@@ -99,20 +133,28 @@ def run_model_tests(run: TestRun) -> TestOutcome:
             print(f"::{resume}::", flush=True)
     code, output = done.returncode, (done.stdout or "") + (done.stderr or "")
     where = "in its output:\n" + output.strip()[-2000:] if run.capture else "(its error is above)"
+    kept = f"; {final} was left as it was" if final.exists() else ""
     if code == _PYTEST_USAGE:
-        raise UsageError(f"pytest could not start the model tests {where}")
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"pytest could not start the model tests {where}{kept}")
     if code == _PYTEST_INTERNAL:
-        raise UsageError(f"pytest failed with an internal error {where}")
-    if not run.results.exists():
-        raise UsageError(f"pytest exited with {code} without writing {run.results}")
-    results = read_results(run.results)
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"pytest failed with an internal error {where}{kept}")
+    if not partial.exists():
+        raise UsageError(f"pytest exited with {code} without writing {final}{kept}")
+    results = read_results(partial)
     if code == _PYTEST_NO_TESTS and not results.tests:
+        partial.unlink(missing_ok=True)
         where = ", ".join(map(str, run.paths))
         raise UsageError(
             f"no model tests were collected in {where}"
             + (f" with tags {', '.join(run.tags)}" if run.tags else "")
-            + " (check tests.paths in mlgate.yml)"
+            + f" (check tests.paths in mlgate.yml){kept}"
         )
+    try:
+        os.replace(partial, final)
+    except OSError as exc:
+        raise InputError(f"{final}: cannot replace: {exc.strerror or exc}") from None
     if in_actions:
         for line in annotation_lines(results.tests):
             print(line, flush=True)

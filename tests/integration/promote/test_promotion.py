@@ -95,7 +95,9 @@ def test_promote_rollback_history(run: Run, mlflow_server: str, model_name: str)
 
     back = run("rollback", "--by", "carol", "--reason", "latency")
     assert back.exit_code == 0, back.output
-    assert aliases(mlflow_server, model_name) == {"champion": first, "previous": second}
+    # The version rolled back is not kept as @previous: a second rollback must not bring
+    # it back (that would roll forward).
+    assert aliases(mlflow_server, model_name) == {"champion": first}
 
     history = json.loads(run("history", "--format", "json").stdout)
     assert [(e["event"], e["version"], e.get("replaced")) for e in history] == [
@@ -209,6 +211,27 @@ def test_failure_after_the_alias_moved_is_completed_by_a_rerun(
     assert [e["event"] for e in json.loads(run("history", "--format", "json").stdout)] == [
         "promote"
     ]
+
+
+def test_rollbacks_walk_the_history_back_and_never_forward(
+    run: Run, mlflow_server: str, model_name: str
+) -> None:
+    versions = []
+    for accuracy in (0.90, 0.91, 0.92):
+        version = evaluated(run, mlflow_server, model_name, accuracy)
+        promoted = run("promote", "--version", version, "--approved-by", "al", "--commit", SHA)
+        assert promoted.exit_code == 0, promoted.output
+        versions.append(version)
+    first, second, _ = versions
+    assert run("rollback").exit_code == 0
+    assert aliases(mlflow_server, model_name) == {"champion": second, "previous": first}
+    assert run("rollback").exit_code == 0
+    assert aliases(mlflow_server, model_name) == {"champion": first}
+    refused = run("rollback")
+    assert refused.exit_code == 2
+    assert f"version {first} is the first version in the promotion history" in refused.stderr
+    assert "mlgate history" in refused.stderr
+    assert aliases(mlflow_server, model_name) == {"champion": first}
 
 
 def test_rollback_with_nothing_to_roll_back_to(
