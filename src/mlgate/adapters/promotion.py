@@ -33,7 +33,7 @@ from typing import Any
 from mlgate.adapters.registry import Registry
 from mlgate.adapters.registry_errors import NotFound, on_model
 from mlgate.core.lineage import LineageError, rollback_target
-from mlgate.core.recorded import RecordedVerdict
+from mlgate.core.recorded import RecordedVerdict, same_commit
 from mlgate.errors import InputError, ServiceError, UsageError
 
 HISTORY_PREFIX = "mlgate.history."
@@ -84,9 +84,16 @@ class Promotions:
             versions = self._client.search_model_versions(
                 f"name='{_quote(model)}'", max_results=1000
             )
-        matching = [
-            int(v.version) for v in versions if (v.tags or {}).get("mlgate.commit") == commit
-        ]
+        matching = {
+            int(v.version): str((v.tags or {}).get("mlgate.commit"))
+            for v in versions
+            if same_commit(str((v.tags or {}).get("mlgate.commit") or ""), commit)
+        }
+        if len({sha.lower() for sha in matching.values()}) > 1:
+            raise UsageError(
+                f"commit {commit} is ambiguous: versions of {model} were evaluated for "
+                f"{', '.join(sorted({sha[:12] for sha in matching.values()}))}; give the full SHA"
+            )
         return str(max(matching)) if matching else None
 
     def holder(self, model: str, alias: str) -> str | None:

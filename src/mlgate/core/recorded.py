@@ -4,6 +4,7 @@ adapters/promotion.py reads the ``mlgate.*`` tags; this module says yes or no, a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,12 +36,37 @@ def check_verdict(recorded: RecordedVerdict, *, head_sha: str, policy: Policy) -
         reasons.append(f"the recorded verdict is {recorded.status!r}, not pass")
     if not recorded.commit:
         reasons.append("the recorded verdict names no commit")
-    elif not same_sha(recorded.commit, head_sha):
+    elif not same_commit(recorded.commit, head_sha):
+        short = min(len(recorded.commit.strip()), len(head_sha.strip())) < MIN_PREFIX
+        hint = (
+            f"give the full SHA (a prefix needs at least {MIN_PREFIX} characters)"
+            if short
+            else "evaluate the current head, or give the full SHA of the commit evaluated"
+        )
         reasons.append(
-            f"the verdict was computed for commit {recorded.commit[:12]}, but the head is "
-            f"{head_sha[:12]}; evaluate the current head"
+            f"the verdict was computed for commit {recorded.commit[:12]}, but the commit "
+            f"promoted is {head_sha[:12]}; {hint}"
         )
     return reasons
+
+
+MIN_PREFIX = 7
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+def same_commit(recorded: str, given: str) -> bool:
+    """The same commit: equal SHAs, or one a prefix of the other of at least 7 hex digits
+    (``git rev-parse --short`` gives 7), in either direction."""
+    a, b = recorded.strip().lower(), given.strip().lower()
+    if same_sha(a, b):
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return (
+        len(shorter) >= MIN_PREFIX
+        and bool(_HEX.fullmatch(a))
+        and bool(_HEX.fullmatch(b))
+        and longer.startswith(shorter)
+    )
 
 
 def check_production(

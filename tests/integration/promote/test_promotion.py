@@ -121,7 +121,8 @@ def test_promote_rollback_history(run: Run, mlflow_server: str, model_name: str)
         (
             "pass",
             ["--approved-by", "alice", "--commit", OTHER],
-            "the verdict was computed for commit 111111111111, but the head is 222222222222",
+            "the verdict was computed for commit 111111111111, but the commit promoted is "
+            "222222222222",
         ),
         (
             "none",
@@ -232,6 +233,18 @@ def test_rollbacks_walk_the_history_back_and_never_forward(
     assert f"version {first} is the first version in the promotion history" in refused.stderr
     assert "mlgate history" in refused.stderr
     assert aliases(mlflow_server, model_name) == {"champion": first}
+
+
+def test_a_short_sha_of_the_commit_evaluated_promotes(
+    run: Run, mlflow_server: str, model_name: str
+) -> None:
+    version = evaluated(run, mlflow_server, model_name, 0.90, commit="2ed7a55" + "0" * 33)
+    too_short = run("promote", "--version", version, "--approved-by", "al", "--commit", "2ed7a5")
+    assert too_short.exit_code == 1
+    assert "give the full SHA (a prefix needs at least 7 characters)" in too_short.output
+    promoted = run("promote", "--version", version, "--approved-by", "al", "--commit", "2ed7a55")
+    assert promoted.exit_code == 0, promoted.output
+    assert aliases(mlflow_server, model_name) == {"champion": version}
 
 
 def test_rollback_with_nothing_to_roll_back_to(

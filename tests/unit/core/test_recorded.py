@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mlgate.core.approval import Policy
-from mlgate.core.recorded import RecordedVerdict, check_production, check_verdict
+from mlgate.core.recorded import RecordedVerdict, check_production, check_verdict, same_commit
 
 HEAD = "a" * 40
 OLD = "b" * 40
@@ -30,7 +30,8 @@ OLD = "b" * 40
         (
             RecordedVerdict(status="pass", commit=OLD),
             Policy(),
-            f"the verdict was computed for commit {OLD[:12]}, but the head is {HEAD[:12]}",
+            f"the verdict was computed for commit {OLD[:12]}, but the commit promoted is "
+            f"{HEAD[:12]}",
         ),
         (
             RecordedVerdict(status="pass", commit=None),
@@ -88,3 +89,36 @@ def test_the_verdict_must_have_compared_against_production(
         assert reasons == []
     else:
         assert len(reasons) == 1 and reason in reasons[0], reasons
+
+
+SHA = "2ed7a55c0ffee0123456789abcdef0123456789a"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "given", "same"),
+    [
+        (SHA, SHA, True),
+        (SHA, SHA[:7], True),  # promote --commit 2ed7a55
+        (SHA[:7], SHA, True),  # a verdict recorded for a short SHA
+        (SHA.upper(), SHA[:9], True),
+        (SHA, SHA[:6], False),  # too short to be unambiguous
+        (SHA, "2ed7a56", False),
+        (SHA, "2ed7a55zz", False),
+        ("", SHA, False),
+    ],
+)
+def test_a_sha_prefix_of_seven_or_more_matches_in_both_directions(
+    recorded: str, given: str, same: bool
+) -> None:
+    assert same_commit(recorded, given) is same
+
+
+def test_a_too_short_prefix_says_to_give_the_full_sha() -> None:
+    reasons = check_verdict(
+        RecordedVerdict(status="pass", commit=SHA), head_sha=SHA[:5], policy=Policy()
+    )
+    assert reasons and "give the full SHA (a prefix needs at least 7 characters)" in reasons[0]
+    assert (
+        check_verdict(RecordedVerdict(status="pass", commit=SHA), head_sha=SHA[:7], policy=Policy())
+        == []
+    )
