@@ -7,6 +7,7 @@ with no baseline at all it is ``no_baseline`` (only floors and ceilings could be
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -184,11 +185,23 @@ def judge_metrics(
         )
         for rule in rules
     ]
+    rows = [_with_suggestion(row, candidate) for row in rows]
     gated = {rule.name for rule in rules}
     for name in sorted((set(candidate) | set(base)) - gated):
         rows.append(_ungated(name, candidate.get(name), base.get(name), found.get(name)))
     rank = {status: index for index, status in enumerate(STATUS_ORDER)}
     return sorted(rows, key=lambda row: rank[row.status])  # stable: keeps rule order
+
+
+def _with_suggestion(row: MetricRow, candidate: Mapping[str, float]) -> MetricRow:
+    """A gated metric the candidate lacks, most likely a typo: say which one it has."""
+    if row.candidate is not None or not row.reasons:
+        return row
+    close = difflib.get_close_matches(row.name, list(candidate), n=1, cutoff=0.75)
+    if not close:
+        return row
+    hint = f"; did you mean {close[0]!r}? (the candidate reports it)"
+    return replace(row, reasons=(row.reasons[0] + hint, *row.reasons[1:]))
 
 
 def judge(

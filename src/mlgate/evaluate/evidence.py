@@ -56,11 +56,11 @@ def same_data_evidence(
     if route is Route.OFF:
         return Found(evidence=point_estimates("evaluation.predictions is off"))
     problem: str | None = None
-    candidate_logged = False
+    candidate_logged = baseline_logged = False
     if route in (Route.AUTO, Route.LOGGED):
         ours = read_logged(candidate.run_id, registry=registry, folder=workdir / "logged")
         theirs = read_logged(baseline.run_id, registry=registry, folder=workdir / "logged")
-        candidate_logged = ours is not None
+        candidate_logged, baseline_logged = ours is not None, theirs is not None
         if ours is not None and theirs is not None:
             problem = _other_data(ours, candidate) or _other_data(theirs, baseline)
             if problem is None:
@@ -78,11 +78,13 @@ def same_data_evidence(
             )
         if problem is not None:
             raise InputError(f"{problem}; nothing to score instead (set evaluation.data)")
-        reason = (
-            "neither run logged per-example predictions"
-            if not candidate_logged
-            else ("production's run logged no per-example predictions")
-        )
+        reason = {
+            (False, False): "neither run logged per-example predictions",
+            (False, True): "the candidate's run logged no per-example predictions "
+            "(production's did)",
+            (True, False): "production's run logged no per-example predictions "
+            "(the candidate's did)",
+        }.get((candidate_logged, baseline_logged), "no per-example predictions to pair")
         return Found(
             evidence=point_estimates(reason, f"{LOG_HINT}, {SCORE_HINT}"),
             candidate_logged=candidate_logged,

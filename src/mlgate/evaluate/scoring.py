@@ -79,6 +79,13 @@ def score_both(*, models: tuple[Model, Model], data: EvalData, config: Config) -
     except InputError as exc:
         raise Unavailable(str(exc)) from None
     if label not in frame.columns:
+        if config.evaluation.label is not None:
+            # A column the config names and the data lacks is a mistake, never a fallback.
+            shown = ", ".join(map(str, list(frame.columns)[:8]))
+            raise InputError(
+                f"evaluation.label: {data.dataset.name} has no column {label!r} (its columns: "
+                f"{shown}); name the label column of evaluation.data"
+            )
         raise Unavailable(
             f"{data.dataset.name} has no label column {label!r} (set evaluation.label)"
         )

@@ -158,6 +158,8 @@ def run_model_tests(run: TestRun) -> TestOutcome:
     if in_actions:
         for line in annotation_lines(results.tests):
             print(line, flush=True)
-    check = judge_model_tests(results, candidate=Identity(label="candidate"), required=run.required)
+    check = judge_model_tests(
+        results, candidate=Identity(label="candidate"), required=run.required, tie=False
+    )
     exit_code = ExitCode.GATE_REJECTED if check.status is Status.FAIL else ExitCode.OK
     return TestOutcome(results=results, check=check, exit_code=exit_code, output=output)

@@ -409,6 +409,25 @@ def test_g_no_record_keeps_nothing_and_point_estimates_say_why(
     )
 
 
+def test_the_point_estimate_reason_names_the_side_without_predictions(
+    workdir: Path, evaluate: Evaluate, mlflow_server: str, model_name: str
+) -> None:
+    data = frame()
+    _, candidate = versions(
+        mlflow_server,
+        model_name,
+        train(mlflow_server, data, strength=1.0),  # production logged its predictions
+        train(mlflow_server, data, strength=0.5, log="none"),
+    )
+    configure(workdir, model_name)
+    point = verdict(
+        evaluate("--candidate", f"models:/{model_name}/{candidate.version}", "--no-record")
+    )
+    assert point["evidence"]["reason"] == (
+        "the candidate's run logged no per-example predictions (production's did)"
+    )
+
+
 def test_modes_logged_score_and_off(
     workdir: Path, evaluate: Evaluate, mlflow_server: str, model_name: str
 ) -> None:

@@ -141,3 +141,19 @@ def test_param_changes_need_a_baseline() -> None:
     )
     assert verdict.param_changes == ()
     assert verdict.status is Overall.NO_BASELINE
+
+
+def test_a_missing_gated_metric_suggests_the_one_the_candidate_reports() -> None:
+    from mlgate.core.compare import judge_metrics
+    from mlgate.core.rules import MetricRule
+
+    rows = judge_metrics(
+        rules=[MetricRule(name="acuracy", tolerance=0.01)],
+        candidate={"accuracy": 0.9, "f1": 0.8},
+        baseline={"accuracy": 0.91},
+    )
+    row = next(r for r in rows if r.name == "acuracy")
+    assert row.reasons[0] == (
+        "required metric missing from the candidate; did you mean 'accuracy'? "
+        "(the candidate reports it)"
+    )

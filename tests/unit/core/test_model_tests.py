@@ -107,8 +107,17 @@ def test_results_for_another_model_fail_the_gate() -> None:
         f"the results are for run {'b' * 32}, not for the candidate's run {'a' * 32}: "
         "run mlgate test against the candidate"
     )
+    # Results that cannot be tied to the candidate: a failure when required, else a warning.
     unknown = dataclasses.replace(results, candidate_run_id=None)
-    assert judge_model_tests(unknown, candidate=CANDIDATE).status is Status.PASS
+    check = judge_model_tests(unknown, candidate=CANDIDATE)
+    assert check.status is Status.FAIL
+    assert "name no candidate (the tests were run without --candidate)" in check.summary
+    assert judge_model_tests(unknown, candidate=CANDIDATE, required=False).status is Status.WARN
+    tested = dataclasses.replace(results, candidate_uri="runs:/" + "b" * 32 + "/model")
+    no_run = dataclasses.replace(CANDIDATE, run_id=None)
+    check = judge_model_tests(tested, candidate=no_run, required=False)
+    assert check.status is Status.WARN
+    assert "names no run to tie them to" in check.summary
 
 
 def test_critical_failures_come_first() -> None:

@@ -14,6 +14,7 @@ from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import Outcome
 from mlgate.core.verdict import Identity
+from mlgate.errors import InputError
 from mlgate.evaluate.data import locate
 from mlgate.evaluate.rescoring import Settled, settle
 from mlgate.evaluate.scoring import Model
@@ -123,7 +124,6 @@ def test_unrecorded_production_data_is_rescored_too(tmp_path: Path, models: tupl
         ("rescore off", "evaluation.rescore is false"),
         ("no models", "the models are not in a registry to load them from"),
         ("no data", "the candidate's evaluation data is not available here (set evaluation.data)"),
-        ("no label", "eval.csv has no label column 'target' (set evaluation.label)"),
         ("unloadable", "cannot load"),
         ("nothing computable", "none of the gated metrics can be computed from predictions"),
         ("unreadable data", "cannot read the evaluation data"),
@@ -134,8 +134,6 @@ def test_every_reason_it_cannot_be_done_is_said(
 ) -> None:
     candidate_uri, production_uri, _, _ = models
     data = frame(2)
-    if case == "no label":
-        data = data.drop(columns=["target"])
     data.to_csv(tmp_path / "eval.csv", index=False)
     if case == "unreadable data":
         (tmp_path / "eval.csv").write_bytes(b"\x00\xff" * 10)
@@ -158,6 +156,22 @@ def test_every_reason_it_cannot_be_done_is_said(
     assert settled.comparison.outcome is Outcome.REFUSED
     assert settled.comparison.reason is not None and reason in settled.comparison.reason
     assert settled.baseline is theirs  # nothing merged
+
+
+def test_a_label_column_the_config_names_and_the_data_lacks_is_an_input_error(
+    tmp_path: Path, models: tuple
+) -> None:
+    candidate_uri, production_uri, _, _ = models
+    frame(2).drop(columns=["target"]).to_csv(tmp_path / "eval.csv", index=False)
+    ours, theirs = sides(NOV, OCT)
+    with pytest.raises(InputError, match=r"evaluation\.label: eval\.csv has no column 'target'"):
+        settle(
+            candidate=ours,
+            baseline=theirs,
+            models=as_models(candidate_uri, production_uri),
+            data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
+            config=config(tmp_path, "  accuracy: {}\n"),  # type: ignore[arg-type]
+        )
 
 
 def test_same_data_is_never_rescored(tmp_path: Path) -> None:
