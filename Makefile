@@ -80,6 +80,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/decision_quality.py
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/drift_stream.py
+	$(BIN)/python benchmarks/drift_false_alarms.py
+	$(BIN)/python benchmarks/fuzz_inputs.py
 	$(BIN)/python benchmarks/outcomes_monitor.py
 	$(BIN)/python benchmarks/eval_data_identity.py
 	$(BIN)/python benchmarks/monorepo.py

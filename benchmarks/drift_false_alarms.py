@@ -56,9 +56,7 @@ def draw(rng: np.random.Generator, *, shift: bool) -> tuple[Table, Table]:
     if shift:
         columns["normal_0"][REFERENCE:] += SHIFT_SD
     whole = pa.table(columns)
-    return _table("reference", whole.slice(0, REFERENCE)), _table(
-        "current", whole.slice(REFERENCE)
-    )
+    return _table("reference", whole.slice(0, REFERENCE)), _table("current", whole.slice(REFERENCE))
 
 
 def _table(name: str, table: Any) -> Table:
@@ -124,7 +122,7 @@ def main() -> None:
         f"{args.runs} i.i.d. splits and {args.runs} shifted ({SHIFT_SD} SD in one feature), "
         f"{NORMAL + SKEWED + INTEGER} features, {REFERENCE}/{ROWS - REFERENCE} rows\n"
     )
-    print(f"| rule | false alarms (null runs flagging any) | shifted flagged | flagged alone |")
+    print("| rule | false alarms (null runs flagging any) | shifted flagged | flagged alone |")
     print("|---|--:|--:|--:|")
     for name, (null, shifted) in tallies.items():
         print(

@@ -27,7 +27,8 @@ ALLOWED = {0, 1, 2}
 @dataclass(frozen=True)
 class Format:
     """One file format: the valid example it starts from, and the command that reads it
-    (``{file}`` is the mutated copy; the others are valid files in the same folder)."""
+    (``{file}`` is the mutated copy, under a name of its own; the others are valid files in
+    the same folder, which no format mutates)."""
 
     name: str
     example: str  # the file name the mutated bytes are written as
@@ -97,12 +98,6 @@ def _drift_report(folder: Path) -> bytes:
     return out.read_bytes()
 
 
-def _plan(folder: Path) -> bytes:
-    return json.dumps(
-        {"kind": "mlgate-plan", "schema_version": 1, "models": [{"model": "churn-classifier"}]}
-    ).encode()
-
-
 COMPARE = (
     "compare",
     "--print",
@@ -115,7 +110,7 @@ COMPARE = (
 FORMATS = (
     Format(
         name="config",
-        example="mlgate.yml",
+        example="config-in.yml",
         seed=_quickstart("mlgate.yml"),
         args=(
             *COMPARE,
@@ -129,7 +124,7 @@ FORMATS = (
     ),
     Format(
         name="metrics",
-        example="candidate.json",
+        example="candidate-in.json",
         seed=_quickstart("candidate.json"),
         args=(
             *COMPARE,
@@ -143,7 +138,7 @@ FORMATS = (
     ),
     Format(
         name="predictions",
-        example="candidate.csv",
+        example="candidate-in.csv",
         seed=_candidate_predictions,
         args=(
             *COMPARE,
@@ -157,7 +152,7 @@ FORMATS = (
     ),
     Format(
         name="drift table",
-        example="current.csv",
+        example="current-in.csv",
         seed=lambda _: _head(EXAMPLES / "drift" / "served.csv", 300),
         args=(
             "drift",

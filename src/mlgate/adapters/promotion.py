@@ -151,12 +151,13 @@ class Promotions:
                 raise UsageError(f"models:/{model}@{alias}: {exc}") from None
             previous, before = target.version, target.before
         else:
-            previous, before = self.holder(model, previous_alias), None
-            if previous is None:
+            held = self.holder(model, previous_alias)
+            if held is None:
                 raise UsageError(
                     f"models:/{model}@{previous_alias} does not exist: there is nothing to "
                     "roll back to"
                 )
+            previous, before = held, None
             if previous == current:
                 return Moved(action="already", version=previous, replaced=None)
         with self._intent(model, alias=alias, expected=current, target=previous):

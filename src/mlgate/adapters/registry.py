@@ -137,11 +137,11 @@ class Registry:
             version = None
         if version is None:
             raise InputError(f"candidate {ref.uri}: not found in the registry")
-        model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
-        location = self._model_location(model_id=model_id, source=version.source)
-        if location is None:
+        found_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
+        where = self._model_location(model_id=found_id, source=version.source)
+        if where is None:
             raise InputError(f"candidate {ref.uri}: the registry does not say where its files are")
-        mlmodel = read_mlmodel(self, location, what=f"candidate {ref.uri}")
+        mlmodel = read_mlmodel(self, where, what=f"candidate {ref.uri}")
         return self._from_version(version, prefix=prefix, mlmodel=mlmodel)
 
     def _register(self, ref: RunRef, *, model: str, model_id: str | None) -> Any:

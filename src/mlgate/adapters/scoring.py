@@ -23,6 +23,10 @@ class ScoringError(Exception):
     """The model could not be loaded or scored; the message says which and why."""
 
 
+class DoesNotLoad(ScoringError):
+    """The model itself does not load (not the store: that is a ServiceError)."""
+
+
 def read_frame(path: Path) -> Any:
     """A CSV, Parquet or JSON Lines file as a pandas DataFrame."""
     import pandas as pd
@@ -59,7 +63,7 @@ def score(
     except StoreUnavailable as exc:
         raise ServiceError(str(exc)) from None  # not the model's fault: exit 3, not a fallback
     except ModelLoadError as exc:
-        raise ScoringError(f"cannot load {uri}: {exc}") from None
+        raise DoesNotLoad(f"cannot load {uri}: {exc}") from None
     features = frame.drop(columns=[label])
     model = loaded.model
     try:

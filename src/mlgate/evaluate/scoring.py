@@ -66,7 +66,7 @@ def score_both(*, models: tuple[Model, Model], data: EvalData, config: Config) -
         import numpy  # noqa: F401
         import pandas  # noqa: F401
 
-        from mlgate.adapters.scoring import ScoringError, read_frame, score
+        from mlgate.adapters.scoring import DoesNotLoad, ScoringError, read_frame, score
     except ImportError:
         raise Unavailable(
             "loading the models needs mlflow and pandas with the model's own libraries "
@@ -106,6 +106,15 @@ def score_both(*, models: tuple[Model, Model], data: EvalData, config: Config) -
                         keep=config.slices.columns,
                         workdir=Path(folder) / side,
                     )
+                except DoesNotLoad as exc:
+                    if side == "candidate":
+                        # The gate loads the candidate here: one that does not load is never
+                        # passed on its logged numbers instead.
+                        raise InputError(
+                            f"the candidate does not load: {exc}; fix the model (or its "
+                            "environment) — a gate never passes a model it cannot load"
+                        ) from None
+                    raise Unavailable(str(exc)) from None
                 except ScoringError as exc:
                     raise Unavailable(str(exc)) from None
                 _keep(key, columns)

@@ -174,6 +174,21 @@ def test_a_label_column_the_config_names_and_the_data_lacks_is_an_input_error(
         )
 
 
+def test_a_candidate_that_does_not_load_is_an_input_error(tmp_path: Path, models: tuple) -> None:
+    _, production_uri, _, _ = models
+    frame(2).to_csv(tmp_path / "eval.csv", index=False)
+    (tmp_path / "broken").mkdir()
+    ours, theirs = sides(NOV, OCT)
+    with pytest.raises(InputError, match="the candidate does not load: cannot load"):
+        settle(
+            candidate=ours,
+            baseline=theirs,
+            models=as_models(str(tmp_path / "broken"), production_uri),
+            data=locate(str(tmp_path / "eval.csv"), name=None, workdir=tmp_path, what="x"),
+            config=config(tmp_path, "  accuracy: {}\n"),  # type: ignore[arg-type]
+        )
+
+
 def test_same_data_is_never_rescored(tmp_path: Path) -> None:
     ours, theirs = sides(NOV, NOV)
     settled = settle(
