@@ -156,3 +156,26 @@ def test_monitor_locally_writes_files_only(run: Run, workdir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "local run: no tracking issue (files only)" in result.output
     assert (workdir / "mlgate-monitor.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("reference", "current", "message"),
+    [
+        # The CML demo's own data: space-separated, no header row.
+        (b"1.0 2.0 3\n2.0 3.0 4\n", b"1.5 2.5 3\n2.5 3.5 4\n", "is the file separated by spaces?"),
+        (b"a;b;c\n1;2;3\n", b"a;b;c\n1;2;4\n", "is the file separated by semicolons?"),
+        (b"1.0,2.0,3\n2.0,3.0,4\n", b"a,b,c\n1,2,3\n", "looks like data, not column names"),
+        (b"a,b\n1,2\n", b"x,y\n1,2\n", "no column in common between the two tables"),
+        (b"a,b\n1,2\n", b"\xff\xfea,b\n1,2\n", "not UTF-8 text"),
+        (b",b\n1,2\n", b"a,b\n1,2\n", "column 1 has no name: does the file have a header row?"),
+    ],
+)
+def test_tables_read_wrongly_exit_2_in_one_line(
+    run: Run, workdir: Path, reference: bytes, current: bytes, message: str
+) -> None:
+    (workdir / "ref.csv").write_bytes(reference)
+    (workdir / "cur.csv").write_bytes(current)
+    result = run("drift", "--reference", "ref.csv", "--current", "cur.csv")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output

@@ -24,23 +24,36 @@ def check_header(path: Path, names: list[str]) -> None:
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise InputError(f"{path}: column {duplicated[0]!r} appears more than once")
-    if all(_looks_numeric(name) for name in names):
+    if all(_looks_numeric(name) for name in names) and not _positions(names):
         raise InputError(
             f"{path}: the first row ({', '.join(names[:4])}) looks like data, not column "
             "names: add a header row naming the columns"
         )
     if len(names) == 1:
-        for separator, word in (
-            (";", "semicolons"),
-            ("\t", "tabs"),
-            ("|", "bars"),
-            (" ", "spaces"),
-        ):
-            if separator in names[0].strip():
-                raise InputError(
-                    f"{path}: one column named {names[0][:60]!r}: is the file separated by "
-                    f"{word}? mlgate reads comma-separated CSV (or Parquet)"
-                )
+        word = _separator(names[0].strip())
+        if word:
+            raise InputError(
+                f"{path}: one column named {names[0][:60]!r}: is the file separated by "
+                f"{word}? mlgate reads comma-separated CSV (or Parquet)"
+            )
+
+
+def _separator(name: str) -> str | None:
+    """The separator a lone column name betrays, if any. Spaces count only when they split
+    it into three or more parts, or into numbers (a header row that is data): a single
+    column may well be called ``monthly charges``."""
+    for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if separator in name:
+            return word
+    parts = name.split()
+    if len(parts) >= 3 or (len(parts) == 2 and all(_looks_numeric(p) for p in parts)):
+        return "spaces"
+    return None
+
+
+def _positions(names: list[str]) -> bool:
+    """0, 1, 2 … — the names pandas gives a frame made from an array: a header after all."""
+    return names == [str(i) for i in range(len(names))]
 
 
 def _looks_numeric(name: str) -> bool:

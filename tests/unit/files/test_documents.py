@@ -158,3 +158,15 @@ def test_unreadable_files_name_what_was_expected(tmp_path: Path) -> None:
 def test_a_document_is_plain_data() -> None:
     document = Document(source="x", data={"a": [1, 2]})
     assert document.where(("a", 0)) == "x"
+
+
+def test_a_nul_byte_or_an_unprintable_character_is_an_input_error(tmp_path: Path) -> None:
+    from mlgate.errors import InputError
+    from mlgate.files.documents import load_document
+
+    (tmp_path / "nul.yml").write_bytes(b"model: x\n\x00\n")
+    with pytest.raises(InputError, match=r"nul\.yml:2: config holds a NUL byte"):
+        load_document(tmp_path / "nul.yml", what="config")
+    (tmp_path / "bell.yml").write_bytes(b"model: x\x07\n")
+    with pytest.raises(InputError, match="invalid YAML: unacceptable character"):
+        load_document(tmp_path / "bell.yml", what="config")
