@@ -107,6 +107,15 @@ COMPARE = (
     "--report",
     "report.md",
 )
+ON_QUICKSTART = (
+    *COMPARE,
+    "-c",
+    "mlgate.yml",
+    "--candidate",
+    "candidate.json",
+    "--baseline",
+    "production.json",
+)
 FORMATS = (
     Format(
         name="config",
@@ -181,13 +190,7 @@ FORMATS = (
         example="drift-in.json",
         seed=_drift_report,
         args=(
-            *COMPARE,
-            "-c",
-            "mlgate.yml",
-            "--candidate",
-            "candidate.json",
-            "--baseline",
-            "production.json",
+            *ON_QUICKSTART,
             "--drift",
             "{file}",
         ),
@@ -203,13 +206,7 @@ FORMATS = (
             }
         ).encode(),
         args=(
-            *COMPARE,
-            "-c",
-            "mlgate.yml",
-            "--candidate",
-            "candidate.json",
-            "--baseline",
-            "production.json",
+            *ON_QUICKSTART,
             "--model-tests",
             "{file}",
         ),

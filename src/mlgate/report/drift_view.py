@@ -15,8 +15,8 @@ from mlgate.core.drift import (
     FeatureStatus,
     Kind,
     Mismatch,
-    noise_floors,
 )
+from mlgate.core.noise import noise_floors
 from mlgate.report.chart import bars_against_line
 from mlgate.report.icons import ICONS
 from mlgate.report.templates import builtin

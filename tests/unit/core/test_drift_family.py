@@ -6,16 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlgate.core.drift import (
-    FLOOR_LEVEL,
-    FeatureStatus,
-    Measured,
-    chi2_quantile,
-    judge_feature,
-    noise_floors,
-)
+from mlgate.core.drift import FeatureStatus, Measured, judge_feature
 from mlgate.core.drift_family import decided
 from mlgate.core.drift_settings import DriftSettings
+from mlgate.core.noise import FLOOR_LEVEL, chi2_quantile, noise_floors
 from mlgate.core.stats.feature_drift import measure_categorical, measure_numeric
 
 
