@@ -118,6 +118,9 @@ class RegistryRoute:
         mlflow.set_tracking_uri(self.uri)
         with mlflow.start_run(experiment_id=self.experiment) as run:
             mlflow.log_metric("eval_accuracy", float(np.mean(labels == predicted)))
+            # A logged model's descriptor: the gate checks a candidate is a model before
+            # judging it; the simulation's numbers come from the logged predictions.
+            mlflow.log_text(SIMULATED_MLMODEL, "model/MLmodel")
         run_id = run.info.run_id
         # Both sides were evaluated on this set: the same (simulated) dataset digest.
         dataset = Dataset(name="sim", digest=f"{self.count:032x}", origin="file")
@@ -157,6 +160,9 @@ class RegistryRoute:
         assert result.verdict.evidence is not None
         assert result.verdict.evidence.source.value == "logged_predictions"
         return result.verdict.metrics[0].status is Status.FAIL
+
+
+SIMULATED_MLMODEL = "artifact_path: model\nflavors:\n  python_function: {loader_module: sim}\n"
 
 
 def registry_rates(rng: np.random.Generator, count: int) -> list[tuple[float, float, float, int]]:

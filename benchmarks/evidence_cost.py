@@ -60,6 +60,12 @@ def _logged_runs(folder: Path, rows: int) -> tuple[str, list[str], dict[str, Any
         scores = np.clip(np.where(predicted == 1, 0.7, 0.3) + rng.normal(0, 0.1, rows), 0, 1)
         with mlflow.start_run(experiment_id=experiment) as run:
             mlflow.log_metric("eval_accuracy", float(np.mean(right)))
+            # The gate checks a candidate is a logged model before judging it; the numbers
+            # here come from the logged predictions, so a model's descriptor is enough.
+            mlflow.log_text(
+                "artifact_path: model\nflavors:\n  python_function: {loader_module: bench}\n",
+                "model/MLmodel",
+            )
         registry.log_dataset(run.info.run_id, dataset)
         columns = prediction_columns(
             np.arange(rows), labels, predictions=predicted, scores=scores, slices=None
