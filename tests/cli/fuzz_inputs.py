@@ -98,6 +98,27 @@ def _drift_report(folder: Path) -> bytes:
     return out.read_bytes()
 
 
+def _plan(folder: Path) -> bytes:
+    """A one-model plan as ``mlgate plan --format json`` prints it, and that model's verdict
+    where the summary looks for it."""
+    (folder / "verdicts" / "churn").mkdir(parents=True, exist_ok=True)
+    (folder / "verdicts" / "churn" / "verdict.json").write_bytes(_verdict(folder))
+    plan = {
+        "kind": "mlgate-plan",
+        "planned": [
+            {
+                "model": "churn-classifier",
+                "config": "mlgate.yml",
+                "working-directory": ".",
+                "reason": "changed: mlgate.yml",
+            }
+        ],
+        "removed": [],
+        "models": 1,
+    }
+    return json.dumps(plan, indent=2).encode()
+
+
 COMPARE = (
     "compare",
     "--print",
@@ -209,6 +230,21 @@ FORMATS = (
             *ON_QUICKSTART,
             "--model-tests",
             "{file}",
+        ),
+    ),
+    Format(
+        name="plan",
+        example="plan-in.json",
+        seed=_plan,
+        args=(
+            "summary",
+            "--plan",
+            "{file}",
+            "--platform",
+            "local",
+            "--out-dir",
+            "summary",
+            "verdicts",
         ),
     ),
     Format(

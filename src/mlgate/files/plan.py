@@ -127,7 +127,10 @@ def parse_plan(data: Any, *, source: str) -> Plan:
             )
         )
     removed = []
-    for index, entry in enumerate(data.get("removed") or []):
+    listed = data.get("removed") or []
+    if not isinstance(listed, list):
+        raise InputError(f"{source}: removed: expected a list of models")
+    for index, entry in enumerate(listed):
         if not isinstance(entry, dict) or not isinstance(entry.get("model"), str):
             raise InputError(f"{source}: removed[{index}]: expected an object with a model name")
         removed.append(Removed(model=entry["model"], config=str(entry.get("config", ""))))
