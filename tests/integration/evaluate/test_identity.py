@@ -5,6 +5,7 @@ and re-running a registration registers nothing new. Against the session's MLflo
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,25 @@ from mlgate.cli import cli
 CONFIG = "model: {model}\nmetric_prefix: eval_\nmetrics:\n  accuracy: {{max_drop: 0.01}}\n"
 GOOD = {"eval_accuracy": 0.91}
 WORSE = {"eval_accuracy": 0.79}
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Runs logged once for the module: registering a run into another test's model, or
+    evaluating it against one, writes nothing to the run that another test reads."""
+
+    good: LoggedRun
+    good_too: LoggedRun
+    worse: LoggedRun
+
+
+@pytest.fixture(scope="module")
+def runs(mlflow_server: str) -> Runs:
+    return Runs(
+        good=log_run(mlflow_server, metrics=GOOD),
+        good_too=log_run(mlflow_server, metrics=GOOD),
+        worse=log_run(mlflow_server, metrics=WORSE),
+    )
 
 
 @pytest.fixture
@@ -40,9 +60,9 @@ def versions(server: str, model: str) -> list[str]:
     return sorted(str(v.version) for v in found)
 
 
-def champion_and_previous(server: str, model: str) -> None:
-    register(server, log_run(server, metrics=GOOD), model, alias="champion")
-    register(server, log_run(server, metrics=GOOD), model, alias="previous")
+def champion_and_previous(server: str, model: str, runs: Runs) -> None:
+    register(server, runs.good, model, alias="champion")
+    register(server, runs.good_too, model, alias="previous")
 
 
 @pytest.mark.parametrize(
@@ -53,10 +73,10 @@ def champion_and_previous(server: str, model: str) -> None:
     ],
 )
 def test_an_alias_the_model_lacks_is_exit_2_listing_its_aliases(
-    workdir: Path, mlflow_server: str, model_name: str, alias: str, expected: bool
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs, alias: str, expected: bool
 ) -> None:
-    champion_and_previous(mlflow_server, model_name)
-    worse = log_run(mlflow_server, metrics=WORSE)
+    champion_and_previous(mlflow_server, model_name, runs)
+    worse = runs.worse
     result = evaluate(
         mlflow_server, "--candidate", worse.run_id, "--register", "--baseline-alias", alias
     )
@@ -71,11 +91,11 @@ def test_an_alias_the_model_lacks_is_exit_2_listing_its_aliases(
 
 
 def test_a_mistyped_model_is_exit_2_with_a_did_you_mean_and_nothing_created(
-    workdir: Path, mlflow_server: str, model_name: str
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs
 ) -> None:
-    champion_and_previous(mlflow_server, model_name)
+    champion_and_previous(mlflow_server, model_name, runs)
     typo = model_name[1] + model_name[0] + model_name[2:]  # "churn-…" → "hcurn-…"
-    worse = log_run(mlflow_server, metrics=WORSE)
+    worse = runs.worse
     result = evaluate(mlflow_server, "--candidate", worse.run_id, "--model", typo, "--register")
     assert result.exit_code == 2, result.output
     assert f"registered model {typo!r} not found" in result.stderr
@@ -91,12 +111,12 @@ def test_a_mistyped_model_is_exit_2_with_a_did_you_mean_and_nothing_created(
 
 
 def test_create_model_from_the_config_gates_the_first_version(
-    workdir: Path, mlflow_server: str, model_name: str
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs
 ) -> None:
     (workdir / "mlgate.yml").write_text(
         CONFIG.format(model=model_name) + "register: {create: true}\n"
     )
-    first = log_run(mlflow_server, metrics=GOOD)
+    first = runs.good
     result = evaluate(mlflow_server, "--candidate", first.run_id, "--register")
     assert result.exit_code == 0, result.output
     verdict = json.loads(result.stdout)
@@ -110,10 +130,10 @@ def test_create_model_from_the_config_gates_the_first_version(
 
 
 def test_a_model_never_promoted_has_no_baseline_unless_the_policy_refuses(
-    workdir: Path, mlflow_server: str, model_name: str
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs
 ) -> None:
-    register(mlflow_server, log_run(mlflow_server, metrics=GOOD), model_name)  # no alias
-    candidate = log_run(mlflow_server, metrics=WORSE)
+    register(mlflow_server, runs.good, model_name)  # no alias
+    candidate = runs.worse
     result = evaluate(mlflow_server, "--candidate", candidate.run_id)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["no_baseline"]["reason"] == "never_promoted"
@@ -126,22 +146,22 @@ def test_a_model_never_promoted_has_no_baseline_unless_the_policy_refuses(
 
 
 def test_a_model_promoted_before_whose_alias_was_removed_is_exit_2(
-    workdir: Path, mlflow_server: str, model_name: str
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs
 ) -> None:
-    register(mlflow_server, log_run(mlflow_server, metrics=GOOD), model_name)
+    register(mlflow_server, runs.good, model_name)
     MlflowClient(mlflow_server).set_registered_model_tag(
         model_name, "mlgate.history.000001.20261201T000000Z.promote", '{"event": "promote"}'
     )
-    result = evaluate(mlflow_server, "--candidate", log_run(mlflow_server, metrics=WORSE).run_id)
+    result = evaluate(mlflow_server, "--candidate", runs.worse.run_id)
     assert result.exit_code == 2
     assert "production was removed by hand" in result.stderr
 
 
 def test_a_run_path_with_no_model_registers_nothing(
-    workdir: Path, mlflow_server: str, model_name: str
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs
 ) -> None:
-    champion_and_previous(mlflow_server, model_name)
-    run = log_run(mlflow_server, metrics=GOOD)
+    champion_and_previous(mlflow_server, model_name, runs)
+    run = runs.good
     result = evaluate(mlflow_server, "--candidate", f"runs:/{run.run_id}/modle", "--register")
     assert result.exit_code == 2, result.output
     assert f"candidate runs:/{run.run_id}/modle: no MLmodel at" in result.stderr
@@ -169,9 +189,9 @@ def unsigned_run(server: str) -> LoggedRun:
 
 
 def test_a_removed_signature_is_breaking_and_in_the_headline(
-    workdir: Path, mlflow_server: str, model_name: str
+    workdir: Path, mlflow_server: str, model_name: str, runs: Runs
 ) -> None:
-    register(mlflow_server, log_run(mlflow_server, metrics=GOOD), model_name, alias="champion")
+    register(mlflow_server, runs.good, model_name, alias="champion")
     result = evaluate(mlflow_server, "--candidate", unsigned_run(mlflow_server).model_uri)
     assert result.exit_code == 1, result.output
     headline = (workdir / "report.md").read_text().splitlines()[1]
