@@ -32,11 +32,11 @@ from typing import Any
 
 from mlgate.adapters.registry import Registry
 from mlgate.adapters.registry_errors import NotFound, on_model
+from mlgate.adapters.registry_models import HISTORY_PREFIX, quoted
 from mlgate.core.lineage import LineageError, rollback_target
 from mlgate.core.recorded import RecordedVerdict, same_commit
 from mlgate.errors import InputError, ServiceError, UsageError
 
-HISTORY_PREFIX = "mlgate.history."
 LINEAGE_PREFIX = "mlgate.eval_dataset"
 INTENT_PREFIX = "mlgate.promoting."
 INTENT_TTL_S = 600
@@ -82,7 +82,7 @@ class Promotions:
             f"searching the versions of {model}", needs=on_model("READ", model)
         ):
             versions = self._client.search_model_versions(
-                f"name='{_quote(model)}'", max_results=1000
+                f"name='{quoted(model)}'", max_results=1000
             )
         matching = {
             int(v.version): str((v.tags or {}).get("mlgate.commit"))
@@ -317,7 +317,3 @@ def _moved(model: str, alias: str, was: str | None, now: str | None, target: str
 
 def _version_text(version: object) -> str:
     return "no version" if version is None else f"version {version}"
-
-
-def _quote(name: str) -> str:
-    return name.replace("\\", "\\\\").replace("'", "\\'")

@@ -89,10 +89,10 @@ def production(
             summary=f"{model} has {len(others)} other version(s), none ever promoted "
             f"(no alias, no mlgate promotion history)",
         )
-    raise IdentityError(missing_alias(state, model=model, alias=alias, allowed=allow_no_baseline))
+    raise IdentityError(missing_alias(state, model=model, alias=alias))
 
 
-def missing_alias(state: ModelState, *, model: str, alias: str, allowed: bool) -> str:
+def missing_alias(state: ModelState, *, model: str, alias: str) -> str:
     """The refusal for an alias the model does not have."""
     head = f"models:/{model}@{alias} does not exist"
     if state.aliases:
