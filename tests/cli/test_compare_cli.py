@@ -188,3 +188,21 @@ def test_usage_errors_exit_2(run: Run, argv: list[str], fragment: str) -> None:
     result = run(*argv)
     assert result.exit_code == 2
     assert fragment in result.stderr
+
+
+@pytest.mark.parametrize(
+    "rule", ["rmse: {max_rise: 3}", "root_mean_squared_error: {max_rise_pct: 5}"]
+)
+def test_a_worse_rmse_fails_whatever_it_is_called(run: Run, workdir: Path, rule: str) -> None:
+    name = rule.split(":")[0]
+    (workdir / "mlgate.yml").write_text(f"model: diabetes\nmetrics:\n  {rule}\n")
+    (workdir / "prod.json").write_text(json.dumps({"metrics": {name: 55.0, "mae": 44.0}}))
+    (workdir / "cand.json").write_text(json.dumps({"metrics": {name: 71.0, "mae": 58.0}}))
+    result = run("compare", "--candidate", "cand.json", "--baseline", "prod.json")
+    assert result.exit_code == 1, result.output
+    verdict = json.loads((workdir / "verdict.json").read_text())
+    rows = {row["name"]: row for row in verdict["metrics"]}
+    assert rows[name]["status"] == "fail"
+    assert "rise of" in rows[name]["reasons"][0]
+    # the ungated mae is lower-is-better too: it got worse, not better
+    assert "improved" not in (workdir / "report.md").read_text()

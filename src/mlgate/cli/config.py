@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mlgate.core.rules import MetricRule
     from mlgate.files.config import Config
 
 from mlgate.cli.options import config_option
@@ -52,9 +55,8 @@ def check_command(config_path: Path | None) -> None:
     config = load_config(path)
     rules = plural(len(config.rules), "gated metric")
     click.echo(f"{path}: valid — model {config.model or '(not set)'}, {rules}")
-    for rule in config.rules:
-        direction = "higher is better" if rule.higher_is_better else "lower is better"
-        click.echo(f"  {rule.name}: {rule.describe()} ({direction})")
+    for line in rule_lines(config.rules):
+        click.echo(f"  {line}")
     significance = config.significance
     click.echo(
         f"  with per-example predictions: mode {significance.mode.value}, "
@@ -67,6 +69,27 @@ def check_command(config_path: Path | None) -> None:
         )
     for line in _drift_lines(config):
         click.echo(f"  {line}")
+    performance = config.monitor.performance.rules
+    if performance:
+        click.echo(f"  monitor.performance: {plural(len(performance), 'alert rule')}")
+        for line in rule_lines(performance):
+            click.echo(f"    {line}")
+
+
+def rule_lines(rules: Sequence[MetricRule]) -> list[str]:
+    """One line per rule, with its direction and where the direction came from."""
+    from mlgate.core.metric_catalogue import lookup
+
+    lines = []
+    for rule in rules:
+        if rule.direction_assumed:
+            lines.append(f"{rule.name}: {rule.describe()}: set higher_is_better to state it")
+            continue
+        direction = "higher is better" if rule.higher_is_better else "lower is better"
+        if lookup(rule.name) is not None:
+            direction += ", from the metric catalogue"
+        lines.append(f"{rule.name}: {rule.describe()} ({direction})")
+    return lines
 
 
 def _drift_lines(config: Config) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TASKS = ("auto", "binary", "multiclass", "regression")
-# Metrics computed from predictions where lower is better; the others are higher-is-better.
-LOWER_IS_BETTER = frozenset({"log_loss", "mae", "rmse"})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,6 +21,8 @@ class MetricRule:
     max: float | None = None
     required: bool = True
     warn_only: bool = False
+    # No direction was stated and the metric catalogue does not know the name.
+    direction_assumed: bool = False
 
     @property
     def checks_change(self) -> bool:
@@ -48,6 +50,8 @@ class MetricRule:
         if not parts:
             parts.append("tracked")
         text = ", ".join(parts)
+        if self.direction_assumed:
+            text += " (higher-is-better assumed)"
         return f"{text} (warn only)" if self.warn_only else text
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +68,8 @@ class MetricRule:
             out["max"] = self.max
         out["required"] = self.required
         out["warn_only"] = self.warn_only
+        if self.direction_assumed:
+            out["direction_assumed"] = True
         return out
 
     @classmethod
@@ -79,6 +85,7 @@ class MetricRule:
             max=data.get("max"),
             required=bool(data.get("required", True)),
             warn_only=bool(data.get("warn_only", False)),
+            direction_assumed=bool(data.get("direction_assumed", False)),
         )
 
 

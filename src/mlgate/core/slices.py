@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from mlgate.core.checks import Check, Status, plural
-from mlgate.core.columns import LOWER_IS_BETTER
+from mlgate.core.metric_catalogue import higher_is_better
 from mlgate.core.multiplicity import holm
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import tolerance_of
@@ -42,7 +42,7 @@ def judge_slices(
     judged = []
     for row, p in zip(rows, adjusted, strict=True):
         rule = rules.get(row.metric)
-        higher = rule.higher_is_better if rule else row.metric not in LOWER_IS_BETTER
+        higher = rule.higher_is_better if rule else higher_is_better(row.metric)
         worse = -row.delta if higher else row.delta
         tolerance = (tolerance_of(rule, row.baseline) if rule else None) or 0.0
         regressed = worse > tolerance and p < alpha

@@ -104,8 +104,14 @@ class MetricRow:
         delta = self.delta
         if delta is None or delta == 0 or math.isnan(delta):
             return None
-        higher = self.rule.higher_is_better if self.rule else True
-        return (delta > 0) == higher
+        return (delta > 0) == self.higher_is_better
+
+    @property
+    def higher_is_better(self) -> bool:
+        """The rule's direction; for a metric with no rule, the metric catalogue's."""
+        from mlgate.core.metric_catalogue import higher_is_better
+
+        return self.rule.higher_is_better if self.rule else higher_is_better(self.name)
 
     def to_dict(self) -> dict[str, Any]:
         return {

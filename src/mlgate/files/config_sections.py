@@ -61,7 +61,6 @@ def skew_settings(section: dict[str, Any]) -> SkewSettings:
 def monitor_settings(
     document: Document, section: dict[str, Any], significance: Significance
 ) -> MonitorSettings:
-    from mlgate.core.columns import LOWER_IS_BETTER
     from mlgate.core.performance import PerformanceSettings
 
     retrain = section.get("retrain", {})
@@ -74,7 +73,6 @@ def monitor_settings(
                 str(name),
                 spec or {},
                 where=("monitor", "performance"),
-                higher_default=name not in LOWER_IS_BETTER,
             ),
             required=False,
         )
@@ -109,10 +107,14 @@ def metric_rule(
     spec: dict[str, Any],
     *,
     where: tuple[str, ...] = ("metrics",),
-    higher_default: bool = True,
 ) -> MetricRule:
-    """One metric's rule, under ``metrics:`` or ``monitor.performance:`` (``where``)."""
-    higher = spec.get("higher_is_better", higher_default)
+    """One metric's rule, under ``metrics:`` or ``monitor.performance:`` (``where``). The
+    direction is the metric catalogue's for a name it knows; otherwise the one stated, or
+    the one the tolerance key implies (``max_rise`` means lower is better), or assumed."""
+    for key, value in spec.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise document.error((*where, name, key), "must be a finite number", ConfigError)
+    higher, assumed = _direction(document, name, spec, where=where)
     good, bad = ("rise", "drop") if higher else ("drop", "rise")
     for suffix in ("", "_pct"):
         if f"max_{good}{suffix}" in spec:
@@ -123,12 +125,10 @@ def metric_rule(
                 f"use max_{bad}{suffix}",
                 ConfigError,
             )
-    for key, value in spec.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            raise document.error((*where, name, key), "must be a finite number", ConfigError)
     low, high = spec.get("min"), spec.get("max")
     if low is not None and high is not None and low > high:
         raise document.error((*where, name, "min"), f"min {low} is above max {high}", ConfigError)
+    _check_range(document, name, spec, where=where)
     return MetricRule(
         name=name,
         higher_is_better=higher,
@@ -138,7 +138,70 @@ def metric_rule(
         max=_float(high),
         required=spec.get("required", True),
         warn_only=spec.get("warn_only", False),
+        direction_assumed=assumed,
     )
+
+
+def _direction(
+    document: Document, name: str, spec: dict[str, Any], *, where: tuple[str, ...]
+) -> tuple[bool, bool]:
+    """(higher is better, assumed)."""
+    from mlgate.core.metric_catalogue import lookup
+
+    info = lookup(name)
+    stated = spec.get("higher_is_better")
+    if info is not None:
+        if (
+            stated is not None
+            and stated != info.higher_is_better
+            and not spec.get("direction_override")
+        ):
+            raise document.error(
+                (*where, name, "higher_is_better"),
+                f"{name} is {info.describe()}; remove higher_is_better, or add "
+                "direction_override: true if your metric of that name means the opposite",
+                ConfigError,
+            )
+        return (info.higher_is_better if stated is None else bool(stated)), False
+    if stated is not None:
+        return bool(stated), False
+    drops = [key for key in ("max_drop", "max_drop_pct") if key in spec]
+    rises = [key for key in ("max_rise", "max_rise_pct") if key in spec]
+    if drops and rises:
+        raise document.error(
+            (*where, name, rises[0]),
+            f"{name} has both {drops[0]} and {rises[0]}: say which direction is better with "
+            "higher_is_better and keep the tolerance of the bad direction",
+            ConfigError,
+        )
+    if drops or rises:
+        return bool(drops), False
+    return True, True
+
+
+def _check_range(
+    document: Document, name: str, spec: dict[str, Any], *, where: tuple[str, ...]
+) -> None:
+    """A floor or ceiling the metric can never reach is a unit mistake (``min: 80`` for a
+    proportion)."""
+    from mlgate.core.metric_catalogue import lookup
+
+    info = lookup(name)
+    if info is None or spec.get("direction_override"):
+        return
+    for key in ("min", "max"):
+        value = spec.get(key)
+        if value is not None and info.outside(float(value)):
+            hint = (
+                f"; did you mean {float(value) / 100:g}?"
+                if info.high == 1 and 1 < float(value) <= 100
+                else ""
+            )
+            raise document.error(
+                (*where, name, key),
+                f"{key} {value:g} is outside what {name} can be ({info.describe()}){hint}",
+                ConfigError,
+            )
 
 
 def _float(value: Any) -> float | None:

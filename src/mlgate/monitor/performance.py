@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlgate.core.columns import LOWER_IS_BETTER, ColumnNames
+from mlgate.core.columns import ColumnNames
 from mlgate.core.drift import FeatureDrift
+from mlgate.core.metric_catalogue import higher_is_better
 from mlgate.core.performance import (
     PerformanceReport,
     PerformanceSettings,
@@ -261,7 +262,7 @@ def _tracked(live: Any, ref: Any, recorded: dict[str, float]) -> tuple[MetricRul
     ours = values(live)
     theirs = values(ref) if ref is not None else recorded
     return tuple(
-        MetricRule(name=name, higher_is_better=name not in LOWER_IS_BETTER)
+        MetricRule(name=name, higher_is_better=higher_is_better(name))
         for name in ours
         if name in theirs
     )

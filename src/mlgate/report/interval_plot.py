@@ -57,7 +57,7 @@ def interval_plot(rows: Sequence[MetricRow], *, confidence: float | None) -> Plo
         if tol is None or delta is None or not math.isfinite(delta):
             left_out.append(row.name)
             continue
-        sign = 1.0 if row.rule is None or row.rule.higher_is_better else -1.0
+        sign = 1.0 if row.higher_is_better else -1.0
         low = high = None
         if row.interval is not None and math.isfinite(row.interval.low + row.interval.high):
             low, high = sorted((sign * row.interval.low / tol, sign * row.interval.high / tol))

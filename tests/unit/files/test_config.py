@@ -201,6 +201,7 @@ def test_schema_documents_every_rule_key() -> None:
     rule = schema()["$defs"]["rule"]["properties"]
     assert set(rule) == {
         "higher_is_better",
+        "direction_override",
         "max_drop",
         "max_drop_pct",
         "max_rise",
@@ -246,3 +247,75 @@ def test_max_rows_is_read(tmp_path: Path) -> None:
     assert (
         load_config(write(tmp_path, "evaluation: {max_rows: 5000}\n")).evaluation.max_rows == 5000
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "higher", "tolerance", "assumed"),
+    [
+        ("metrics: {rmse: {max_rise: 3}}\n", False, 3.0, False),
+        ("metrics: {root_mean_squared_error: {max_rise_pct: 5}}\n", False, None, False),
+        ("metrics: {eval_log_loss: {max: 0.7}}\n", False, None, False),
+        ("metrics: {accuracy: {max_drop: 0.01}}\n", True, 0.01, False),
+        # an unknown name: the tolerance key says the direction
+        ("metrics: {queue_time: {max_rise: 2}}\n", False, 2.0, False),
+        ("metrics: {conversion: {max_drop: 0.1}}\n", True, 0.1, False),
+        # an unknown name with nothing to tell: assumed, and the rule says so
+        ("metrics: {conversion: {min: 0.2}}\n", True, None, True),
+        ("metrics: {conversion: {min: 0.2, higher_is_better: true}}\n", True, None, False),
+        # a known name may be overridden on purpose
+        (
+            "metrics: {rmse: {higher_is_better: true, direction_override: true, max_drop: 1}}\n",
+            True,
+            1.0,
+            False,
+        ),
+    ],
+)
+def test_the_direction_comes_from_the_catalogue(
+    tmp_path: Path, text: str, higher: bool, tolerance: float | None, assumed: bool
+) -> None:
+    (rule,) = load_config(write(tmp_path, text)).rules
+    assert rule.higher_is_better is higher
+    assert rule.tolerance == tolerance
+    assert rule.direction_assumed is assumed
+    assert ("higher-is-better assumed" in rule.describe()) is assumed
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "metrics: {rmse: {max_drop: 3}}\n",
+            "metrics.rmse.max_drop: rmse is lower-is-better, so only a rise can regress it; "
+            "use max_rise",
+        ),
+        (
+            "metrics: {mean_absolute_error: {max_drop_pct: 3}}\n",
+            "use max_rise_pct",
+        ),
+        (
+            "metrics: {rmse: {higher_is_better: true, max_drop: 3}}\n",
+            "metrics.rmse.higher_is_better: rmse is lower is better, a mean of per-example "
+            "terms ≥ 0; remove higher_is_better, or add direction_override: true",
+        ),
+        (
+            "metrics: {accuracy: {min: 80}}\n",
+            "metrics.accuracy.min: min 80 is outside what accuracy can be (higher is better, "
+            "a proportion in [0, 1]); did you mean 0.8?",
+        ),
+        (
+            "metrics: {queue_time: {max_rise: 1, max_drop: 1}}\n",
+            "queue_time has both max_drop and max_rise",
+        ),
+        (
+            "monitor: {performance: {rmse: {max_drop: 3}}}\n",
+            "monitor.performance.rmse.max_drop: rmse is lower-is-better",
+        ),
+    ],
+)
+def test_a_rule_against_its_metric_says_what_would_mean_it(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert message in str(caught.value)
