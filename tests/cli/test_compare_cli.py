@@ -194,7 +194,7 @@ def test_usage_errors_exit_2(run: Run, argv: list[str], fragment: str) -> None:
     "rule", ["rmse: {max_rise: 3}", "root_mean_squared_error: {max_rise_pct: 5}"]
 )
 def test_a_worse_rmse_fails_whatever_it_is_called(run: Run, workdir: Path, rule: str) -> None:
-    name = rule.split(":")[0]
+    name = rule.split(":", maxsplit=1)[0]
     (workdir / "mlgate.yml").write_text(f"model: diabetes\nmetrics:\n  {rule}\n")
     (workdir / "prod.json").write_text(json.dumps({"metrics": {name: 55.0, "mae": 44.0}}))
     (workdir / "cand.json").write_text(json.dumps({"metrics": {name: 71.0, "mae": 58.0}}))

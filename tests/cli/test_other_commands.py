@@ -72,7 +72,10 @@ def test_config_check(run: Run, quickstart: Path, workdir: Path) -> None:
     result = run("config", "check", "-c", str(quickstart / "mlgate.yml"))
     assert result.exit_code == 0
     assert "valid — model churn-classifier, 6 gated metrics" in result.stdout
-    assert "  latency_p95_ms: rise ≤ 10%, ≤ 50 (lower is better, from the metric catalogue)" in result.stdout
+    assert (
+        "  latency_p95_ms: rise ≤ 10%, ≤ 50 (lower is better, from the metric catalogue)"
+        in result.stdout
+    )
     assert "  with per-example predictions: mode significant, 95% intervals" in result.stdout
     (workdir / "mlgate.yml").write_text(
         "significance: {mode: point, confidence: 0.9}\nslices: {columns: [country]}\n"
