@@ -84,7 +84,67 @@ def test_a_real_drop_alerts_and_fails_with_monitor_fail(
     assert families["mlgate_monitor_last_success_timestamp_seconds"].samples[0].value > 1.7e9
 
     (workdir / "mlgate.yml").write_text(RULES + "  fail: true\n")
-    assert monitor(run, "--outcomes", "outcomes.csv").exit_code == 1
+    result = monitor(run, "--outcomes", "outcomes.csv")
+    assert result.exit_code == 1
+    # the status words match the exit code
+    assert json.loads((workdir / "mlgate-monitor.json").read_text())["status"] == "fail"
+    assert "WARN" not in result.stdout.splitlines()[0]
+
+
+def regression(path: Path, n: int, *, noise: float, seed: int) -> None:
+    """Whole-number targets (as diabetes's) and fractional predictions, RMSE about noise."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(25, 346, n)
+    predicted = truth + rng.normal(0, noise, n)
+    lines = ["id,label,prediction"] + [f"{i},{truth[i]},{predicted[i]:.3f}" for i in range(n)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_regression_with_whole_number_targets_is_judged_as_regression(
+    run: Run, workdir: Path
+) -> None:
+    regression(workdir / "reference.csv", 400, noise=55, seed=1)
+    regression(workdir / "outcomes.csv", 400, noise=80, seed=2)
+    rules = "model: diabetes\nmonitor:\n  fail: true\n  performance:\n    rmse: {max_rise: 5}\n"
+    (workdir / "mlgate.yml").write_text(rules)
+    result = monitor(run, "--outcomes", "outcomes.csv")
+    assert result.exit_code == 1, result.output
+    data = json.loads((workdir / "mlgate-monitor.json").read_text())
+    assert data["degraded"] == ["rmse"] and data["status"] == "fail"
+    row = data["performance"]["metrics"][0]
+    assert 50 < row["reference"] < 60 and 75 < row["live"] < 85
+
+    # a metric that cannot be computed is never "no degradation"
+    (workdir / "mlgate.yml").write_text(rules + "    roc_auc: {max_drop: 0.01}\n")
+    regression(workdir / "outcomes.csv", 400, noise=55, seed=3)
+    result = monitor(run, "--outcomes", "outcomes.csv")
+    data = json.loads((workdir / "mlgate-monitor.json").read_text())
+    assert "no degradation in 1 metric; 1 not computed (roc_auc)" in data["headline"]
+    assert data["status"] == "warn"
+    (roc,) = [r for r in data["performance"]["metrics"] if r["name"] == "roc_auc"]
+    assert roc["status"] == "warn" and "classification metric" in roc["reasons"][-1]
+
+    # nothing computable at all: a refusal naming why
+    (workdir / "mlgate.yml").write_text(
+        "model: diabetes\nmonitor:\n  performance:\n    accuracy: {max_drop: 0.01}\n"
+    )
+    result = monitor(run, "--outcomes", "outcomes.csv")
+    assert result.exit_code == 2
+    assert "none of the monitor.performance metrics can be computed" in result.stderr
+    assert "read as regression" in result.stderr
+
+
+def test_a_task_set_in_the_config_is_the_monitors_task(run: Run, workdir: Path) -> None:
+    regression(workdir / "reference.csv", 300, noise=55, seed=1)
+    regression(workdir / "outcomes.csv", 300, noise=55, seed=2)
+    (workdir / "mlgate.yml").write_text(
+        "model: diabetes\npredictions: {task: multiclass}\n"
+        "monitor:\n  performance:\n    rmse: {max_rise: 5}\n"
+    )
+    result = monitor(run, "--outcomes", "outcomes.csv")
+    assert result.exit_code == 2
+    assert "predictions.task is multiclass" in result.stderr
+    assert "set predictions.task: regression" in result.stderr
 
 
 def test_a_noise_level_drop_with_few_labels_does_not_alert(
@@ -128,7 +188,7 @@ def test_shifted_scores_are_prediction_drift(run: Run, workdir: Path, reference:
     [
         ("id,prediction\n1,1\n2,0\n", "no column 'label'"),
         ("id,label,prediction\n1,1,1\n1,0,0\n", "column 'id': 1 ids appear more than once"),
-        ("id,label,prediction\n1,1,1\n2,7,0\n", "column 'label' has values that are not among"),
+        ("id,label,prediction\n1,1,1\n2,7,0\n", "7 are not among the model's two classes (0, 1)"),
         (
             "id,label,prediction,timestamp\n1,1,1,2026-11-01\n2,0,0,yesterday\n",
             "column 'timestamp', row 2: 'yesterday' is not a date or time",

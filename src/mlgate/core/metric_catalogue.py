@@ -154,6 +154,33 @@ def lookup(name: str) -> MetricInfo | None:
     return _pattern(key)
 
 
+# What mlgate computes from predictions, under the name it computes it; other spellings of
+# the same metric map onto these.
+COMPUTED = frozenset(
+    {"accuracy", "precision", "recall", "f1", "precision_macro", "recall_macro", "f1_macro",
+     "precision_micro", "recall_micro", "f1_micro", "roc_auc", "log_loss", "mae", "rmse", "r2"}
+)  # fmt: skip
+_SYNONYMS = {
+    "acc": "accuracy",
+    "auc": "roc_auc",
+    "logloss": "log_loss",
+    "cross_entropy": "log_loss",
+    "mean_absolute_error": "mae",
+    "root_mean_squared_error": "rmse",
+}
+
+
+def computed_name(name: str) -> str | None:
+    """The name mlgate computes ``name`` under from predictions (``eval_rmse`` → ``rmse``,
+    ``accuracy_score`` → ``accuracy``), or None when it does not compute it."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    for candidate in _spellings(key):
+        found = _SYNONYMS.get(candidate, candidate)
+        if found in COMPUTED:
+            return found
+    return None
+
+
 def _spellings(key: str) -> list[str]:
     out = [key]
     for prefix in _PREFIXES:

@@ -24,6 +24,8 @@ class MonitorReport:
     outputs: tuple[FeatureDrift, ...] = ()  # prediction and label drift
     created_at: str | None = None
     problems: tuple[str, ...] = field(default_factory=tuple)  # e.g. a failed push
+    # monitor.fail: drift or degradation fails the run (exit 1), so the status says fail.
+    fail_on_alert: bool = False
 
     @property
     def drifting(self) -> tuple[str, ...]:
@@ -47,6 +49,8 @@ class MonitorReport:
 
     @property
     def status(self) -> Status:
+        if self.fail_on_alert and self.alerting:
+            return Status.FAIL
         parts = [Status.WARN if self.outputs_drifted else Status.PASS]
         if self.drift is not None:
             parts.append(self.drift.status)
@@ -82,6 +86,7 @@ class MonitorReport:
             "outputs": [f.to_dict() for f in self.outputs],
             "performance": self.performance.to_dict() if self.performance is not None else None,
             "problems": list(self.problems),
+            "fail_on_alert": self.fail_on_alert,
             "created_at": self.created_at,
         }
 
@@ -94,5 +99,6 @@ class MonitorReport:
             performance=PerformanceReport.from_dict(performance) if performance else None,
             outputs=tuple(FeatureDrift.from_dict(f) for f in data.get("outputs", ())),
             problems=tuple(data.get("problems", ())),
+            fail_on_alert=bool(data.get("fail_on_alert", False)),
             created_at=data.get("created_at"),
         )

@@ -88,6 +88,11 @@ class PerformanceReport:
         return tuple(r for r in self.rows if r.status is Status.FAIL)
 
     @property
+    def not_computed(self) -> tuple[MetricRow, ...]:
+        """Rows the outcomes could not give a live value for: never "no degradation"."""
+        return tuple(r for r in self.rows if not_computed(r))
+
+    @property
     def status(self) -> Status:
         if self.degraded:
             return Status.WARN
@@ -101,7 +106,11 @@ class PerformanceReport:
             )
             parts.append(f"degradation in {plural(len(self.degraded), 'metric')}: {names}")
         else:
-            parts.append(f"no degradation in {plural(len(self.rows), 'metric')}")
+            judged = len(self.rows) - len(self.not_computed)
+            parts.append(f"no degradation in {plural(judged, 'metric')}")
+        if self.not_computed:
+            names = ", ".join(r.name for r in self.not_computed[:3])
+            parts.append(f"{len(self.not_computed)} not computed ({names})")
         parts.append(f"{self.labelled:,} labelled of {self.served:,} served")
         partial = [w for w in self.windows if w.coverage < 1]
         if partial:
@@ -151,6 +160,10 @@ def _row(row: MetricRow) -> dict[str, Any]:
     return {"reference": data["baseline"], "live": data["candidate"], **data}
 
 
+def not_computed(row: MetricRow) -> bool:
+    return row.candidate is None or not math.isfinite(row.candidate)
+
+
 def judge_live(
     rule: MetricRule,
     *,
@@ -162,8 +175,9 @@ def judge_live(
     """The gate's judgement with live traffic in the candidate's place; a violation is
     degradation (FAIL here, which the monitor reports as an alert)."""
     row = judge(rule, live, reference, interval=interval, mode=mode)
-    if live is not None and not math.isfinite(live):
-        # Not computable from these outcomes (one class only, say): a warning, not a drop.
+    if live is None or not math.isfinite(live):
+        # Not computable from these outcomes (one class only, say): a warning, not a drop,
+        # and never "no degradation".
         row = replace(row, status=Status.WARN)
     reasons = tuple(_monitoring_words(text) for text in row.reasons)
     if reference is None and live is not None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.core.columns import ColumnNames
 from mlgate.core.evidence import Evidence, Route, Source, point_estimates
-from mlgate.errors import InputError, UsageError
+from mlgate.errors import ConfigError, InputError, UsageError
 from mlgate.evaluate.logged import Side, read_logged
 from mlgate.evaluate.scoring import Model, Scored, Unavailable
 
@@ -66,6 +66,8 @@ def same_data_evidence(
             if problem is None:
                 try:
                     return _logged(ours, theirs, config=config)
+                except ConfigError:
+                    raise  # a setting to change (predictions.task), not data to re-score
                 except InputError as exc:
                     problem = f"the logged predictions do not pair: {exc}"
         if route is Route.LOGGED:

@@ -11,7 +11,7 @@ from mlgate.core.evidence import Evidence, Source
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
 from mlgate.core.verdict import Identity, SliceRow
-from mlgate.errors import InputError, UsageError
+from mlgate.errors import ConfigError, InputError, UsageError
 
 if TYPE_CHECKING:
     from mlgate.core.columns import ColumnNames
@@ -105,7 +105,7 @@ def paired_metrics(
     """Both models' per-example columns → every metric they allow, with paired intervals
     and slice rows (a predictions file's columns, or what re-scoring produced)."""
     from mlgate.core.stats.estimates import Settings, estimate
-    from mlgate.core.stats.paired import PairingError, pair
+    from mlgate.core.stats.paired import PairingError, TaskError, pair
 
     try:
         paired = pair(
@@ -115,6 +115,8 @@ def paired_metrics(
             slices=config.slices.columns,
             sources=sources,
         )
+    except TaskError as exc:
+        raise ConfigError(str(exc)) from None
     except PairingError as exc:
         raise InputError(str(exc)) from None
     significance = config.significance

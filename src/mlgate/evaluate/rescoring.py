@@ -25,18 +25,6 @@ if TYPE_CHECKING:
 
 # What evaluation scripts call the metrics mlgate computes from predictions (MLflow's
 # evaluate writes accuracy_score, f1_score …; many scripts write auc).
-METRIC_NAMES = {
-    "auc": "roc_auc",
-    "roc_auc_score": "roc_auc",
-    "accuracy_score": "accuracy",
-    "f1_score": "f1",
-    "precision_score": "precision",
-    "recall_score": "recall",
-    "logloss": "log_loss",
-    "r2_score": "r2",
-    "mean_absolute_error": "mae",
-    "root_mean_squared_error": "rmse",
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,10 +137,12 @@ def rescore(
 
 def named(predicted: PredictedMetrics, *, wanted: list[str]) -> PredictedMetrics:
     """Estimates under the gated names (``auc`` for ``roc_auc``); with none gated, all."""
+    from mlgate.core.metric_catalogue import computed_name
+
     found = {
-        name: replace(predicted.estimates[METRIC_NAMES.get(name, name)], name=name)
+        name: replace(predicted.estimates[computed], name=name)
         for name in wanted
-        if METRIC_NAMES.get(name, name) in predicted.estimates
+        if (computed := computed_name(name) or name) in predicted.estimates
     }
     if wanted and not found:
         computed = ", ".join(sorted(predicted.estimates))

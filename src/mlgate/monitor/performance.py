@@ -10,21 +10,23 @@ given with ``--performance-reference`` stands in for both on a laptop.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from mlgate.core.columns import ColumnNames
 from mlgate.core.drift import FeatureDrift
-from mlgate.core.metric_catalogue import higher_is_better
+from mlgate.core.metric_catalogue import computed_name, higher_is_better
 from mlgate.core.performance import (
     PerformanceReport,
     PerformanceSettings,
     Window,
     judge_live,
+    not_computed,
 )
 from mlgate.core.rules import MetricRule
-from mlgate.errors import InputError, UsageError
+from mlgate.core.verdict import MetricRow
+from mlgate.errors import ConfigError, InputError, UsageError
 from mlgate.files.config import Config
 
 Columns = dict[str, Any]
@@ -82,6 +84,9 @@ def production_reference(
             version=found.version,
             columns=logged,
             recorded=recorded,
+            # mlgate.log_predictions writes the default column names; the task is the
+            # project's, as for the gate's own pairing of logged predictions.
+            names=ColumnNames(task=config.columns.task, positive=config.columns.positive),
         )
     return Reference(
         label=f"{label}: its recorded metrics",
@@ -148,7 +153,7 @@ def judge_outcomes(
     import numpy as np
 
     from mlgate.core.stats.live import Sample, compare, summarise
-    from mlgate.core.stats.paired import PairingError, single
+    from mlgate.core.stats.paired import PairingError, TaskError, single
 
     names = config.columns
     for needed, what in ((names.id, "one id per served prediction"), (names.label, "the labels")):
@@ -180,10 +185,13 @@ def judge_outcomes(
                 task=ref.task if ref is not None else None,
             )
         )
+    except TaskError as exc:
+        raise ConfigError(str(exc)) from None
     except PairingError as exc:
         raise InputError(str(exc)) from None
     rules = settings.rules or _tracked(live, ref, reference.recorded)
-    wanted = tuple(r.name for r in rules)
+    keys = {r.name: computed_name(r.name) or r.name for r in rules}
+    wanted = tuple(dict.fromkeys(keys.values()))
     rng = np.random.default_rng(settings.seed)
     # The reference is summarised once, for the whole file and every window alike.
     theirs = (
@@ -203,18 +211,29 @@ def judge_outcomes(
             rng=rng,
         )
         return tuple(
-            judge_live(
-                rule,
-                live=found[rule.name].live if rule.name in found else None,
-                reference=found[rule.name].reference
-                if rule.name in found
-                else reference.recorded.get(rule.name),
-                interval=found[rule.name].interval if rule.name in found else None,
-                mode=settings.mode,
+            _why_not(
+                judge_live(
+                    rule,
+                    live=found[key].live if key in found else None,
+                    reference=found[key].reference
+                    if key in found
+                    else reference.recorded.get(rule.name),
+                    interval=found[key].interval if key in found else None,
+                    mode=settings.mode,
+                ),
+                sample,
+                names=names,
             )
             for rule in rules
+            for key in (keys[rule.name],)
         )
 
+    overall = judged(live)
+    if settings.rules and all(not_computed(row) for row in overall):
+        raise InputError(
+            f"{path}: none of the monitor.performance metrics can be computed from the "
+            "outcomes: " + "; ".join(f"{row.name}: {row.reasons[-1]}" for row in overall)
+        )
     windows: tuple[Window, ...] = ()
     if times is not None and settings.window:
         windows = _windows(times, labelled, live, settings, judged)
@@ -225,7 +244,7 @@ def judge_outcomes(
         outcomes=str(path),
         served=len(labelled),
         labelled=int(labelled.sum()),
-        rows=judged(live),
+        rows=overall,
         windows=windows,
         window=settings.window if windows else None,
         settings={
@@ -240,6 +259,36 @@ def judge_outcomes(
         columns, labelled=labelled, names=names, reference=reference, settings=config.drift
     )
     return Outcomes(performance=report, outputs=outputs)
+
+
+_REGRESSION = frozenset({"mae", "rmse", "r2"})
+
+
+def _why_not(row: MetricRow, sample: Any, *, names: ColumnNames) -> MetricRow:
+    """A metric the outcomes could not give, with the reason: the task the outcomes were
+    read as (and the setting that decides it), or the scores it needs."""
+    if not not_computed(row):
+        return row
+    key = computed_name(row.name) or row.name
+    if key in _REGRESSION and sample.task != "regression":
+        shown = ", ".join(sample.classes[:4])
+        why = (
+            f"{row.name} needs a regression task, but the outcomes were read as {sample.task} "
+            f"(labels {shown}; predictions.task: {names.task}): set predictions.task: regression"
+        )
+    elif key not in _REGRESSION and sample.task == "regression":
+        why = (
+            f"{row.name} is a classification metric, but the outcomes were read as regression "
+            f"(predictions.task: {names.task})"
+        )
+    elif key in ("roc_auc", "log_loss") and sample.scores is None:
+        why = f"{row.name} needs scores (column {names.score!r}) in the outcomes"
+    elif row.candidate is not None:
+        why = f"{row.name} is not computable from these outcomes (one class only?)"
+    else:
+        why = f"mlgate does not compute {row.name} from predictions"
+    kept = tuple(r for r in row.reasons if "not computable" not in r)
+    return replace(row, reasons=(*kept, why))
 
 
 def _sample(side: Any) -> Any:

@@ -85,6 +85,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         drift=drift,
         performance=found.performance if found else None,
         outputs=found.outputs if found else (),
+        fail_on_alert=config.monitor.fail,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     markdown = write_monitor_outputs(
@@ -95,8 +96,6 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         raise type(errors[0])(f"{errors[0]} ({written} with the other part)") from None
     problems = _export(report, inputs)
     code = 1 if report.status is Status.FAIL else 0
-    if config.monitor.fail and report.alerting:
-        code = 1
     return _track(
         report,
         inputs,

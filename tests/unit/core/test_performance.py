@@ -32,7 +32,7 @@ def ci(low: float, high: float) -> Interval:
         (0.85, ci(-0.12, 0.02), Mode.POINT, Status.FAIL, "exceeds max_drop 0.03"),
         (0.89, ci(-0.05, 0.03), Mode.NON_INFERIORITY, Status.FAIL, "not shown non-inferior"),
         (0.895, ci(-0.01, 0.0), Mode.SIGNIFICANT, Status.PASS, ""),
-        (None, None, Mode.SIGNIFICANT, Status.MISSING, "not computable from the outcomes"),
+        (None, None, Mode.SIGNIFICANT, Status.WARN, "not computable from the outcomes"),
         (math.nan, None, Mode.SIGNIFICANT, Status.WARN, "live value is NaN"),
     ],
 )

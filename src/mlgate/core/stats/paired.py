@@ -23,6 +23,11 @@ class PairingError(ValueError):
     """The two sets of predictions cannot be compared example by example."""
 
 
+class TaskError(PairingError):
+    """The predictions do not fit the task (``predictions.task``): a setting to change,
+    not data to re-score."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Side:
     predicted: Array  # class indices, or values for regression
@@ -90,7 +95,9 @@ def pair(
             baseline=Side(predicted=_regression(baseline, take_b, names, sources[1])),
             slices=slice_values,
         )
-    classes = _classes(labels_c, task, names.positive)
+    classes = _classes(
+        _with_predicted(labels_c, candidate, baseline, names=names), task, names.positive
+    )
     index = {name: i for i, name in enumerate(classes)}
     return PairedPredictions(
         task=task,
@@ -175,15 +182,67 @@ def _same_labels(labels_c: Array, labels_b: Array, ids: Array, sources: tuple[st
 def _task(
     names: ColumnNames, labels: Array, candidate: Mapping[str, Array], baseline: Mapping[str, Array]
 ) -> str:
+    """The task: as configured, else decided by the labels and the predictions. Whole-number
+    labels with fractional predictions are regression (counts, prices, scores)."""
+    fractional = _fractional_predictions(names, candidate, baseline)
     if names.task != "auto":
+        if names.task in ("binary", "multiclass") and fractional is not None:
+            raise TaskError(
+                f"predictions.task is {names.task}, but {names.prediction!r} holds values that "
+                f"are no class, e.g. {fractional}: set predictions.task: regression, or put "
+                f"class probabilities in {names.score!r} and classes in {names.prediction!r}"
+            )
         return names.task
     if labels.dtype.kind == "f" and not np.all(np.mod(labels[~np.isnan(labels)], 1) == 0):
         return "regression"
     per_class = any(c.startswith(f"{names.score}_") for c in (*candidate, *baseline))
-    distinct = len(_distinct_text(labels))
+    distinct = _distinct_text(labels)
+    seen = _distinct_text(_with_predicted(labels, candidate, baseline, names=names))
+    if fractional is not None and not per_class:
+        if len(distinct) <= 2 and _probabilities_like(names, candidate, baseline):
+            raise TaskError(
+                f"the labels are {' and '.join(distinct)} but {names.prediction!r} holds "
+                f"fractions in [0, 1] (e.g. {fractional}): if they are probabilities, name the "
+                f"column {names.score!r} (predictions.score); if the task is regression, set "
+                "predictions.task: regression"
+            )
+        return "regression"
     return (
-        "multiclass" if distinct > 2 or (per_class and names.score not in candidate) else "binary"
+        "multiclass" if len(seen) > 2 or (per_class and names.score not in candidate) else "binary"
     )
+
+
+def _fractional_predictions(names: ColumnNames, *sides: Mapping[str, Array]) -> str | None:
+    """A prediction that is no whole number (shown), or None."""
+    for columns in sides:
+        values = columns.get(names.prediction)
+        if values is None or values.dtype.kind != "f":
+            continue
+        finite = values[np.isfinite(values)]
+        odd = finite[np.mod(finite, 1) != 0]
+        if len(odd):
+            return f"{odd[0]:g}"
+    return None
+
+
+def _probabilities_like(names: ColumnNames, *sides: Mapping[str, Array]) -> bool:
+    for columns in sides:
+        values = columns.get(names.prediction)
+        if values is not None and values.dtype.kind == "f":
+            finite = values[np.isfinite(values)]
+            if len(finite) and (finite.min() < 0 or finite.max() > 1):
+                return False
+    return True
+
+
+def _with_predicted(labels: Array, *sides: Mapping[str, Array], names: ColumnNames) -> Array:
+    """The labels' distinct values and the predicted ones: a class a model predicts that
+    no example has is still a class (every such prediction is wrong)."""
+    seen = [_text(np.unique(labels))]
+    for columns in sides:
+        if names.prediction in columns:
+            seen.append(_text(np.unique(columns[names.prediction])))
+    return np.concatenate(seen)
 
 
 def positive_class(labels: Array, positive: str | None) -> str:
@@ -196,8 +255,10 @@ def _classes(labels: Array, task: str, positive: str | None) -> tuple[str, ...]:
     if task == "multiclass":
         return tuple(found)
     if len(found) > 2:
-        raise PairingError(
-            f"task is binary but the labels have {len(found)} values: {', '.join(found[:SHOWN])}"
+        raise TaskError(
+            f"predictions.task is binary but the labels and predictions have {len(found)} "
+            f"values: {', '.join(found[:SHOWN])}; set predictions.task: multiclass (or "
+            "regression)"
         )
     if positive is not None:
         others = [c for c in found if c != positive]
@@ -337,7 +398,8 @@ def single(
     task: str | None = None,
 ) -> Single:
     """The rows ``take`` of one predictions file; ``classes`` (the model's, when known
-    from elsewhere) fixes the class order, and a label outside them is an error."""
+    from elsewhere) fixes the class order; a label or prediction outside them is another
+    class, after them."""
     _require(columns, source, names.label, "labels")
     labels = columns[names.label][take]
     task = task or _task(names, labels, columns, {})
@@ -354,13 +416,29 @@ def single(
         if names.prediction in columns:
             seen = np.concatenate([seen, _text(np.unique(columns[names.prediction][take]))])
         classes = _classes(seen, task, names.positive)
+    else:
+        # A class the model never saw, in the labels or the predictions, is still scored:
+        # every such example is wrong. Per-class scores cannot hold it, so that is an error.
+        seen = _with_predicted(labels, {names.prediction: columns[names.prediction][take]}
+                               if names.prediction in columns else {}, names=names)  # fmt: skip
+        unknown = [c for c in _distinct_text(seen) if c not in classes]
+        if (
+            unknown
+            and len(classes) > 2
+            and any(column.startswith(f"{names.score}_") for column in columns)
+        ):
+            raise PairingError(
+                f"{source}: {_few(np.asarray(unknown))} are not among the model's classes "
+                f"({', '.join(classes[:SHOWN])}), and its per-class scores have no column for "
+                "them"
+            )
+        if unknown and task == "binary":
+            raise TaskError(
+                f"{source}: {_few(np.asarray(unknown))} are not among the model's two classes "
+                f"({', '.join(classes)}); set predictions.task: multiclass"
+            )
+        classes = (*classes, *sorted(unknown, key=_natural))
     index = {name: i for i, name in enumerate(classes)}
-    unknown = [c for c in _distinct_text(labels) if c not in index]
-    if unknown:
-        raise PairingError(
-            f"{source}: column {names.label!r} has values that are not among the model's "
-            f"classes ({', '.join(classes[:SHOWN])}): {_few(np.asarray(unknown))}"
-        )
     return Single(
         task=task,
         classes=classes,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mlgate.core.columns import ColumnNames
-from mlgate.core.stats.paired import PairingError, pair
+from mlgate.core.stats.paired import PairingError, TaskError, pair, single
 
 NAMES = ColumnNames()
 
@@ -52,11 +52,6 @@ def test_rows_are_joined_on_the_id_whatever_the_order() -> None:
             "base.csv: no column 'label' for labels (columns: id, truth)",
         ),
         (
-            table(["a", "b"], [1, 0], prediction=[1, 7]),
-            table(["a", "b"], [1, 0], prediction=[1, 0]),
-            "cand.csv: prediction has values that are not among the labels: 7",
-        ),
-        (
             table(["a", "b"], [1, 0], score=[0.9, 1.4]),
             table(["a", "b"], [1, 0], score=[0.9, 0.1]),
             "cand.csv: score must be probabilities in [0, 1]; 1 are not",
@@ -83,6 +78,50 @@ def test_tasks_are_inferred_and_can_be_set() -> None:
     assert pair(counts, counts, names=NAMES).task == "multiclass"
     as_regression = ColumnNames(task="regression")
     assert pair(counts, counts, names=as_regression).labels.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_whole_number_labels_with_fractional_predictions_are_regression() -> None:
+    # diabetes: integer targets, a Ridge's predictions are not whole numbers
+    labels = [151, 75, 141, 206]
+    ridge = table([1, 2, 3, 4], labels, prediction=[160.2, 90.5, 130.1, 190.7])
+    dummy = table([1, 2, 3, 4], labels, prediction=[152.1, 152.1, 152.1, 152.1])
+    paired = pair(ridge, dummy, names=NAMES)
+    assert paired.task == "regression"
+    assert paired.labels.tolist() == [151.0, 75.0, 141.0, 206.0]
+
+
+def test_a_task_that_does_not_fit_names_the_setting_and_the_values() -> None:
+    ridge = table([1, 2, 3], [151, 75, 141], prediction=[160.2, 90.5, 130.1])
+    with pytest.raises(TaskError) as caught:
+        pair(ridge, ridge, names=ColumnNames(task="multiclass"))
+    assert "predictions.task is multiclass" in str(caught.value)
+    assert "e.g. 160.2" in str(caught.value)
+    assert "set predictions.task: regression" in str(caught.value)
+    probabilities = table([1, 2, 3], [1, 0, 1], prediction=[0.9, 0.2, 0.7])
+    with pytest.raises(TaskError) as caught:
+        pair(probabilities, probabilities, names=NAMES)
+    assert "name the column 'score'" in str(caught.value)
+    three = table([1, 2, 3], [0, 1, 2], prediction=[0, 1, 2])
+    with pytest.raises(TaskError, match="predictions.task is binary but the labels and "):
+        pair(three, three, names=ColumnNames(task="binary"))
+
+
+def test_a_predicted_class_no_example_has_is_scored_as_wrong() -> None:
+    candidate = table(["a", "b", "c"], [1, 0, 1], prediction=[1, 7, 1])
+    baseline = table(["a", "b", "c"], [1, 0, 1], prediction=[1, 0, 0])
+    paired = pair(candidate, baseline, names=NAMES)
+    assert paired.task == "multiclass" and paired.classes == ("0", "1", "7")
+    assert paired.candidate.predicted.tolist() == [1, 2, 1]
+    live = single(
+        table(["x", "y"], [2, 5], prediction=[2, 9]),
+        names=NAMES,
+        take=np.arange(2),
+        source="outcomes.csv",
+        classes=("0", "1", "2"),
+        task="multiclass",
+    )
+    assert live.classes == ("0", "1", "2", "5", "9")
+    assert live.labels.tolist() == [2, 3] and live.side.predicted.tolist() == [2, 4]
 
 
 def test_labels_compare_as_text_so_1_and_1_point_0_agree() -> None:
