@@ -102,7 +102,7 @@ def test_a_task_that_does_not_fit_names_the_setting_and_the_values() -> None:
         pair(probabilities, probabilities, names=NAMES)
     assert "name the column 'score'" in str(caught.value)
     three = table([1, 2, 3], [0, 1, 2], prediction=[0, 1, 2])
-    with pytest.raises(TaskError, match="predictions.task is binary but the labels and "):
+    with pytest.raises(TaskError, match=r"predictions\.task is binary but the labels and "):
         pair(three, three, names=ColumnNames(task="binary"))
 
 
