@@ -77,6 +77,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/install_size.py
 	$(BIN)/python benchmarks/paired_intervals.py
+	$(BIN)/python benchmarks/interval_coverage.py
 	$(BIN)/python benchmarks/decision_quality.py
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/drift_stream.py

@@ -76,8 +76,10 @@ def test_each_format_gives_the_same_verdict(run: Run, workdir: Path, suffix: str
     assert set(rows) == {"accuracy", "roc_auc", "precision", "recall", "f1", "log_loss"}
     ci = rows["roc_auc"]["ci"]
     assert ci["method"] == "DeLong" and ci["low"] <= rows["roc_auc"]["delta"] <= ci["high"]
-    assert rows["accuracy"]["ci"]["method"] == "multinomial bootstrap"
-    assert rows["accuracy"]["ci"]["resamples"] == 1000
+    assert rows["accuracy"]["ci"]["method"] == "Newcombe (paired score)"
+    assert rows["precision"]["ci"]["method"] == "MOVER (Wilson, paired)"
+    assert rows["f1"]["ci"]["method"] == "multinomial bootstrap"
+    assert rows["f1"]["ci"]["resamples"] == 1000
     assert verdict["significance"] == {"mode": "significant", "confidence": 0.95, "examples": 3000}
     assert verdict["slices_skipped"] == 1  # LU: about 60 examples, fewer than 100
 
@@ -154,3 +156,21 @@ def test_bad_predictions_are_one_line_errors(
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_models_that_never_disagree_on_54_examples_prove_nothing(run: Run, workdir: Path) -> None:
+    (workdir / "mlgate.yml").write_text(
+        "model: wine\nmetrics:\n  accuracy: {max_drop: 0.02}\n"
+        "significance: {mode: non_inferiority}\n"
+    )
+    lines = ["id,label,prediction"] + [f"{i},{i % 3},{i % 3}" for i in range(54)]
+    for side in ("candidate", "baseline"):
+        (workdir / f"{side}.csv").write_text("\n".join(lines) + "\n")
+    result = compare(run)
+    verdict = json.loads((workdir / "verdict.json").read_text())
+    (row,) = [r for r in verdict["metrics"] if r["name"] == "accuracy"]
+    assert row["ci"]["method"] == "Newcombe (paired score)"
+    assert row["ci"]["low"] == pytest.approx(-0.066, abs=2e-3)
+    # non-inferiority within 0.02 is not shown by 54 examples
+    assert row["status"] == "fail" and result.exit_code == 1
+    assert "not shown non-inferior" in " ".join(row["reasons"])

@@ -14,7 +14,9 @@ class Interval:
     low: float
     high: float
     confidence: float
-    method: str  # "multinomial bootstrap", "DeLong", "bootstrap", "normal (delta method)"
+    # "Newcombe (paired score)", "MOVER (Wilson, paired)", "multinomial bootstrap", "DeLong",
+    # "bootstrap", "normal (delta method)"; unpaired: "Newcombe (Wilson)", "Wilson"
+    method: str
     resamples: int | None = None
     p_value: float | None = None  # two-sided, for "Δ = 0"
 

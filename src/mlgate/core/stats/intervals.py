@@ -2,9 +2,12 @@
 
 Three methods, each used where it is exact or cheapest for the statistic:
 
-- **multinomial bootstrap** — accuracy, precision, recall, F1 depend on the examples only
+- **multinomial bootstrap** — F1 and the macro averages depend on the examples only
   through the joint outcome (label × candidate prediction × baseline prediction), a small
   multinomial: resampling its cell counts *is* resampling examples, at O(resamples) cost.
+- **Newcombe's paired score interval / MOVER** — accuracy, recall and precision, whose
+  bootstrap interval collapses to [0, 0] when the models never disagree
+  (:mod:`.paired_proportions`).
 - **DeLong** — the paired test for ROC AUC, from the structural components of the two
   Mann-Whitney statistics (per-class and averaged for one-vs-rest macro AUC).
 - **paired bootstrap** — for metrics that are smooth functions of per-example means (log
@@ -67,13 +70,63 @@ def confusion_intervals(
     draws = rng.multinomial(n, cells / n, size=resamples)
     observed = _confusion_deltas(cells[None, :], k)
     resampled = _confusion_deltas(draws, k)
-    return {
+    out = {
         name: (
             float(observed[name][0]),
             percentile_interval(resampled[name], confidence, "multinomial bootstrap", resamples),
         )
         for name in observed
     }
+    return {**out, **_proportion_intervals(cells, draws, k, confidence=confidence, found=out)}
+
+
+def _proportion_intervals(
+    cells: Array,
+    draws: Array,
+    k: int,
+    *,
+    confidence: float,
+    found: dict[str, tuple[float, Interval]],
+) -> dict[str, tuple[float, Interval]]:
+    """The proportions' intervals with coverage where the models rarely disagree (see
+    :mod:`.paired_proportions`), in place of the bootstrap's."""
+    from mlgate.core.stats import paired_proportions as pp
+
+    cube = cells.reshape(k, k, k)
+    accuracy = pp.newcombe_paired(*pp.table_from_cube(cube), confidence=confidence)
+    out: dict[str, tuple[float, Interval]] = {
+        name: (found[name][0], accuracy)
+        for name in ("accuracy", "precision_micro", "recall_micro", "f1_micro")
+        if name in found
+    }
+    if k == 2 and "recall" in found:
+        out["recall"] = (
+            found["recall"][0],
+            pp.newcombe_paired(*pp.table_from_cube(cube, label=1), confidence=confidence),
+        )
+    if k == 2 and "precision" in found:
+        ours = (int(cube[1, 1, :].sum()), int(cube[:, 1, :].sum()))
+        theirs = (int(cube[1, :, 1].sum()), int(cube[:, :, 1].sum()))
+        resampled = draws.reshape(-1, k, k, k)
+        out["precision"] = (
+            found["precision"][0],
+            pp.ratio_interval(
+                ours,
+                theirs,
+                draws=(_share(resampled, ours=True), _share(resampled, ours=False)),
+                confidence=confidence,
+                p_value=found["precision"][1].p_value,
+            ),
+        )
+    return out
+
+
+def _share(cubes: Array, *, ours: bool) -> Array:
+    """Each resample's precision for one model (class 1 positive)."""
+    predicted = cubes[:, :, 1, :] if ours else cubes[:, :, :, 1]
+    positives = predicted.sum(axis=(1, 2))
+    right = predicted[:, 1].sum(axis=1)
+    return np.divide(right, positives, out=np.zeros(len(cubes)), where=positives > 0)
 
 
 def _confusion_deltas(cells: Array, k: int) -> dict[str, Array]:
