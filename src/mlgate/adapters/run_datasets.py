@@ -43,13 +43,34 @@ def eval_code(run: Any) -> str | None:
     return str(value) if value else None
 
 
+# MLflow hashes a DataFrame's (or an array's) first rows and its row count only.
+MLFLOW_DIGEST_ROWS = 10_000
+
+
 def _dataset(entity: Any) -> Dataset:
+    rows = _profile_rows(entity)
+    covers = (
+        f"only the first {MLFLOW_DIGEST_ROWS:,} of its {rows:,} rows and the row count"
+        if rows is not None and rows > MLFLOW_DIGEST_ROWS
+        else None
+    )
     return Dataset(
         name=str(entity.name),
         digest=str(entity.digest) if entity.digest else None,
         source=source_uri(entity.source) if entity.source else None,
         origin="mlflow",
+        covers=covers,
     )
+
+
+def _profile_rows(entity: Any) -> int | None:
+    """The row count MLflow profiled the dataset with (``{"num_rows": …}``), if any."""
+    try:
+        profile = json.loads(getattr(entity, "profile", None) or "{}")
+        rows = profile.get("num_rows") if isinstance(profile, dict) else None
+        return int(rows) if rows is not None else None
+    except (ValueError, TypeError):
+        return None
 
 
 def log_eval_dataset(client: Any, run_id: str, dataset: Dataset) -> None:

@@ -16,6 +16,9 @@ class Dataset:
     digest: str | None = None
     source: str | None = None
     origin: str = "file"
+    # What the digest does not cover, when it hashes part of the data (MLflow's digest of
+    # a DataFrame: its first 10,000 rows and the row count).
+    covers: str | None = None
 
     @property
     def short_digest(self) -> str:
@@ -30,15 +33,20 @@ class Dataset:
     def describe(self) -> str:
         """``eval-2026-11 (digest 3f2a1b9c)`` — the plain-text form used in messages."""
         digest = f" (digest {self.short_digest})" if self.digest else " (no digest)"
+        if self.digest and self.covers:
+            digest = f" (digest {self.short_digest}, which covers {self.covers})"
         return f"{self.name}{digest}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "digest": self.digest,
             "source": self.source,
             "origin": self.origin,
         }
+        if self.covers:
+            out["covers"] = self.covers
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Dataset:
@@ -47,4 +55,5 @@ class Dataset:
             digest=data.get("digest"),
             source=data.get("source"),
             origin=data.get("origin") or "file",
+            covers=data.get("covers"),
         )

@@ -42,6 +42,9 @@ class DataComparison:
     not_rescored: tuple[str, ...] = ()  # gated metrics still from production's own data
     reason: str | None = None  # why production could not be re-scored
     required: bool = False  # evaluation.require: unknown data fails the gate
+    # What showed the data to be the same beyond a partial digest (the logged
+    # predictions' ids and labels), if anything did.
+    confirmed: str | None = None
 
     @property
     def status(self) -> Status:
@@ -56,7 +59,14 @@ class DataComparison:
             return Status.WARN if known else Status.INFO
         if self.outcome is Outcome.CROSS_DATASET or self.not_rescored:
             return Status.WARN
+        if self.outcome is Outcome.SAME and self.partial and not self.confirmed:
+            return Status.WARN
         return Status.PASS
+
+    @property
+    def partial(self) -> bool:
+        """Same by a digest of part of the data only."""
+        return any(d is not None and d.covers for d in (self.candidate, self.baseline))
 
     def check(self) -> Check:
         return Check(name=CHECK_NAME, status=self.status, summary=self.summary())
@@ -65,7 +75,16 @@ class DataComparison:
         candidate, baseline = self.candidate, self.baseline
         if self.outcome is Outcome.SAME:
             assert candidate is not None
-            return f"both sides were evaluated on {candidate.describe()}"
+            text = f"both sides were evaluated on {candidate.describe()}"
+            if self.confirmed:
+                return f"{text}; {self.confirmed} agree"
+            if self.partial:
+                text += (
+                    "; rows past those may differ: log per-example predictions "
+                    "(mlgate.log_predictions: their ids and labels confirm the data) or set "
+                    "evaluation.data so mlgate hashes the whole file"
+                )
+            return text
         if self.outcome is Outcome.RESCORED:
             assert candidate is not None
             text = (
@@ -99,7 +118,10 @@ class DataComparison:
         ]
         text = f"unknown for {' and '.join(missing)}"
         if self.required:
-            text += " (evaluation.require is set)"
+            text += (
+                ", so the two cannot be shown to be evaluated on the same data (set "
+                "evaluation.require: false to compare them anyway, on a warning)"
+            )
         if self.reason:
             text += f"; production could not be re-scored ({self.reason})"
         return text + "; log it as an MLflow dataset input or set evaluation.data"
@@ -113,6 +135,7 @@ class DataComparison:
             "not_rescored": list(self.not_rescored),
             "reason": self.reason,
             "required": self.required,
+            "confirmed": self.confirmed,
         }
 
     @classmethod
@@ -126,6 +149,7 @@ class DataComparison:
             not_rescored=tuple(data.get("not_rescored") or ()),
             reason=data.get("reason"),
             required=bool(data.get("required")),
+            confirmed=data.get("confirmed"),
         )
 
 
@@ -138,7 +162,9 @@ class EvaluationSettings:
     label: str | None = None  # re-scoring: the label column (default: predictions.label)
     rescore: bool = True
     allow_cross_dataset: bool = False
-    require: bool = False
+    # Unknown provenance fails the gate. None: the default, which is to refuse in
+    # evaluate/gate (a registry) and to warn in compare on plain metrics files.
+    require: bool | None = None
     predictions: Route = Route.AUTO  # how to get per-example predictions on the same data
     max_rows: int | None = None  # scoring: at most this many rows, a deterministic sample
 
@@ -161,9 +187,13 @@ def judge_data(
     rescored: Sequence[str] = (),
     not_rescored: Sequence[str] = (),
     reason: str | None = None,
+    registry: bool = True,
 ) -> DataComparison:
     """The outcome, given both identities and — when production was re-scored — which
-    metrics were; ``reason`` says why re-scoring did not happen."""
+    metrics were; ``reason`` says why re-scoring did not happen. ``registry``: the models
+    are in a registry (evaluate, gate), where unknown provenance is refused unless
+    evaluation.require is false; plain metrics files only warn unless it is true."""
+    required = settings.require is True or (registry and settings.require is None)
 
     def outcome(kind: Outcome) -> DataComparison:
         return DataComparison(
@@ -173,7 +203,7 @@ def judge_data(
             rescored=tuple(rescored),
             not_rescored=tuple(not_rescored) if rescored else (),
             reason=reason,
-            required=settings.require,
+            required=required,
         )
 
     if rescored:

@@ -50,16 +50,20 @@ def same_data_evidence(
     models: tuple[Model, Model],
     data: EvalData | None,
     workdir: Path,
+    logged: tuple[Side, Side] | None = None,
 ) -> Found:
-    """Both versions were evaluated on the same dataset: find per-example predictions."""
+    """Both versions were evaluated on the same dataset: find per-example predictions
+    (``logged``: both runs' logged predictions, when they were already read)."""
     route = config.evaluation.predictions
     if route is Route.OFF:
         return Found(evidence=point_estimates("evaluation.predictions is off"))
     problem: str | None = None
     candidate_logged = baseline_logged = False
     if route in (Route.AUTO, Route.LOGGED):
-        ours = read_logged(candidate.run_id, registry=registry, folder=workdir / "logged")
-        theirs = read_logged(baseline.run_id, registry=registry, folder=workdir / "logged")
+        ours, theirs = logged or (
+            read_logged(candidate.run_id, registry=registry, folder=workdir / "logged"),
+            read_logged(baseline.run_id, registry=registry, folder=workdir / "logged"),
+        )
         candidate_logged, baseline_logged = ours is not None, theirs is not None
         if ours is not None and theirs is not None:
             problem = _other_data(ours, candidate) or _other_data(theirs, baseline)

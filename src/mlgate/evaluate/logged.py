@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.core.columns import ColumnNames
 from mlgate.core.dataset import Dataset
 from mlgate.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from mlgate.core.provenance import DataComparison, EvaluationSettings
 
 NAMES = ColumnNames()  # logged predictions always use the default names
 
@@ -156,3 +159,52 @@ def read_logged(run_id: str | None, *, registry: Any, folder: Path) -> Side | No
     if NAMES.prediction not in columns and not any(c.startswith(NAMES.score) for c in columns):
         raise InputError(f"{found.uri}: no {NAMES.prediction!r} or {NAMES.score!r} column")
     return Side(uri=found.uri, columns=columns, digest=found.digest)
+
+
+def identify(
+    ours: Side, theirs: Side, *, previous: DataComparison, settings: EvaluationSettings
+) -> DataComparison:
+    """Two runs that record no evaluation data but logged per-example predictions: their
+    ids and labels are the evaluation set's identity, whatever else is recorded. The same
+    → compared on them; different → not the same data (refused, or compared across
+    datasets when evaluation.allow_cross_dataset says so)."""
+    from mlgate.core.provenance import Outcome
+    from mlgate.core.stats.labels import PairingError
+    from mlgate.core.stats.paired import examples_digest
+
+    found = []
+    for side in (ours, theirs):
+        try:
+            digest = examples_digest(side.columns[NAMES.id], side.columns[NAMES.label])
+        except PairingError as exc:
+            raise InputError(f"{side.uri}: {exc}") from None
+        count = len(side.columns[NAMES.id])
+        found.append(
+            Dataset(
+                name=f"{count:,} examples of the logged predictions (ids and labels)",
+                digest=digest,
+                source=side.uri,
+                origin="predictions",
+            )
+        )
+    candidate, baseline = found
+    if candidate.digest == baseline.digest:
+        return replace(
+            previous,
+            outcome=Outcome.SAME,
+            candidate=candidate,
+            baseline=baseline,
+            confirmed="the logged predictions' ids and labels",
+        )
+    outcome = Outcome.CROSS_DATASET if settings.allow_cross_dataset else Outcome.REFUSED
+    return replace(
+        previous,
+        outcome=outcome,
+        candidate=candidate,
+        baseline=baseline,
+        reason=(
+            previous.reason
+            or "neither run records its evaluation data, and their logged predictions' ids "
+            "and labels differ"
+        ),
+    )

@@ -105,7 +105,8 @@ def paired_metrics(
     """Both models' per-example columns → every metric they allow, with paired intervals
     and slice rows (a predictions file's columns, or what re-scoring produced)."""
     from mlgate.core.stats.estimates import Settings, estimate
-    from mlgate.core.stats.paired import PairingError, TaskError, pair
+    from mlgate.core.stats.labels import PairingError, TaskError
+    from mlgate.core.stats.paired import pair
 
     try:
         paired = pair(

@@ -110,6 +110,7 @@ def settle_files(
         baseline=theirs,
         settings=settings,
         reason="metrics files name no model to re-score" if different else None,
+        registry=False,
     )
     return candidate, comparison, notes
 

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.core.checks import Check
-from mlgate.core.evidence import Evidence, point_estimates
+from mlgate.core.evidence import Evidence, Route, Source, point_estimates
 from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import DataComparison, Outcome
 from mlgate.evaluate.evidence import same_data_evidence, scored_evidence
+from mlgate.evaluate.logged import Side as LoggedSide
+from mlgate.evaluate.logged import identify, read_logged
 from mlgate.evaluate.rescoring import settle
 from mlgate.evaluate.scoring import Model, Scored
 
@@ -84,8 +86,17 @@ def registry_sides(
             scored=settled.scored,
             scored_on=scored_on,
         )
-    if settled.comparison.outcome is not Outcome.SAME:
-        return replace(sides, evidence=_not_paired(settled.comparison))
+    both = None
+    if settled.comparison.outcome is Outcome.UNKNOWN:
+        both = _both_logged(config, registry, candidate, baseline, workdir)
+        if both is not None:
+            sides = replace(
+                sides,
+                comparison=identify(*both, previous=settled.comparison, settings=config.evaluation),
+            )
+    assert sides.comparison is not None
+    if sides.comparison.outcome is not Outcome.SAME:
+        return replace(sides, evidence=_not_paired(sides.comparison))
     found = same_data_evidence(
         config=config,
         registry=registry,
@@ -94,9 +105,13 @@ def registry_sides(
         models=models,
         data=data,
         workdir=workdir,
+        logged=both,
     )
     if found.predicted is None:
         return replace(sides, evidence=found.evidence)
+    comparison = sides.comparison
+    if comparison.partial and found.evidence.source is Source.LOGGED:
+        comparison = replace(comparison, confirmed="the logged predictions' ids and labels")
     merged_c, merged_b = found.predicted.merge(
         settled.candidate, settled.baseline, baseline_label=models[1].uri
     )
@@ -104,11 +119,28 @@ def registry_sides(
         sides,
         candidate=merged_c,
         baseline=merged_b,
+        comparison=comparison,
         evidence=found.evidence,
         predicted=found.predicted,
         scored=None if found.candidate_logged else found.scored,
         scored_on=data.dataset if data is not None else None,
     )
+
+
+def _both_logged(
+    config: Config,
+    registry: Any,
+    candidate: RegistryModel,
+    baseline: RegistryModel,
+    workdir: Path,
+) -> tuple[LoggedSide, LoggedSide] | None:
+    """Both runs' logged predictions, when the route reads them and both have some."""
+    if config.evaluation.predictions not in (Route.AUTO, Route.LOGGED):
+        return None
+    folder = workdir / "logged"
+    ours = read_logged(candidate.run_id, registry=registry, folder=folder)
+    theirs = read_logged(baseline.run_id, registry=registry, folder=folder)
+    return (ours, theirs) if ours is not None and theirs is not None else None
 
 
 def _not_paired(comparison: DataComparison) -> Evidence:

@@ -193,7 +193,7 @@ def _evaluation(section: dict[str, Any], *, base_dir: Path) -> EvaluationSetting
         label=section.get("label"),
         rescore=bool(section.get("rescore", True)),
         allow_cross_dataset=bool(section.get("allow_cross_dataset", False)),
-        require=bool(section.get("require", False)),
+        require=None if section.get("require") is None else bool(section["require"]),
         # YAML 1.1 reads a bare `off` as false.
         predictions=Route(section.get("predictions", "auto") or "off"),
         max_rows=section.get("max_rows"),

@@ -152,8 +152,9 @@ def judge_outcomes(
     """The outcomes file's columns (``path`` names it in reports and errors) judged."""
     import numpy as np
 
+    from mlgate.core.stats.labels import PairingError, TaskError
     from mlgate.core.stats.live import Sample, compare, summarise
-    from mlgate.core.stats.paired import PairingError, TaskError, single
+    from mlgate.core.stats.paired import single
 
     names = config.columns
     for needed, what in ((names.id, "one id per served prediction"), (names.label, "the labels")):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from mlgate.core.checks import Status
@@ -22,6 +24,7 @@ NO_DIGEST = Dataset(name="somewhere", digest=None)
 DEFAULT = EvaluationSettings()
 ALLOW = EvaluationSettings(allow_cross_dataset=True)
 REQUIRE = EvaluationSettings(require=True)
+OPTIONAL = EvaluationSettings(require=False)
 
 
 @pytest.mark.parametrize(
@@ -31,11 +34,16 @@ REQUIRE = EvaluationSettings(require=True)
         (NOV, NOV_AGAIN, DEFAULT, Outcome.SAME, Status.PASS),  # same bytes, another name
         (NOV, OCT, DEFAULT, Outcome.REFUSED, Status.FAIL),
         (NOV, OCT, ALLOW, Outcome.CROSS_DATASET, Status.WARN),
-        (NOV, None, DEFAULT, Outcome.UNKNOWN, Status.WARN),
-        (None, OCT, DEFAULT, Outcome.UNKNOWN, Status.WARN),
-        (None, None, DEFAULT, Outcome.UNKNOWN, Status.INFO),
+        # unknown provenance: refused by default, a warning with evaluation.require: false
+        (NOV, None, DEFAULT, Outcome.UNKNOWN, Status.FAIL),
+        (None, OCT, DEFAULT, Outcome.UNKNOWN, Status.FAIL),
+        (None, None, DEFAULT, Outcome.UNKNOWN, Status.FAIL),
+        (NOV, None, OPTIONAL, Outcome.UNKNOWN, Status.WARN),
+        (None, OCT, OPTIONAL, Outcome.UNKNOWN, Status.WARN),
+        (None, None, OPTIONAL, Outcome.UNKNOWN, Status.INFO),
         (None, None, REQUIRE, Outcome.UNKNOWN, Status.FAIL),
-        (NOV, NO_DIGEST, DEFAULT, Outcome.UNKNOWN, Status.WARN),
+        (NOV, NO_DIGEST, DEFAULT, Outcome.UNKNOWN, Status.FAIL),
+        (NOV, NO_DIGEST, OPTIONAL, Outcome.UNKNOWN, Status.WARN),
         (NOV, OCT, REQUIRE, Outcome.REFUSED, Status.FAIL),
     ],
 )
@@ -87,8 +95,10 @@ def test_rescored_lists_what_was_and_was_not_rescored() -> None:
 def test_unknown_says_which_side_and_why_not_rescored() -> None:
     judged = judge_data(candidate=NOV, baseline=None, settings=REQUIRE, reason="no models")
     assert judged.summary() == (
-        "unknown for production (evaluation.require is set); production could not be "
-        "re-scored (no models); log it as an MLflow dataset input or set evaluation.data"
+        "unknown for production, so the two cannot be shown to be evaluated on the same data "
+        "(set evaluation.require: false to compare them anyway, on a warning); production "
+        "could not be re-scored (no models); log it as an MLflow dataset input or set "
+        "evaluation.data"
     )
     without_digest = judge_data(candidate=None, baseline=NO_DIGEST, settings=DEFAULT)
     assert without_digest.summary().startswith(
@@ -131,3 +141,28 @@ def test_round_trip(outcome: Outcome) -> None:
     )
     assert DataComparison.from_dict(original.to_dict()) == original
     assert Dataset.from_dict(NOV.to_dict()) == NOV
+
+
+def test_metrics_files_only_warn_unless_required() -> None:
+    files = judge_data(candidate=NOV, baseline=None, settings=DEFAULT, registry=False)
+    assert files.status is Status.WARN
+    required = judge_data(candidate=NOV, baseline=None, settings=REQUIRE, registry=False)
+    assert required.status is Status.FAIL
+
+
+def test_a_digest_of_part_of_the_data_is_said_and_warns_until_confirmed() -> None:
+    partial = Dataset(
+        name="eval",
+        digest="69d87787" + "0" * 24,
+        origin="mlflow",
+        covers="only the first 10,000 of its 20,000 rows and the row count",
+    )
+    judged = judge_data(candidate=partial, baseline=partial, settings=DEFAULT)
+    assert judged.outcome is Outcome.SAME and judged.status is Status.WARN
+    assert judged.summary().startswith(
+        "both sides were evaluated on eval (digest 69d87787, which covers only the first "
+        "10,000 of its 20,000 rows and the row count); rows past those may differ"
+    )
+    confirmed = replace(judged, confirmed="the logged predictions' ids and labels")
+    assert confirmed.status is Status.PASS
+    assert confirmed.summary().endswith("; the logged predictions' ids and labels agree")

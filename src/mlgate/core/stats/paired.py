@@ -7,6 +7,7 @@ labels — is a :class:`PairingError` that says how many and shows a few.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,18 +15,20 @@ from typing import Any
 import numpy as np
 
 from mlgate.core.columns import ColumnNames
+from mlgate.core.stats.labels import (
+    SHOWN,
+    PairingError,
+    TaskError,
+    as_text,
+    classes_of,
+    distinct_text,
+    few,
+    infer_task,
+    natural,
+    with_predicted,
+)
 
 Array = Any
-SHOWN = 5
-
-
-class PairingError(ValueError):
-    """The two sets of predictions cannot be compared example by example."""
-
-
-class TaskError(PairingError):
-    """The predictions do not fit the task (``predictions.task``): a setting to change,
-    not data to re-score."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,8 +87,8 @@ def pair(
         raise PairingError(
             f"{sources[0]}: {int(np.isnan(labels_c).sum())} examples have no {names.label}"
         )
-    task = _task(names, labels_c, candidate, baseline)
-    slice_values = {c: _text(candidate[c][take_c]) for c in slices}
+    task = infer_task(names, labels_c, candidate, baseline)
+    slice_values = {c: as_text(candidate[c][take_c]) for c in slices}
     if task == "regression":
         return PairedPredictions(
             task=task,
@@ -95,8 +98,8 @@ def pair(
             baseline=Side(predicted=_regression(baseline, take_b, names, sources[1])),
             slices=slice_values,
         )
-    classes = _classes(
-        _with_predicted(labels_c, candidate, baseline, names=names), task, names.positive
+    classes = classes_of(
+        with_predicted(labels_c, candidate, baseline, names=names), task, names.positive
     )
     index = {name: i for i, name in enumerate(classes)}
     return PairedPredictions(
@@ -131,7 +134,7 @@ def _join(ids_c: Array, ids_b: Array, sources: tuple[str, str]) -> tuple[Array, 
         if repeated.any():
             duplicates = np.unique(sorted_keys[1:][repeated])
             raise PairingError(
-                f"{source}: {len(duplicates)} ids appear more than once, e.g. " + _few(duplicates)
+                f"{source}: {len(duplicates)} ids appear more than once, e.g. " + few(duplicates)
             )
         orders.append(order)
         ordered.append(sorted_keys)
@@ -141,9 +144,9 @@ def _join(ids_c: Array, ids_b: Array, sources: tuple[str, str]) -> tuple[Array, 
         only_b = np.setdiff1d(sorted_b, sorted_c, assume_unique=True)
         parts = []
         if len(only_c):
-            parts.append(f"{len(only_c)} ids only in {sources[0]} (e.g. {_few(only_c)})")
+            parts.append(f"{len(only_c)} ids only in {sources[0]} (e.g. {few(only_c)})")
         if len(only_b):
-            parts.append(f"{len(only_b)} ids only in {sources[1]} (e.g. {_few(only_b)})")
+            parts.append(f"{len(only_b)} ids only in {sources[1]} (e.g. {few(only_b)})")
         raise PairingError(
             "the candidate and the baseline were not scored on the same examples: "
             + "; ".join(parts)
@@ -153,6 +156,18 @@ def _join(ids_c: Array, ids_b: Array, sources: tuple[str, str]) -> tuple[Array, 
     take_b = np.empty_like(order_b)
     take_b[order_c] = order_b
     return np.arange(len(keys_c)), take_b
+
+
+def examples_digest(ids: Array, labels: Array) -> str:
+    """The identity of an evaluation set as per-example predictions see it: sha256 of its
+    (id, label) pairs in id order, labels as text (1, 1.0 and "1" alike)."""
+    keys = _keys(np.asarray(ids))
+    order = np.argsort(keys, kind="stable")
+    digest = hashlib.sha256()
+    digest.update("\n".join(np.asarray(keys[order]).astype(str).tolist()).encode())
+    digest.update(b"\0")
+    digest.update("\n".join(as_text(np.asarray(labels)[order]).tolist()).encode())
+    return digest.hexdigest()
 
 
 def _keys(ids: Array) -> Array:
@@ -169,7 +184,7 @@ def _same_labels(labels_c: Array, labels_b: Array, ids: Array, sources: tuple[st
     if labels_c.dtype.kind in "iuf" and labels_b.dtype.kind in "iuf":
         differ = labels_c != labels_b  # numbers compare as numbers: 1 == 1.0
     else:
-        differ = _text(labels_c) != _text(labels_b)
+        differ = as_text(labels_c) != as_text(labels_b)
     if differ.any():
         where = np.flatnonzero(differ)
         shown = ", ".join(f"{ids[i]}: {labels_c[i]} vs {labels_b[i]}" for i in where[:SHOWN])
@@ -179,104 +194,9 @@ def _same_labels(labels_c: Array, labels_b: Array, ids: Array, sources: tuple[st
         )
 
 
-def _task(
-    names: ColumnNames, labels: Array, candidate: Mapping[str, Array], baseline: Mapping[str, Array]
-) -> str:
-    """The task: as configured, else decided by the labels and the predictions. Whole-number
-    labels with fractional predictions are regression (counts, prices, scores)."""
-    fractional = _fractional_predictions(names, candidate, baseline)
-    if names.task != "auto":
-        if names.task in ("binary", "multiclass") and fractional is not None:
-            raise TaskError(
-                f"predictions.task is {names.task}, but {names.prediction!r} holds values that "
-                f"are no class, e.g. {fractional}: set predictions.task: regression, or put "
-                f"class probabilities in {names.score!r} and classes in {names.prediction!r}"
-            )
-        return names.task
-    if labels.dtype.kind == "f" and not np.all(np.mod(labels[~np.isnan(labels)], 1) == 0):
-        return "regression"
-    per_class = any(c.startswith(f"{names.score}_") for c in (*candidate, *baseline))
-    distinct = _distinct_text(labels)
-    seen = _distinct_text(_with_predicted(labels, candidate, baseline, names=names))
-    if fractional is not None and not per_class:
-        if len(distinct) <= 2 and _probabilities_like(names, candidate, baseline):
-            raise TaskError(
-                f"the labels are {' and '.join(distinct)} but {names.prediction!r} holds "
-                f"fractions in [0, 1] (e.g. {fractional}): if they are probabilities, name the "
-                f"column {names.score!r} (predictions.score); if the task is regression, set "
-                "predictions.task: regression"
-            )
-        return "regression"
-    return (
-        "multiclass" if len(seen) > 2 or (per_class and names.score not in candidate) else "binary"
-    )
-
-
-def _fractional_predictions(names: ColumnNames, *sides: Mapping[str, Array]) -> str | None:
-    """A prediction that is no whole number (shown), or None."""
-    for columns in sides:
-        values = columns.get(names.prediction)
-        if values is None or values.dtype.kind != "f":
-            continue
-        finite = values[np.isfinite(values)]
-        odd = finite[np.mod(finite, 1) != 0]
-        if len(odd):
-            return f"{odd[0]:g}"
-    return None
-
-
-def _probabilities_like(names: ColumnNames, *sides: Mapping[str, Array]) -> bool:
-    for columns in sides:
-        values = columns.get(names.prediction)
-        if values is not None and values.dtype.kind == "f":
-            finite = values[np.isfinite(values)]
-            if len(finite) and (finite.min() < 0 or finite.max() > 1):
-                return False
-    return True
-
-
-def _with_predicted(labels: Array, *sides: Mapping[str, Array], names: ColumnNames) -> Array:
-    """The labels' distinct values and the predicted ones: a class a model predicts that
-    no example has is still a class (every such prediction is wrong)."""
-    seen = [_text(np.unique(labels))]
-    for columns in sides:
-        if names.prediction in columns:
-            seen.append(_text(np.unique(columns[names.prediction])))
-    return np.concatenate(seen)
-
-
 def positive_class(labels: Array, positive: str | None) -> str:
     """The class a binary score is the probability of, as :func:`pair` reads it."""
-    return _classes(np.asarray(labels), "binary", positive)[1]
-
-
-def _classes(labels: Array, task: str, positive: str | None) -> tuple[str, ...]:
-    found = sorted(_distinct_text(labels), key=_natural)
-    if task == "multiclass":
-        return tuple(found)
-    if len(found) > 2:
-        raise TaskError(
-            f"predictions.task is binary but the labels and predictions have {len(found)} "
-            f"values: {', '.join(found[:SHOWN])}; set predictions.task: multiclass (or "
-            "regression)"
-        )
-    if positive is not None:
-        others = [c for c in found if c != positive]
-        return (others[0] if others else "not " + positive, positive)
-    for yes in ("1", "true", "True", "yes"):
-        if yes in found:
-            others = [c for c in found if c != yes]
-            return (others[0] if others else "0", yes)
-    if len(found) == 1:
-        return (found[0], "(other)")
-    return (found[0], found[1])
-
-
-def _natural(text: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(text), text)
-    except ValueError:
-        return (1, 0.0, text)
+    return classes_of(np.asarray(labels), "binary", positive)[1]
 
 
 def _classified(
@@ -349,33 +269,15 @@ def _indices(values: Array, index: Mapping[str, int], source: str, column: str) 
         inverse = table[values - low]
     else:
         distinct, inverse = np.unique(values, return_inverse=True)
-    names = _text(distinct)
+    names = as_text(distinct)
     unknown = [name for name in names.tolist() if name not in index]
     if unknown:
         raise PairingError(
             f"{source}: {column} has values that are not among the labels: "
-            + _few(np.asarray(unknown))
+            + few(np.asarray(unknown))
         )
     mapping = np.asarray([index[name] for name in names.tolist()], dtype=np.int64)
     return mapping[inverse.reshape(-1)]
-
-
-def _distinct_text(values: Array) -> list[str]:
-    return list(dict.fromkeys(_text(np.unique(values)).tolist()))
-
-
-def _text(values: Array) -> Array:
-    """Labels compared as text: 1, 1.0 and "1" are the same class."""
-    if values.dtype.kind == "f":
-        whole = np.mod(values, 1) == 0
-        if whole.all():
-            return values.astype(np.int64).astype(str)
-    return np.asarray(values).astype(str)
-
-
-def _few(values: Array) -> str:
-    shown = ", ".join(str(v) for v in values[:SHOWN])
-    return shown + (" …" if len(values) > SHOWN else "")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -402,7 +304,7 @@ def single(
     class, after them."""
     _require(columns, source, names.label, "labels")
     labels = columns[names.label][take]
-    task = task or _task(names, labels, columns, {})
+    task = task or infer_task(names, labels, columns, {})
     if task == "regression":
         return Single(
             task=task,
@@ -412,32 +314,32 @@ def single(
         )
     if classes is None:
         # Distinct values first: turning a million labels into text is slow.
-        seen = _text(np.unique(labels))
+        seen = as_text(np.unique(labels))
         if names.prediction in columns:
-            seen = np.concatenate([seen, _text(np.unique(columns[names.prediction][take]))])
-        classes = _classes(seen, task, names.positive)
+            seen = np.concatenate([seen, as_text(np.unique(columns[names.prediction][take]))])
+        classes = classes_of(seen, task, names.positive)
     else:
         # A class the model never saw, in the labels or the predictions, is still scored:
         # every such example is wrong. Per-class scores cannot hold it, so that is an error.
-        seen = _with_predicted(labels, {names.prediction: columns[names.prediction][take]}
+        seen = with_predicted(labels, {names.prediction: columns[names.prediction][take]}
                                if names.prediction in columns else {}, names=names)  # fmt: skip
-        unknown = [c for c in _distinct_text(seen) if c not in classes]
+        unknown = [c for c in distinct_text(seen) if c not in classes]
         if (
             unknown
             and len(classes) > 2
             and any(column.startswith(f"{names.score}_") for column in columns)
         ):
             raise PairingError(
-                f"{source}: {_few(np.asarray(unknown))} are not among the model's classes "
+                f"{source}: {few(np.asarray(unknown))} are not among the model's classes "
                 f"({', '.join(classes[:SHOWN])}), and its per-class scores have no column for "
                 "them"
             )
         if unknown and task == "binary":
             raise TaskError(
-                f"{source}: {_few(np.asarray(unknown))} are not among the model's two classes "
+                f"{source}: {few(np.asarray(unknown))} are not among the model's two classes "
                 f"({', '.join(classes)}); set predictions.task: multiclass"
             )
-        classes = (*classes, *sorted(unknown, key=_natural))
+        classes = (*classes, *sorted(unknown, key=natural))
     index = {name: i for i, name in enumerate(classes)}
     return Single(
         task=task,

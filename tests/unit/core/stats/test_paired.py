@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mlgate.core.columns import ColumnNames
-from mlgate.core.stats.paired import PairingError, TaskError, pair, single
+from mlgate.core.stats.labels import PairingError, TaskError
+from mlgate.core.stats.paired import pair, single
 
 NAMES = ColumnNames()
 
