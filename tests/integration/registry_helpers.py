@@ -45,8 +45,11 @@ def log_run(
     params: dict[str, Any] | None = None,
     drop_feature: bool = False,
     commit: str | None = None,
+    eval_data: bool = True,
 ) -> LoggedRun:
-    """A real training run: a small scikit-learn model logged with its signature."""
+    """A real training run: a small scikit-learn model logged with its signature and, as
+    evaluation scripts do (``eval_data``), the evaluation data it was scored on — the same
+    frame in every run, so versions compare as evaluated on the same data."""
     import mlflow
     import numpy as np
     import pandas as pd
@@ -67,6 +70,9 @@ def log_run(
             mlflow.log_params(params)
         if commit:
             mlflow.set_tag("mlflow.source.git.commit", commit)
+        if eval_data:
+            held_out = mlflow.data.from_pandas(features.assign(churned=target), name="churn-eval")
+            mlflow.log_input(held_out, context="evaluation")
         mlflow.sklearn.log_model(
             model,
             name="model",

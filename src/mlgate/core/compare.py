@@ -22,6 +22,7 @@ from mlgate.core.metricset import MetricSet
 from mlgate.core.model_test_gate import judge_model_tests
 from mlgate.core.model_tests import ModelTests
 from mlgate.core.provenance import DataComparison
+from mlgate.core.recomputed import recomputed_check, with_logged
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance, judge_change
 from mlgate.core.slices import SliceSettings, judge_slices, slice_check
@@ -72,6 +73,7 @@ def compare(
     )
     if evidence is not None:
         rows = [_with_source(row, evidence, predicted=set(intervals or {})) for row in rows]
+    rows = [with_logged(row, candidate.recomputed) for row in rows]
     param_changes = diff_params(baseline.params, candidate.params) if baseline is not None else []
     signature_changes = (
         diff_signatures(
@@ -110,6 +112,11 @@ def compare(
         checks.append(drift.check())
     if data is not None:
         checks.append(data.check())
+    logged = recomputed_check(
+        candidate.recomputed, baseline.recomputed if baseline is not None else {}
+    )
+    if logged is not None:
+        checks.append(logged)
     checks.extend(notes)
     return Verdict(
         model=policy.model,

@@ -15,3 +15,6 @@ class MetricSet:
     metrics: Mapping[str, float]
     params: Mapping[str, str] = field(default_factory=dict)
     signature: Mapping[str, Any] | None = None
+    # Logged metrics that per-example predictions also give: name → (logged, computed).
+    # The computed value decides; a disagreement is reported.
+    recomputed: Mapping[str, tuple[float, float]] = field(default_factory=dict)

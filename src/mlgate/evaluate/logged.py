@@ -208,3 +208,29 @@ def identify(
             "and labels differ"
         ),
     )
+
+
+def metrics_alone(side: Side, *, task: str, positive: str | None) -> dict[str, float]:
+    """Every metric one run's logged predictions give, with no other side to pair with
+    (a first version): so that floors and ceilings are checked on the same numbers a
+    comparison with production would use."""
+    import numpy as np
+
+    from mlgate.core.stats.labels import PairingError, TaskError
+    from mlgate.core.stats.live import Sample, values
+    from mlgate.core.stats.paired import single
+    from mlgate.errors import ConfigError
+
+    names = ColumnNames(task=task, positive=positive)
+    try:
+        found = single(
+            side.columns,
+            names=names,
+            take=np.arange(len(side.columns[NAMES.id])),
+            source=side.uri,
+        )
+    except TaskError as exc:
+        raise ConfigError(str(exc)) from None
+    except PairingError as exc:
+        raise InputError(str(exc)) from None
+    return values(Sample.of(found))

@@ -42,8 +42,8 @@ class PredictedMetrics:
         ours = {name: e.candidate for name, e in self.estimates.items()}
         theirs = {name: e.baseline for name, e in self.estimates.items()}
         return (
-            replace(candidate, metrics={**candidate.metrics, **ours}),
-            replace(baseline, metrics={**baseline.metrics, **theirs}),
+            with_computed(candidate, ours),
+            with_computed(baseline, theirs),
         )
 
     def compare_args(self) -> dict[str, Any]:
@@ -54,6 +54,23 @@ class PredictedMetrics:
             "slices": self.slices,
             "slices_skipped": self.slices_skipped,
         }
+
+
+def with_computed(side: MetricSet, computed: dict[str, float]) -> MetricSet:
+    """``side`` with the metrics computed from predictions in place of logged ones, and
+    each logged metric the predictions also give (by name, or as the same metric under
+    another spelling: ``eval_rmse`` and ``rmse``) kept beside its computed value."""
+    from mlgate.core.metric_catalogue import computed_name
+
+    by_metric = {computed_name(name) or name: value for name, value in computed.items()}
+    recomputed = dict(side.recomputed)
+    for name, logged in side.metrics.items():
+        value = computed.get(name)
+        if value is None:
+            value = by_metric.get(computed_name(name) or "")
+        if value is not None:
+            recomputed[name] = (float(logged), float(value))
+    return replace(side, metrics={**side.metrics, **computed}, recomputed=recomputed)
 
 
 def files_evidence(

@@ -15,7 +15,7 @@ from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import DataComparison, Outcome
 from mlgate.evaluate.evidence import same_data_evidence, scored_evidence
 from mlgate.evaluate.logged import Side as LoggedSide
-from mlgate.evaluate.logged import identify, read_logged
+from mlgate.evaluate.logged import identify, metrics_alone, read_logged
 from mlgate.evaluate.rescoring import settle
 from mlgate.evaluate.scoring import Model, Scored
 
@@ -65,6 +65,9 @@ def registry_sides(
     log = dataset if logged is None else None
     if baseline is None or models is None:
         theirs = baseline.metric_set if baseline is not None else None
+        if baseline is None:
+            ours = _alone(ours, config=config, registry=registry, run_id=candidate.run_id,
+                          workdir=workdir)  # fmt: skip
         return Sides(candidate=ours, baseline=theirs, comparison=None, notes=notes, log_dataset=log)
     settled = settle(
         candidate=ours, baseline=baseline.metric_set, models=models, data=data, config=config
@@ -125,6 +128,28 @@ def registry_sides(
         scored=None if found.candidate_logged else found.scored,
         scored_on=data.dataset if data is not None else None,
     )
+
+
+def _alone(
+    ours: MetricSet, *, config: Config, registry: Any, run_id: str | None, workdir: Path
+) -> MetricSet:
+    """No production model: the candidate's metrics computed from its logged predictions,
+    where it has some, in place of the logged ones — the numbers a comparison would use."""
+    from mlgate.core.metric_catalogue import computed_name
+    from mlgate.evaluate.predictions import with_computed
+
+    if config.evaluation.predictions not in (Route.AUTO, Route.LOGGED):
+        return ours
+    side = read_logged(run_id, registry=registry, folder=workdir / "logged")
+    if side is None:
+        return ours
+    computed = metrics_alone(side, task=config.columns.task, positive=config.columns.positive)
+    named = {
+        rule.name: computed[key]
+        for rule in config.rules
+        if (key := computed_name(rule.name) or rule.name) in computed
+    }
+    return with_computed(ours, named or computed)
 
 
 def _both_logged(

@@ -168,7 +168,7 @@ def judge_outcomes(
         ref = None
         if reference.columns is not None:
             labelled_ref = _present(reference.columns[reference.names.label])
-            ref = _sample(
+            ref = Sample.of(
                 single(
                     reference.columns,
                     names=reference.names,
@@ -176,7 +176,7 @@ def judge_outcomes(
                     source=reference.label,
                 )
             )
-        live = _sample(
+        live = Sample.of(
             single(
                 columns,
                 names=names,
@@ -290,19 +290,6 @@ def _why_not(row: MetricRow, sample: Any, *, names: ColumnNames) -> MetricRow:
         why = f"mlgate does not compute {row.name} from predictions"
     kept = tuple(r for r in row.reasons if "not computable" not in r)
     return replace(row, reasons=(*kept, why))
-
-
-def _sample(side: Any) -> Any:
-    """A predictions file's one side (core/stats/paired.Single) as the live metrics take it."""
-    from mlgate.core.stats.live import Sample
-
-    return Sample(
-        task=side.task,
-        classes=side.classes,
-        labels=side.labels,
-        predicted=side.side.predicted,
-        scores=side.side.scores,
-    )
 
 
 def _tracked(live: Any, ref: Any, recorded: dict[str, float]) -> tuple[MetricRule, ...]:

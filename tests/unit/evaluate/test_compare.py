@@ -200,3 +200,19 @@ def test_failing_rows_are_named_in_the_checks(config: Config) -> None:
         config=config,
     )
     assert any(row.status is Status.FAIL for row in verdict.metrics)
+
+
+def test_a_logged_metric_is_kept_beside_the_computed_one() -> None:
+    from mlgate.core.metricset import MetricSet
+    from mlgate.core.verdict import Identity
+    from mlgate.evaluate.predictions import with_computed
+
+    logged = MetricSet(
+        identity=Identity(label="run"), metrics={"eval_rmse": 3125.0, "latency_ms": 4.0}
+    )
+    merged = with_computed(logged, {"rmse": 55.94})
+    assert merged.metrics == {"eval_rmse": 3125.0, "latency_ms": 4.0, "rmse": 55.94}
+    assert merged.recomputed == {"eval_rmse": (3125.0, 55.94)}
+    same_name = with_computed(logged, {"eval_rmse": 55.94})
+    assert same_name.metrics["eval_rmse"] == 55.94
+    assert same_name.recomputed == {"eval_rmse": (3125.0, 55.94)}

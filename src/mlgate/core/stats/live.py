@@ -37,6 +37,17 @@ class Sample:
     def n(self) -> int:
         return len(self.labels)
 
+    @classmethod
+    def of(cls, found: Any) -> Sample:
+        """One predictions file's side as :func:`mlgate.core.stats.paired.single` reads it."""
+        return cls(
+            task=found.task,
+            classes=found.classes,
+            labels=found.labels,
+            predicted=found.side.predicted,
+            scores=found.side.scores,
+        )
+
     def subset(self, mask: Array) -> Sample:
         return Sample(
             task=self.task,
