@@ -218,7 +218,7 @@ def test_logged_data_matches_the_next_comparison_and_promotion_keeps_the_lineage
     assert verdict["baseline"]["dataset"]["origin"] == "mlflow"
 
 
-def test_unrecorded_production_data_warns_or_fails_when_required(
+def test_unrecorded_data_fails_unless_not_required(
     evaluate: Evaluate, workdir: Path, mlflow_server: str, model_name: str
 ) -> None:
     prod = train_and_log(mlflow_server, seed=1, data=None)
@@ -227,13 +227,16 @@ def test_unrecorded_production_data_warns_or_fails_when_required(
     version = candidate_version(mlflow_server, model_name, cand)
     configure(workdir, model_name)
     result = evaluate("--candidate", f"models:/{model_name}/{version}", "--no-record")
+    assert result.exit_code == 1, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["data"]["outcome"] == "unknown" and verdict["data"]["required"] is True
+    summary = check(verdict)["summary"]
+    assert summary.startswith("unknown for the candidate and production, so the two cannot be")
+    assert "set evaluation.require: false" in summary
+
+    configure(workdir, model_name, "require: false")
+    result = evaluate("--candidate", f"models:/{model_name}/{version}", "--no-record")
     verdict = json.loads(result.stdout)
     assert verdict["data"]["outcome"] == "unknown"
     assert check(verdict)["status"] == "info"
     assert result.exit_code == 0, result.output
-
-    configure(workdir, model_name, "require: true")
-    result = evaluate("--candidate", f"models:/{model_name}/{version}", "--no-record")
-    assert result.exit_code == 1
-    summary = check(json.loads(result.stdout))["summary"]
-    assert summary.startswith("unknown for the candidate and production (evaluation.require")

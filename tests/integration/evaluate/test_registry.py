@@ -302,7 +302,7 @@ def test_predictions_give_the_registry_comparison_its_intervals(
     verdict = json.loads(result.stdout)
     rows = {row["name"]: row for row in verdict["metrics"]}
     # accuracy from the predictions (with its interval) replaces the run's logged value.
-    assert rows["accuracy"]["ci"]["method"] == "multinomial bootstrap"
+    assert rows["accuracy"]["ci"]["method"] == "Newcombe (paired score)"
     assert rows["accuracy"]["candidate"] == pytest.approx(0.762)
     assert rows["roc_auc"]["ci"]["method"] == "DeLong"
     assert verdict["significance"]["examples"] == 3000
