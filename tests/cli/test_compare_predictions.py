@@ -174,3 +174,38 @@ def test_models_that_never_disagree_on_54_examples_prove_nothing(run: Run, workd
     # non-inferiority within 0.02 is not shown by 54 examples
     assert row["status"] == "fail" and result.exit_code == 1
     assert "not shown non-inferior" in " ".join(row["reasons"])
+
+
+def test_a_lost_class_fails_the_gate_although_every_metric_passes(run: Run, workdir: Path) -> None:
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    x, y = make_classification(
+        n_samples=900, n_classes=3, n_informative=5, weights=[0.6, 0.3, 0.1], random_state=0
+    )
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.33, random_state=0)
+    production = LogisticRegression(max_iter=1000).fit(x_train, y_train)
+    # the candidate's training data lost class 2's labels: it never predicts it
+    candidate = LogisticRegression(max_iter=1000).fit(x_train, np.where(y_train == 2, 0, y_train))
+    for side, model in (("candidate", candidate), ("baseline", production)):
+        pd.DataFrame(
+            {"id": range(len(y_test)), "label": y_test, "prediction": model.predict(x_test)}
+        ).to_csv(workdir / f"{side}.csv", index=False)
+    (workdir / "mlgate.yml").write_text(
+        "model: imbalanced\nmetrics:\n  accuracy: {max_drop: 0.2}\n  f1_macro: {max_drop: 0.5}\n"
+    )
+    result = compare(run)
+    assert result.exit_code == 1, result.output
+    verdict = json.loads((workdir / "verdict.json").read_text())
+    assert {r["name"]: r["status"] for r in verdict["metrics"] if r["rule"]} == {
+        "accuracy": "pass",
+        "f1_macro": "pass",
+    }
+    (check,) = [c for c in verdict["checks"] if c["name"] == "classes"]
+    assert check["status"] == "fail" and "class 2: never predicted" in check["summary"]
+    lost = {c["name"]: c for c in verdict["classes"]}["2"]
+    assert lost["predicted"]["candidate"] == 0 and lost["recall"]["candidate"] == 0
+    report = (workdir / "report.md").read_text()
+    assert "<details open><summary>Per class: 3 classes, 1 lost</summary>" in report
+    assert "1 class lost" in report.splitlines()[1]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from mlgate.core.changes import diff_params, diff_signatures, normalize_signature
 from mlgate.core.checks import STATUS_ORDER, Check, Status, plural
+from mlgate.core.classes import ClassRow, ClassSettings, class_check, judge_classes
 from mlgate.core.drift import DriftReport
 from mlgate.core.evidence import Evidence, Source
 from mlgate.core.identity import NoBaseline
@@ -41,6 +42,7 @@ class GatePolicy:
     tests_required: bool = True
     significance: Significance = field(default_factory=Significance)
     slices: SliceSettings = field(default_factory=SliceSettings)
+    classes: ClassSettings = field(default_factory=ClassSettings)
     config_hash: str | None = None
 
 
@@ -54,6 +56,7 @@ def compare(
     examples: int | None = None,
     slices: Sequence[SliceRow] = (),
     slices_skipped: int = 0,
+    classes: Sequence[ClassRow] = (),
     drift: DriftReport | None = None,
     data: DataComparison | None = None,
     evidence: Evidence | None = None,
@@ -108,6 +111,12 @@ def compare(
     found = slice_check(judged_slices)
     if found is not None:
         checks.append(found)
+    judged_classes = judge_classes(
+        classes, settings=policy.classes, confidence=policy.significance.confidence
+    )
+    lost = class_check(judged_classes)
+    if lost is not None:
+        checks.append(lost)
     if drift is not None:
         checks.append(drift.check())
     if data is not None:
@@ -130,6 +139,7 @@ def compare(
         tests=tests,
         slices=tuple(judged_slices),
         slices_skipped=slices_skipped,
+        classes=tuple(judged_classes),
         drift=drift,
         data=data,
         evidence=evidence,

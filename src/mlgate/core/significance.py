@@ -74,14 +74,16 @@ def judge_change(
             f"detect is about {_num(interval.smallest_detectable())}"
         )
     if mode is Mode.POINT:
+        # A row that fails is decided: "inconclusive" beside it would contradict it.
         return ChangeJudgement(
-            violations=tuple(exceeds), warnings=tuple(warnings), significant=significant
+            violations=tuple(exceeds),
+            warnings=() if exceeds else tuple(warnings),
+            significant=significant,
         )
     if mode is Mode.SIGNIFICANT:
         if exceeds and worse_low > 0:
             return ChangeJudgement(
                 violations=tuple(f"{text}, and significantly (Δ {shown})" for text in exceeds),
-                warnings=tuple(warnings),
                 significant=significant,
             )
         if exceeds:

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from mlgate.core.checks import Check, Status
+from mlgate.core.classes import ClassRow
 from mlgate.core.dataset import Dataset
 from mlgate.core.drift import DriftReport
 from mlgate.core.evidence import Evidence, Source
@@ -97,6 +98,14 @@ class MetricRow:
             return None
         assert self.baseline is not None
         return delta / abs(self.baseline)
+
+    @property
+    def worse(self) -> float | None:
+        """How much worse the candidate is, in the metric's units (negative: better)."""
+        delta = self.delta
+        if delta is None:
+            return None
+        return -delta if self.higher_is_better else delta
 
     @property
     def improved(self) -> bool | None:
@@ -256,6 +265,7 @@ class Verdict:
     tests: ModelTests | None = None
     slices: tuple[SliceRow, ...] = ()
     slices_skipped: int = 0  # slice values with too few examples to judge
+    classes: tuple[ClassRow, ...] = ()  # multiclass: per-class precision and recall
     significance: dict[str, Any] | None = None  # {mode, confidence} when rows have intervals
     drift: DriftReport | None = None  # the evaluation data against production's reference
     data: DataComparison | None = None  # which data each side was evaluated on
@@ -287,6 +297,7 @@ class Verdict:
             "metrics": [row.to_dict() for row in self.metrics],
             "slices": [row.to_dict() for row in self.slices],
             "slices_skipped": self.slices_skipped,
+            "classes": [c.to_dict() for c in self.classes],
             "tests": self.tests.to_dict() if self.tests is not None else None,
             "significance": self.significance,
             "drift": self.drift.to_dict() if self.drift is not None else None,
@@ -336,6 +347,7 @@ class Verdict:
             else None,
             slices=tuple(SliceRow.from_dict(row) for row in data.get("slices", ())),
             slices_skipped=int(data.get("slices_skipped") or 0),
+            classes=tuple(ClassRow.from_dict(c) for c in data.get("classes") or ()),
             config_hash=data.get("config_hash"),
             created_at=data.get("created_at"),
             mlgate_version=data.get("mlgate_version"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.core.classes import ClassRow
 from mlgate.core.evidence import Evidence, Source
 from mlgate.core.interval import Interval
 from mlgate.core.metricset import MetricSet
@@ -26,6 +27,7 @@ class PredictedMetrics:
     task: str
     slices: tuple[SliceRow, ...] = ()
     slices_skipped: int = 0
+    classes: tuple[ClassRow, ...] = ()
 
     @property
     def intervals(self) -> dict[str, Interval]:
@@ -53,6 +55,7 @@ class PredictedMetrics:
             "examples": self.examples,
             "slices": self.slices,
             "slices_skipped": self.slices_skipped,
+            "classes": self.classes,
         }
 
 
@@ -144,6 +147,9 @@ def paired_metrics(
         seed=significance.seed,
     )
     estimates = estimate(paired, settings)
+    from mlgate.core.stats.classes import class_rows
+
+    classes = tuple(class_rows(paired, settings))
     rows: list[SliceRow] = []
     skipped = 0
     if config.slices.columns:
@@ -162,4 +168,5 @@ def paired_metrics(
         task=paired.task,
         slices=tuple(rows),
         slices_skipped=skipped,
+        classes=classes,
     )

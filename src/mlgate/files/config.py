@@ -18,6 +18,7 @@ from typing import Any
 
 from mlgate.core.approval import Policy
 from mlgate.core.checks import Status
+from mlgate.core.classes import ClassSettings
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
 from mlgate.core.drift_settings import DriftSettings, SkewSettings
@@ -84,6 +85,7 @@ class Config:
     significance: Significance = field(default_factory=Significance)
     columns: ColumnNames = field(default_factory=ColumnNames)
     slices: SliceSettings = field(default_factory=SliceSettings)
+    classes: ClassSettings = field(default_factory=ClassSettings)
     drift: DriftSettings = field(default_factory=DriftSettings)
     skew: SkewSettings = field(default_factory=SkewSettings)
     monitor: MonitorSettings = field(default_factory=MonitorSettings)
@@ -104,6 +106,7 @@ class Config:
             tests_required=self.tests.required,
             significance=self.significance,
             slices=self.slices,
+            classes=self.classes,
             config_hash=self.digest,
         )
 
@@ -168,6 +171,10 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         significance=_significance(data.get("significance", {})),
         columns=_columns(data.get("predictions", {})),
         slices=_slices(data.get("slices", {})),
+        classes=ClassSettings(
+            max_recall_drop=float(data.get("classes", {}).get("max_recall_drop", 0.1)),
+            fail=bool(data.get("classes", {}).get("fail", True)),
+        ),
         drift=drift_settings(data.get("drift", {}), base_dir=base_dir),
         skew=skew_settings(data.get("skew", {})),
         monitor=monitor_settings(

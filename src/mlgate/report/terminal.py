@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from mlgate.core.checks import Status
+from mlgate.core.checks import Status, plural
 from mlgate.core.model_tests import ModelTests, ordered, summary_text
 from mlgate.core.verdict import Identity, MetricRow, Overall, Verdict
 from mlgate.report.interval_plot import interval_plot
@@ -112,7 +112,14 @@ def _summary(verdict: Verdict) -> str:
     baseline = _name(verdict.baseline)
     gated = verdict.gated_rows()
     failed = sum(1 for r in gated if r.status is Status.FAIL)
-    return f"candidate {candidate} vs production {baseline} · {len(gated)} gated, {failed} failed"
+    checks = [c.name for c in verdict.checks if c.status is Status.FAIL]
+    failed_checks = (
+        f"; {plural(len(checks), 'check')} failed ({', '.join(checks)})" if checks else ""
+    )
+    return (
+        f"candidate {candidate} vs production {baseline} · {len(gated)} gated, {failed} failed"
+        f"{failed_checks}"
+    )
 
 
 def _name(identity: Identity) -> str:

@@ -35,8 +35,28 @@ def clean(text: str, *, limit: int | None = None) -> str:
         line = "".join(" " if _is_control(ch) else ch for ch in text)
     line = line.strip()
     if limit is not None and len(line) > limit:
-        line = line[: max(limit - 1, 0)].rstrip() + "…"
+        line = shorten(line, limit)
     return line
+
+
+_CLAUSES = ("; ", " — ")
+
+
+def shorten(line: str, limit: int) -> str:
+    """``line`` in at most ``limit`` characters, shortened by dropping whole clauses (after
+    "; " or " — "), else whole words — never mid-number; only one unbroken token longer
+    than the limit (a path, a name) is cut inside."""
+    room = max(limit - 1, 0)
+    best = -1
+    for separator in _CLAUSES:
+        at = line.rfind(separator, 0, room + 1)
+        best = max(best, at)
+    if best > room // 3:
+        return line[:best].rstrip(" ;—,") + " …"
+    space = line.rfind(" ", 0, room)
+    if space > room // 3:
+        return line[:space].rstrip(" ;—,") + " …"
+    return line[:room].rstrip() + "…"
 
 
 def _is_control(ch: str) -> bool:

@@ -13,7 +13,9 @@ from typing import Any
 
 from mlgate.core.checks import Check, Status, plural
 from mlgate.core.provenance import CHECK_NAME, Outcome
+from mlgate.core.significance import tolerance_of
 from mlgate.core.verdict import Identity, MetricRow, Overall, SignatureChange, Verdict
+from mlgate.report.classes_view import classes_context
 from mlgate.report.evidence_view import evidence_line, evidence_notes
 from mlgate.report.icons import ICONS
 from mlgate.report.interval_plot import interval_plot
@@ -41,6 +43,7 @@ class Detail:
     skipped_tests: bool = True
     test_failure_limit: int = 20
     slice_rows: int = 5
+    class_rows: int = 20
     drift_rows: int = 10
 
 
@@ -115,6 +118,7 @@ def build_context(
         "gated_count": len(gated),
         "ungated_rows": [_row(row, limit) for row in ungated] if detail.ungated else [],
         "ungated_count": len(ungated),
+        "ungated_note": _ungated_note(verdict, ungated),
         "charts": charts,
         "not_charted": _not_charted(not_charted, limit) if charts else "",
         "param_changes": [
@@ -132,6 +136,7 @@ def build_context(
         "changes_summary": _changes_summary(verdict),
         "tests": tests,
         "slices": slices_context(verdict, show=detail.slice_rows),
+        "classes": classes_context(verdict, show=detail.class_rows),
         "drift": _drift(verdict, detail=detail, chart=chart),
         "omitted": omitted,
         "full_report": link(full_report, full_report_url),
@@ -243,9 +248,54 @@ def headline(verdict: Verdict, *, limit: int = 200) -> str:
     # An improvement the interval cannot tell from noise is not claimed.
     improved = sum(1 for r in gated if r.improved and r.significant is not False)
     improved_text = f", {improved} improved" if improved else ""
+    noise = [r for r in gated if beyond_but_not_significant(r)]
+    if noise:
+        # Passed although a change is past its tolerance: say which decision that was.
+        mode = (verdict.significance or {}).get("mode", "significant")
+        said = "; ".join(md(not_significant_text(r), limit=120) for r in noise[:2])
+        rest = len(gated) - len(noise)
+        verb = "is within its rule" if rest == 1 else "are within their rules"
+        others = f"; the other {plural(rest, 'gated metric')} {verb}" if rest else ""
+        return (
+            f"{icon} **mlgate · {model}: passed in {mode} mode** — "
+            f"{caveat}{said}{others}{improved_text}{warn_text}."
+        )
     return (
         f"{icon} **mlgate · {model}: passed** — "
         f"{caveat}{_all(len(gated))}{improved_text}{warn_text}."
+    )
+
+
+def beyond_but_not_significant(row: MetricRow) -> bool:
+    """A row past its tolerance whose interval includes 0: passed on evidence, with a
+    warning."""
+    if row.rule is None or row.status is not Status.WARN or row.significant is not False:
+        return False
+    limit = tolerance_of(row.rule, row.baseline) if row.baseline is not None else None
+    worse = row.worse
+    return limit is not None and worse is not None and worse > limit
+
+
+def not_significant_text(row: MetricRow) -> str:
+    """``accuracy dropped 0.037, beyond 0.02 but not significantly``."""
+    assert row.rule is not None and row.baseline is not None and row.worse is not None
+    limit = tolerance_of(row.rule, row.baseline)
+    verb = "dropped" if row.rule.higher_is_better else "rose"
+    return f"{row.name} {verb} {row.worse:.3g}, beyond {limit:.3g} but not significantly"
+
+
+def _ungated_note(verdict: Verdict, ungated: list[MetricRow]) -> str:
+    """After re-scoring, a metric the predictions do not give is each side's own logged
+    value, from different data: said, so the two kinds of row are not read alike."""
+    if verdict.data is None or verdict.data.outcome is not Outcome.RESCORED:
+        return ""
+    own = [r.name for r in ungated if r.interval is None and r.baseline is not None]
+    if not own:
+        return ""
+    names = ", ".join(md(name, limit=40) for name in own[:5]) + (" …" if len(own) > 5 else "")
+    return (
+        f"{names}: each side's own logged value, on its own evaluation data (not re-scored); "
+        "the rows with an interval were both computed on the candidate's data."
     )
 
 
