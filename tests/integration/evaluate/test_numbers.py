@@ -107,7 +107,9 @@ def test_a_dummy_regressor_is_blocked_as_regression(
     diabetes: Any,
     rule: str,
 ) -> None:
-    version(mlflow_server, model_name, regressor(mlflow_server, diabetes, dummy=False), alias="champion")
+    version(
+        mlflow_server, model_name, regressor(mlflow_server, diabetes, dummy=False), alias="champion"
+    )
     candidate = version(mlflow_server, model_name, regressor(mlflow_server, diabetes, dummy=True))
     configure(workdir, model_name, f"  {rule}\n")
     result = evaluate("--candidate", f"models:/{model_name}/{candidate}")
