@@ -27,7 +27,13 @@ from mlgate.adapters.registry_errors import (
     translated,
 )
 from mlgate.adapters.registry_models import read_mlmodel, registered_from, signature_of
-from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
+from mlgate.adapters.run_datasets import (
+    dataset_tags,
+    eval_code,
+    eval_dataset,
+    log_eval_dataset,
+    train_dataset,
+)
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
 from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef, first_line, redact
@@ -187,6 +193,7 @@ class Registry:
                 commit=_commit(run),
                 dataset=eval_dataset(run),
                 eval_code=eval_code(run),
+                trained_on=train_dataset(run),
             ),
             metrics=_with_prefix(run.data.metrics, prefix),
             params=dict(run.data.params),
@@ -200,12 +207,13 @@ class Registry:
         """``mlmodel``: the version's MLmodel, when the caller has read it already."""
         metrics: dict[str, float] = {}
         params: dict[str, str] = {}
-        commit = dataset = code = None
+        commit = dataset = code = trained = None
         if version.run_id:
             run = self._run(version.run_id)
             metrics.update(run.data.metrics)
             params.update(run.data.params)
             commit, dataset, code = _commit(run), eval_dataset(run), eval_code(run)
+            trained = train_dataset(run)
         model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
         if model_id:
             # MLflow 3 logs evaluation results on the logged model; they are the most
@@ -223,6 +231,7 @@ class Registry:
                 commit=commit,
                 dataset=dataset,
                 eval_code=code,
+                trained_on=trained,
             ),
             metrics=_with_prefix(metrics, prefix),
             params=params,

@@ -35,6 +35,19 @@ def eval_dataset(run: Any) -> Dataset | None:
     return None
 
 
+TRAIN_CONTEXTS = ("training", "train")
+
+
+def train_dataset(run: Any) -> Dataset | None:
+    """The training dataset a run logged (context ``training``), or None."""
+    inputs = getattr(getattr(run, "inputs", None), "dataset_inputs", None) or ()
+    for item in inputs:
+        context = next((t.value for t in item.tags or () if t.key == CONTEXT_TAG), None)
+        if context is not None and context.strip().lower() in TRAIN_CONTEXTS:
+            return _dataset(item.dataset)
+    return None
+
+
 def eval_code(run: Any) -> str | None:
     """The evaluation code's version, when the run records it: ``mlgate.eval_code``
     (set by the user's evaluation script), else MLflow's source name."""

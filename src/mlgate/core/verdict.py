@@ -44,9 +44,10 @@ class Identity:
     commit: str | None = None
     dataset: Dataset | None = None
     eval_code: str | None = None
+    trained_on: Dataset | None = None  # the training data the run records, if any
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "label": self.label,
             "model_version": self.model_version,
             "run_id": self.run_id,
@@ -54,6 +55,9 @@ class Identity:
             "dataset": self.dataset.to_dict() if self.dataset else None,
             "eval_code": self.eval_code,
         }
+        if self.trained_on is not None:
+            out["trained_on"] = self.trained_on.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Identity:
@@ -65,6 +69,7 @@ class Identity:
             commit=data.get("commit"),
             dataset=Dataset.from_dict(dataset) if dataset else None,
             eval_code=data.get("eval_code"),
+            trained_on=Dataset.from_dict(data["trained_on"]) if data.get("trained_on") else None,
         )
 
 

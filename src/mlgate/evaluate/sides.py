@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.core.checks import Check
+from mlgate.core.checks import Check, Status
 from mlgate.core.evidence import Evidence, Route, Source, point_estimates
 from mlgate.core.metricset import MetricSet
 from mlgate.core.provenance import DataComparison, Outcome
@@ -22,6 +22,7 @@ from mlgate.evaluate.scoring import Model, Scored
 if TYPE_CHECKING:
     from mlgate.adapters.registry import RegistryModel
     from mlgate.core.dataset import Dataset
+    from mlgate.core.verdict import Identity
     from mlgate.evaluate.predictions import PredictedMetrics
     from mlgate.files.config import Config
 
@@ -76,7 +77,7 @@ def registry_sides(
         candidate=settled.candidate,
         baseline=settled.baseline,
         comparison=settled.comparison,
-        notes=notes,
+        notes=[*notes, *trained_on_check(settled.comparison, baseline.metric_set.identity)],
         log_dataset=log,
     )
     if settled.scored is not None and settled.predicted is not None:
@@ -128,6 +129,25 @@ def registry_sides(
         scored=None if found.candidate_logged else found.scored,
         scored_on=data.dataset if data is not None else None,
     )
+
+
+def trained_on_check(comparison: DataComparison, production: Identity) -> list[Check]:
+    """Production re-scored on the data its own run records as its training data: its
+    numbers there are optimistic, and the comparison favours it. Said, not failed."""
+    data, trained = comparison.candidate, production.trained_on
+    if comparison.outcome is not Outcome.RESCORED or data is None or trained is None:
+        return []
+    if data.same_data(trained) is not True:
+        return []
+    return [
+        Check(
+            name="training data",
+            status=Status.WARN,
+            summary=f"production was re-scored on {data.describe()}, which its run records as "
+            "its training data: its numbers there are optimistic, so the comparison favours "
+            "production",
+        )
+    ]
 
 
 def _alone(
