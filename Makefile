@@ -79,6 +79,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/paired_intervals.py
 	$(BIN)/python benchmarks/interval_coverage.py
 	$(BIN)/python benchmarks/decision_quality.py
+	$(BIN)/python benchmarks/numbers_cases.py
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/drift_stream.py
 	$(BIN)/python benchmarks/drift_false_alarms.py
