@@ -5,7 +5,8 @@ Paired (the gate: candidate and production on the same examples). Each example f
 one cell of the paired 2×2 table: both right, only the candidate right, only production
 right, both wrong. Production is right on 85%; a share ``discordance`` of the examples is
 discordant, 40% of them in the candidate's favour, so the true Δ accuracy is
-−0.2 × discordance (the candidate is slightly worse). For each n and discordance the
+−0.2 × discordance (the candidate is slightly worse); a second table puts every discordant
+example against the candidate (true Δ = −discordance). For each n and discordance the
 table draws ``--runs`` evaluation sets and reports, per method, the share of intervals
 that contain the true Δ and their mean width:
 
@@ -41,14 +42,16 @@ CONFIDENCE = 0.95
 Z = 1.959963984540054
 
 
-def paired_cells(discordance: float) -> np.ndarray:
-    only_candidate, only_baseline = 0.4 * discordance, 0.6 * discordance
+def paired_cells(discordance: float, *, favour: float = 0.4) -> np.ndarray:
+    only_candidate, only_baseline = favour * discordance, (1 - favour) * discordance
     both = 0.85 - only_baseline
     return np.array([both, only_candidate, only_baseline, 1 - both - discordance])
 
 
-def paired_row(n: int, discordance: float, *, runs: int, resamples: int, rng: object) -> list:
-    cells = paired_cells(discordance)
+def paired_row(
+    n: int, discordance: float, *, runs: int, resamples: int, rng: object, favour: float = 0.4
+) -> list:
+    cells = paired_cells(discordance, favour=favour)
     truth = cells[1] - cells[2]
     tables = rng.multinomial(n, cells, size=runs)  # type: ignore[attr-defined]
     boot_hits, boot_width, score_hits, score_width = 0, 0.0, 0, 0.0
@@ -114,12 +117,25 @@ def main() -> None:
         for n in SIZES
         for d in DISCORDANCE
     ]
+    one_way = [
+        paired_row(n, d, runs=args.runs, resamples=args.resamples, rng=rng, favour=0.0)
+        for n in SIZES
+        for d in DISCORDANCE[1:]
+    ]
     unpaired = [unpaired_row(n, p, runs=args.runs, rng=rng) for n in SIZES for p in RATES]
     print(f"Paired Δ accuracy, {args.runs} evaluation sets per row, 95% intervals")
     print(
         table(
             ["n", "discordant", "true Δ", "bootstrap cov", "width", "Newcombe cov", "width"],
             paired,
+        )
+    )
+    print()
+    print("Paired, every discordant example against the candidate (true Δ = −discordance)")
+    print(
+        table(
+            ["n", "discordant", "true Δ", "bootstrap cov", "width", "Newcombe cov", "width"],
+            one_way,
         )
     )
     print()

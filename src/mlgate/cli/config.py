@@ -63,6 +63,12 @@ def check_command(config_path: Path | None) -> None:
         f"{significance.confidence:.0%} intervals, {significance.resamples} resamples"
         + (f", slices by {', '.join(config.slices.columns)}" if config.slices.columns else "")
     )
+    classes = config.classes
+    click.echo(
+        f"  multiclass: a class is lost when the candidate never predicts it or its recall "
+        f"drops by more than {classes.max_recall_drop:g} significantly "
+        f"({'fails' if classes.fail else 'warns'})"
+    )
     if config.tests.configured:
         click.echo(
             f"  model tests: {', '.join(map(str, config.tests.paths))} → {config.tests.results}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlgate.report.text import clean, md, md_code, number, number_pair, signed
 
@@ -88,3 +90,14 @@ def test_number_pair_shows_enough_digits_to_differ() -> None:
 )
 def test_signed(value: float | None, suffix: str, text: str) -> None:
     assert signed(value, suffix=suffix) == text
+
+
+@given(st.text(alphabet="0123456789.,; —abc ", min_size=1, max_size=300), st.integers(5, 120))
+def test_shortened_text_fits_and_never_ends_inside_a_number(text: str, limit: int) -> None:
+    shown = clean(text, limit=limit)
+    assert len(shown) <= limit
+    if shown.endswith(" …"):  # cut at a clause or a word, not inside one
+        kept = shown[: -len(" …")]
+        rest = clean(text)[len(kept) :]
+        assert clean(text).startswith(kept)
+        assert not (kept[-1:].isdigit() and rest[:1].isdigit())

@@ -45,7 +45,12 @@ def newcombe_paired(
     if n == 0:
         return Interval(low=-1.0, high=1.0, confidence=confidence, method=NEWCOMBE, p_value=1.0)
     margins = (a + b) * (c + d) * (a + c) * (b + d)
-    phi = (a * d - b * c) / math.sqrt(margins) if margins > 0 else 0.0
+    # Newcombe's φ with its continuity correction: a positive association is shrunk by
+    # n/2, so that few examples with no disagreement are not read as certainty.
+    association = a * d - b * c
+    if association > 0:
+        association = max(association - n / 2, 0.0)
+    phi = association / math.sqrt(margins) if margins > 0 else 0.0
     low, high = mover(
         ((a + b) / n, wilson(a + b, n, confidence=confidence)),
         ((a + c) / n, wilson(a + c, n, confidence=confidence)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlgate.core.stats.intervals import confusion_intervals
 from mlgate.core.stats.paired_proportions import (
@@ -73,3 +75,15 @@ def test_mover_with_no_correlation_is_newcombes_unpaired_interval() -> None:
     low, high = mover((0.5, (0.4, 0.6)), (0.5, (0.45, 0.55)), correlation=0.0)
     assert low == pytest.approx(-((0.1**2 + 0.05**2) ** 0.5))
     assert high == pytest.approx((0.1**2 + 0.05**2) ** 0.5)
+
+
+@given(st.integers(0, 300), st.integers(0, 30), st.integers(0, 30), st.integers(0, 300))
+@settings(max_examples=300, deadline=None)
+def test_the_interval_holds_the_estimate_and_stays_in_range(a: int, b: int, c: int, d: int) -> None:
+    found = newcombe_paired(a, b, c, d, confidence=0.95)
+    n = a + b + c + d
+    delta = (b - c) / n if n else 0.0
+    assert -1.0 <= found.low <= delta + 1e-12 <= found.high + 2e-12 <= 1.0 + 2e-12
+    assert 0.0 <= (found.p_value or 0.0) <= 1.0
+    if n and b == c == 0:
+        assert found.low < 0 < found.high  # no disagreement is never certainty
