@@ -20,7 +20,7 @@ from mlgate.core.interval import Interval
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode
 from mlgate.core.verdict import Identity, Overall, Verdict
-from mlgate.report.view import headline
+from mlgate.report.headline import headline
 
 RULE = MetricRule(name="accuracy", tolerance=0.01)
 BASELINE = 0.90

@@ -47,7 +47,7 @@ def newcombe_paired(
     margins = (a + b) * (c + d) * (a + c) * (b + d)
     # Newcombe's φ with its continuity correction: a positive association is shrunk by
     # n/2, so that few examples with no disagreement are not read as certainty.
-    association = a * d - b * c
+    association = float(a * d - b * c)
     if association > 0:
         association = max(association - n / 2, 0.0)
     phi = association / math.sqrt(margins) if margins > 0 else 0.0
