@@ -48,52 +48,44 @@ def paired_cells(discordance: float, *, favour: float = 0.4) -> np.ndarray:
     return np.array([both, only_candidate, only_baseline, 1 - both - discordance])
 
 
+class Tally:
+    """How often one method's intervals contain the truth, and their mean width."""
+
+    def __init__(self, truth: float) -> None:
+        self.truth, self.hits, self.width, self.runs = truth, 0, 0.0, 0
+
+    def add(self, low: float, high: float) -> None:
+        self.runs += 1
+        self.hits += low - 1e-12 <= self.truth <= high + 1e-12
+        self.width += high - low
+
+    def cells(self) -> list[str]:
+        return [f"{self.hits / self.runs:.1%}", f"{self.width / self.runs:.4f}"]
+
+
 def paired_row(
     n: int, discordance: float, *, runs: int, resamples: int, rng: object, favour: float = 0.4
 ) -> list:
     cells = paired_cells(discordance, favour=favour)
     truth = cells[1] - cells[2]
-    tables = rng.multinomial(n, cells, size=runs)  # type: ignore[attr-defined]
-    boot_hits, boot_width, score_hits, score_width = 0, 0.0, 0, 0.0
-    for table in tables:
+    bootstrap, score = Tally(truth), Tally(truth)
+    for table in rng.multinomial(n, cells, size=runs):  # type: ignore[attr-defined]
         draws = rng.multinomial(n, table / n, size=resamples)  # type: ignore[attr-defined]
-        deltas = (draws[:, 1] - draws[:, 2]) / n
-        low, high = np.quantile(deltas, [0.025, 0.975])
-        boot_hits += low - 1e-12 <= truth <= high + 1e-12
-        boot_width += high - low
+        bootstrap.add(*np.quantile((draws[:, 1] - draws[:, 2]) / n, [0.025, 0.975]))
         found = newcombe_paired(*map(int, table), confidence=CONFIDENCE)
-        score_hits += found.low - 1e-12 <= truth <= found.high + 1e-12
-        score_width += found.high - found.low
-    return [
-        n,
-        f"{discordance:.1%}",
-        f"{truth:+.4f}",
-        f"{boot_hits / runs:.1%}",
-        f"{boot_width / runs:.4f}",
-        f"{score_hits / runs:.1%}",
-        f"{score_width / runs:.4f}",
-    ]
+        score.add(found.low, found.high)
+    return [n, f"{discordance:.1%}", f"{truth:+.4f}", *bootstrap.cells(), *score.cells()]
 
 
 def unpaired_row(n: int, rate: float, *, runs: int, rng: object) -> list:
-    errors = rng.binomial(n, rate, size=(runs, 2))  # type: ignore[attr-defined]
-    wald_hits, wald_width, score_hits, score_width = 0, 0.0, 0, 0.0
-    for live, reference in errors:
+    wald, score = Tally(0.0), Tally(0.0)
+    for live, reference in rng.binomial(n, rate, size=(runs, 2)):  # type: ignore[attr-defined]
         p1, p2 = live / n, reference / n
         spread = Z * math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n)
-        wald_hits += p1 - p2 - spread - 1e-12 <= 0 <= p1 - p2 + spread + 1e-12
-        wald_width += 2 * spread
+        wald.add(p1 - p2 - spread, p1 - p2 + spread)
         found = newcombe((int(live), n), (int(reference), n), at=0.0, confidence=CONFIDENCE)
-        score_hits += found.low - 1e-12 <= 0 <= found.high + 1e-12
-        score_width += found.high - found.low
-    return [
-        n,
-        f"{rate:.1%}",
-        f"{wald_hits / runs:.1%}",
-        f"{wald_width / runs:.4f}",
-        f"{score_hits / runs:.1%}",
-        f"{score_width / runs:.4f}",
-    ]
+        score.add(found.low, found.high)
+    return [n, f"{rate:.1%}", *wald.cells(), *score.cells()]
 
 
 def table(header: list[str], rows: list[list]) -> str:

@@ -27,13 +27,8 @@ from mlgate.adapters.registry_errors import (
     translated,
 )
 from mlgate.adapters.registry_models import read_mlmodel, registered_from, signature_of
-from mlgate.adapters.run_datasets import (
-    dataset_tags,
-    eval_code,
-    eval_dataset,
-    log_eval_dataset,
-    train_dataset,
-)
+from mlgate.adapters.run_datasets import dataset_tags, eval_code, eval_dataset, log_eval_dataset
+from mlgate.adapters.run_datasets import train_dataset as trained_on
 from mlgate.core.dataset import Dataset
 from mlgate.core.metricset import MetricSet
 from mlgate.core.refs import AliasRef, ModelRef, RunRef, VersionRef, first_line, redact
@@ -193,7 +188,7 @@ class Registry:
                 commit=_commit(run),
                 dataset=eval_dataset(run),
                 eval_code=eval_code(run),
-                trained_on=train_dataset(run),
+                trained_on=trained_on(run),
             ),
             metrics=_with_prefix(run.data.metrics, prefix),
             params=dict(run.data.params),
@@ -213,7 +208,7 @@ class Registry:
             metrics.update(run.data.metrics)
             params.update(run.data.params)
             commit, dataset, code = _commit(run), eval_dataset(run), eval_code(run)
-            trained = train_dataset(run)
+            trained = trained_on(run)
         model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
         if model_id:
             # MLflow 3 logs evaluation results on the logged model; they are the most
