@@ -67,8 +67,9 @@ def registry_sides(
     if baseline is None or models is None:
         theirs = baseline.metric_set if baseline is not None else None
         if baseline is None:
-            ours = _alone(ours, config=config, registry=registry, run_id=candidate.run_id,
-                          workdir=workdir)  # fmt: skip
+            ours = _alone(
+                ours, config=config, registry=registry, run_id=candidate.run_id, workdir=workdir
+            )
         return Sides(candidate=ours, baseline=theirs, comparison=None, notes=notes, log_dataset=log)
     settled = settle(
         candidate=ours, baseline=baseline.metric_set, models=models, data=data, config=config

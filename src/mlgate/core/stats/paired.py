@@ -321,8 +321,12 @@ def single(
     else:
         # A class the model never saw, in the labels or the predictions, is still scored:
         # every such example is wrong. Per-class scores cannot hold it, so that is an error.
-        seen = with_predicted(labels, {names.prediction: columns[names.prediction][take]}
-                               if names.prediction in columns else {}, names=names)  # fmt: skip
+        predicted = (
+            {names.prediction: columns[names.prediction][take]}
+            if names.prediction in columns
+            else {}
+        )
+        seen = with_predicted(labels, predicted, names=names)
         unknown = [c for c in distinct_text(seen) if c not in classes]
         if (
             unknown
