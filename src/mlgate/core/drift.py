@@ -238,13 +238,28 @@ class DriftReport:
         return tuple(m for m in self.mismatches if m.differing and m.share > limit)
 
     @property
+    def unjudged(self) -> str | None:
+        """Why no feature could be judged (none had enough values), or None: judging
+        nothing is never "no drift"."""
+        if self.judged or self.skewed_keys or self.mismatches:
+            return None
+        small = sum(1 for f in self.features if f.status is FeatureStatus.TOO_FEW)
+        if small:
+            return f"{plural(small, 'feature')} with too few values to judge"
+        return "no feature to judge"
+
+    @property
     def status(self) -> Status:
         if any(f.fail for f in self.drifted) or (self.skewed_keys and self.mismatch_fails):
             return Status.FAIL
-        return Status.WARN if self.drifted or self.skewed_keys else Status.PASS
+        if self.drifted or self.skewed_keys or self.unjudged is not None:
+            return Status.WARN
+        return Status.PASS
 
     def headline(self) -> str:
         word = "skew" if self.kind is Kind.SKEW else "drift"
+        if self.unjudged is not None:
+            return f"{word} not judged: {self.unjudged}"
         drifted = self.drifted
         parts = []
         if drifted:

@@ -12,6 +12,7 @@ from mlgate.core.drift import DriftReport, FeatureDrift, FeatureStatus
 from mlgate.core.performance import PerformanceReport
 
 KIND = "mlgate-monitor"
+OUTPUT_SUFFIX = " (model output)"  # how an output's drift is named among the features
 SCHEMA_VERSION = 1
 _RANK = {Status.FAIL: 0, Status.WARN: 1, Status.PASS: 2}
 
@@ -34,7 +35,7 @@ class MonitorReport:
         if self.drift is not None:
             names += [f.name for f in self.drift.drifted]
             names += [f"{m.feature} (by key)" for m in self.drift.skewed_keys]
-        names += [f"{f.name} (model output)" for f in self.outputs_drifted]
+        names += [f"{f.name}{OUTPUT_SUFFIX}" for f in self.outputs_drifted]
         return tuple(names)
 
     @property
@@ -46,6 +47,27 @@ class MonitorReport:
         if self.performance is None:
             return ()
         return tuple(r.name for r in self.performance.degraded)
+
+    @property
+    def unknown(self) -> dict[str, str]:
+        """The checks this run was given but could not judge, with the reason: they
+        neither raise nor end an alarm (``drift``: no feature had enough values;
+        ``performance``: no labels yet, too few, or no metric computable)."""
+        out = {}
+        if self.drift is not None and self.drift.unjudged is not None:
+            out["drift"] = self.drift.unjudged
+        if self.performance is not None and self.performance.unjudged is not None:
+            out["performance"] = self.performance.unjudged
+        return out
+
+    @property
+    def judged(self) -> frozenset[str]:
+        """The checks this run ran and judged: ``drift`` (features, from --current) and
+        ``performance`` (degradation and the outputs' drift, from --outcomes)."""
+        ran = {"drift"} if self.drift is not None else set()
+        if self.performance is not None:
+            ran.add("performance")
+        return frozenset(ran - set(self.unknown))
 
     @property
     def status(self) -> Status:

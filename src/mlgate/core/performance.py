@@ -85,7 +85,26 @@ class PerformanceReport:
 
     @property
     def degraded(self) -> tuple[MetricRow, ...]:
+        if self.unjudged is not None:
+            return ()
         return tuple(r for r in self.rows if r.status is Status.FAIL)
+
+    @property
+    def unjudged(self) -> str | None:
+        """Why these outcomes cannot say whether production degraded (no labels yet, fewer
+        than monitor.min_labels, no metric computable), or None when they judged it. Not
+        judged is never "no degradation": it neither raises nor ends an alarm."""
+        floor = int(self.settings.get("min_labels") or 0)
+        if self.labelled == 0:
+            return f"no labels yet (0 labelled of {self.served:,} served)"
+        if self.labelled < floor:
+            return (
+                f"too few labels to judge ({self.labelled:,} labelled of {self.served:,} "
+                f"served; monitor.min_labels is {floor})"
+            )
+        if self.rows and all(not_computed(r) for r in self.rows):
+            return "no metric could be computed from the outcomes"
+        return None
 
     @property
     def not_computed(self) -> tuple[MetricRow, ...]:
@@ -94,12 +113,14 @@ class PerformanceReport:
 
     @property
     def status(self) -> Status:
-        if self.degraded:
+        if self.degraded or self.unjudged is not None:
             return Status.WARN
         return Status.WARN if any(r.status is Status.WARN for r in self.rows) else Status.PASS
 
     def headline(self) -> str:
         parts = []
+        if self.unjudged is not None:
+            return f"performance not judged: {self.unjudged}"
         if self.degraded:
             names = ", ".join(
                 f"{r.name} {_signed(r.delta)}" for r in self.degraded[:3] if r.delta is not None

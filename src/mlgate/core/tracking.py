@@ -3,7 +3,9 @@
 One open issue per model, found again by its hidden marker: opened when drift or
 degradation appears, its body replaced with the latest report on every run while either
 lasts (with a comment only when the set of drifting features or degraded metrics
-changes), and closed with a comment when a run finds neither. How long it has lasted is
+changes), and closed with a comment when a run finds neither. Each alarm ends only when
+its own check ran and judged it gone: a drift-only run keeps a degradation open, and
+outcomes with no labels yet, or too few rows to judge drift, end nothing. How long it has lasted is
 kept in a hidden JSON line of the body; a body someone edited into nonsense starts the
 count afresh instead of failing the job.
 """
@@ -18,7 +20,7 @@ from enum import Enum
 from typing import Any
 
 from mlgate.core.checks import plural
-from mlgate.core.monitoring import MonitorReport
+from mlgate.core.monitoring import OUTPUT_SUFFIX, MonitorReport
 from mlgate.core.performance import PerformanceSettings
 
 _STATE = re.compile(r"^<!-- mlgate:drift-state (\{.*\}) -->$", re.MULTILINE)
@@ -116,12 +118,12 @@ def plan_tracking(
     ``section`` is the report's Markdown, ``where`` one escaped line saying which model
     version and which run (``now`` is the run's time, ISO 8601); ``escape`` makes a
     feature or metric name (data, not ours) safe in Markdown."""
-    drifting, degraded = report.drifting, report.degraded
+    previous = read_state(existing.body) if existing is not None else None
+    drifting, degraded = carried(report, previous)
     what = _what(bool(drifting), bool(degraded))
-    if not report.alerting:
-        if existing is None:
-            return Plan(step=Step.NONE)
-        previous = read_state(existing.body)
+    if not (drifting or degraded):
+        if existing is None or not report.judged:
+            return Plan(step=Step.NONE)  # a run that judged nothing ends nothing
         lasted = (
             f" after {plural(previous.checks, 'check')} since {previous.since}" if previous else ""
         )
@@ -135,7 +137,6 @@ def plan_tracking(
         )
         comment = f"✅ {ended} ended{lasted}: {checked} as of {now}. {where}"
         return Plan(step=Step.CLOSE, comment=comment)
-    previous = read_state(existing.body) if existing is not None else None
     state = State(
         since=previous.since if previous else now,
         checks=(previous.checks + 1) if previous else 1,
@@ -144,7 +145,7 @@ def plan_tracking(
     )
     status = (
         f"{what.capitalize()} since {state.since}; seen in {plural(state.checks, 'check')}, "
-        f"the last at {now}. {where}"
+        f"the last at {now}. {where}" + _not_judged(report, previous)
     )
     body = f"{marker}\n{state.line()}\n{status}\n\n{section}"
     title = _title(bool(drifting), bool(degraded), report.model or "the production model")
@@ -159,6 +160,48 @@ def plan_tracking(
         comments.append(f"The degraded metrics changed as of {now}: {names or 'none'}.")
     comment = " ".join(comments) + f" {where}" if comments else ""
     return Plan(step=Step.UPDATE, title=title, body=body, comment=comment)
+
+
+def carried(report: MonitorReport, previous: State | None) -> tuple[tuple[str, ...], ...]:
+    """(drifting, degraded) after this run: a check that ran and judged says what it found;
+    one that did not run, or could not judge, keeps what the issue last said — a run that
+    did not look never closes an alarm."""
+    judged = report.judged
+    before_drifting = previous.drifting if previous is not None else ()
+    outputs = tuple(n for n in before_drifting if n.endswith(OUTPUT_SUFFIX))
+    features = tuple(n for n in before_drifting if not n.endswith(OUTPUT_SUFFIX))
+    now_drifting = report.drifting
+    drifting = (
+        tuple(n for n in now_drifting if not n.endswith(OUTPUT_SUFFIX))
+        if "drift" in judged
+        else features
+    ) + (
+        tuple(n for n in now_drifting if n.endswith(OUTPUT_SUFFIX))
+        if "performance" in judged
+        else outputs
+    )
+    degraded = (
+        report.degraded
+        if "performance" in judged
+        else (previous.degraded if previous is not None else ())
+    )
+    return drifting, degraded
+
+
+def _not_judged(report: MonitorReport, previous: State | None) -> str:
+    """What this run could not look at, said on the open issue."""
+    if previous is None:
+        return ""
+    missing = dict(report.unknown)
+    if previous.degraded and "performance" not in report.judged and "performance" not in missing:
+        missing["performance"] = "not checked this run (no outcomes)"
+    features = [n for n in previous.drifting if not n.endswith(OUTPUT_SUFFIX)]
+    if features and "drift" not in report.judged and "drift" not in missing:
+        missing["drift"] = "not checked this run (no current data)"
+    if not missing:
+        return ""
+    said = "; ".join(f"{name}: {why}" for name, why in sorted(missing.items()))
+    return f" Kept from the last run that judged it — {said}."
 
 
 def _what(drifting: bool, degraded: bool) -> str:

@@ -230,7 +230,10 @@ def judge_outcomes(
         )
 
     overall = judged(live)
-    if settings.rules and all(not_computed(row) for row in overall):
+    enough = int(labelled.sum()) >= max(settings.min_labels, 1)
+    # Too few labels is "not judged yet" (the report says so); rules that can never be
+    # computed from these outcomes are a configuration to fix.
+    if enough and settings.rules and all(not_computed(row) for row in overall):
         raise InputError(
             f"{path}: none of the monitor.performance metrics can be computed from the "
             "outcomes: " + "; ".join(f"{row.name}: {row.reasons[-1]}" for row in overall)
@@ -271,7 +274,9 @@ def _why_not(row: MetricRow, sample: Any, *, names: ColumnNames) -> MetricRow:
     if not not_computed(row):
         return row
     key = computed_name(row.name) or row.name
-    if key in _REGRESSION and sample.task != "regression":
+    if sample.n == 0:
+        why = f"{row.name}: no labelled outcomes yet"
+    elif key in _REGRESSION and sample.task != "regression":
         shown = ", ".join(sample.classes[:4])
         why = (
             f"{row.name} needs a regression task, but the outcomes were read as {sample.task} "

@@ -272,3 +272,69 @@ def test_monitor_keeps_the_report_when_github_fails(
     assert result.exit_code == 3, result.output
     assert "mlgate-monitor.json and mlgate-monitor.md were written" in result.output
     assert (tmp_path / "mlgate-monitor.json").is_file()
+
+
+def outcomes_file(path: Path, *, accuracy: float, labelled: bool = True, seed: int = 0) -> Path:
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, N)
+    right = rng.random(N) < accuracy
+    predicted = np.where(right, labels, 1 - labels)
+    shown = [str(v) if labelled else "" for v in labels]
+    lines = ["id,label,prediction"] + [f"{i},{shown[i]},{predicted[i]}" for i in range(N)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_drift_only_run_or_unlabelled_outcomes_never_end_a_degradation(
+    github: FakeGitHub,
+    data: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mlgate.yml").write_text(
+        "model: churn\nmonitor:\n  performance:\n    accuracy: {max_drop: 0.03}\n"
+    )
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"schedule": "0 6 * * *"}))
+    for key, value in {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_API_URL": github.api_url,
+        "GITHUB_TOKEN": "actions-token",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_RUN_ID": "78",
+    }.items():
+        monkeypatch.setenv(key, value)
+    reference = outcomes_file(tmp_path / "reference.csv", accuracy=0.9, seed=1)
+
+    def monitor(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["monitor", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    outcomes = ("--performance-reference", str(reference), "--outcomes")
+    bad = outcomes_file(tmp_path / "bad.csv", accuracy=0.8, seed=2)
+    assert "tracking issue opened" in monitor(*outcomes, str(bad))
+    (issue,) = github.issues(REPO)
+    assert issue["title"] == "Performance drop in churn"
+
+    # the daily drift run: no outcomes, so the degradation is not judged and stays open
+    drift_args = ("--reference", str(data["reference"]), "--current", str(data["steady"]))
+    assert "tracking issue updated" in monitor(*drift_args)
+    (issue,) = github.issues(REPO)
+    assert issue["state"] == "open"
+    assert "performance: not checked this run (no outcomes)" in issue["body"]
+
+    # outcomes whose labels have not arrived: unknown, not "degradation ended"
+    pending = outcomes_file(tmp_path / "pending.csv", accuracy=0.9, labelled=False, seed=3)
+    assert "tracking issue updated" in monitor(*outcomes, str(pending))
+    (issue,) = github.issues(REPO)
+    assert (
+        issue["state"] == "open" and "no labels yet (0 labelled of 3,000 served)" in issue["body"]
+    )
+
+    good = outcomes_file(tmp_path / "good.csv", accuracy=0.9, seed=4)
+    assert "tracking issue closed" in monitor(*outcomes, str(good))
+    (issue,) = github.issues(REPO)
+    assert issue["state"] == "closed"

@@ -138,3 +138,50 @@ def test_one_issue_carries_drift_and_degradation_together() -> None:
     assert closed.step is Step.CLOSE
     assert closed.comment.startswith("✅ Drift and degradation ended after 3 checks")
     assert "no drift and no degradation" in closed.comment
+
+
+def outcomes_only(*metrics: str, labelled: int = 100) -> MonitorReport:
+    found = degraded(report(), *metrics)
+    assert found.performance is not None
+    from dataclasses import replace
+
+    performance = replace(found.performance, labelled=labelled, settings={"min_labels": 30})
+    return MonitorReport(model="churn", performance=performance)
+
+
+def test_a_run_that_did_not_look_never_closes_the_alarm() -> None:
+    opened = plan_for(outcomes_only("accuracy"), None)
+    assert opened.step is Step.OPEN
+    issue = TrackedIssue(number=1, body=opened.body)
+    # the daily drift-only run: performance was not checked, the degradation stays
+    drift_only = plan_for(MonitorReport(model="churn", drift=report()), issue)
+    assert drift_only.step is Step.UPDATE
+    state = read_state(drift_only.body)
+    assert state is not None and state.degraded == ("accuracy",)
+    assert "performance: not checked this run (no outcomes)" in drift_only.body
+    # outcomes with no labels yet: unknown, not "degradation ended"
+    no_labels = plan_for(outcomes_only(labelled=0), TrackedIssue(number=1, body=drift_only.body))
+    assert no_labels.step is Step.UPDATE
+    assert "performance: no labels yet (0 labelled of 100 served)" in no_labels.body
+    too_few = plan_for(outcomes_only(labelled=12), TrackedIssue(number=1, body=no_labels.body))
+    assert too_few.step is Step.UPDATE and "monitor.min_labels is 30" in too_few.body
+    # only a run that judged performance ends the degradation
+    ended = plan_for(outcomes_only(), TrackedIssue(number=1, body=too_few.body))
+    assert ended.step is Step.CLOSE
+
+
+def test_too_few_rows_to_judge_drift_ends_no_drift_alarm() -> None:
+    opened = plan(report("age"), None)
+    small = DriftReport(
+        kind=Kind.DRIFT,
+        model="churn",
+        reference=DataSide(label="models:/churn/3", rows=100),
+        current=DataSide(label="cur.csv", rows=20),
+        features=(FeatureDrift(name="age", kind="numeric", status=FeatureStatus.TOO_FEW),),
+    )
+    assert small.status.value == "warn"
+    assert small.headline() == "drift not judged: 1 feature with too few values to judge"
+    kept = plan(small, TrackedIssue(number=3, body=opened.body))
+    assert kept.step is Step.UPDATE
+    assert "drift: 1 feature with too few values to judge" in kept.body
+    assert plan(small, None).step is Step.NONE
