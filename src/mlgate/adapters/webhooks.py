@@ -18,7 +18,7 @@ ADMIN = "an MLflow admin account (basic-auth lets only admins manage webhooks)"
 @dataclass(frozen=True, kw_only=True)
 class Registered:
     id: str
-    action: str  # created, updated, unchanged
+    action: str  # created, updated, updated (secret rotated)
     url: str
     events: tuple[str, ...]
 
@@ -61,7 +61,8 @@ def register_webhook(
         ) from None
     return Registered(
         id=str(existing.webhook_id),
-        action="unchanged" if same else "updated",
+        # The secret was written again whatever else changed: say so, never "unchanged".
+        action="updated (secret rotated)" if same else "updated",
         url=url,
         events=wanted,
     )

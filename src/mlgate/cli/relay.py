@@ -160,7 +160,7 @@ def register_command(
     ctx: click.Context, /, *, url: str, events: tuple[str, ...], tracking_uri: str | None
 ) -> None:
     """Create or update the MLflow webhook named mlgate-relay (idempotent)."""
-    from mlgate.core.webhooks import KNOWN_EVENTS
+    from mlgate.core.webhooks import KNOWN_EVENTS, LOOPING_EVENTS
     from mlgate.relay import register
 
     # Checked here, not with click.Choice: the event names live in core/webhooks.py, which
@@ -183,3 +183,12 @@ def register_command(
         secret=_secret(),
     )
     click.echo(f"webhook mlgate-relay ({webhook}) {action}: {url}")
+    chosen = events or config.relay.events
+    looping = [event for event in chosen if event in LOOPING_EVENTS]
+    if looping:
+        own = ", ".join(f"@{alias}" for alias in config.relay.own_aliases)
+        click.echo(
+            f"note: {', '.join(looping)} can loop (every gate writes tags, every promotion "
+            f"moves aliases): the relay never passes on mlgate.* tags or {own}",
+            err=True,
+        )

@@ -69,13 +69,37 @@ class RelayFilter:
 
     models: tuple[str, ...] = ("*",)
     events: tuple[str, ...] = DEFAULT_EVENTS
+    # The aliases `mlgate promote` and `rollback` move (production's and the previous one).
+    own_aliases: tuple[str, ...] = ("champion", "previous")
 
     def refusal(self, event: ModelEvent) -> str | None:
         if event.event not in self.events:
             return f"event {event.event} is not one the relay passes on ({', '.join(self.events)})"
         if not any(fnmatch.fnmatchcase(event.model, pattern) for pattern in self.models):
             return f"model {event.model!r} is not in relay.models"
+        return self.own_write(event)
+
+    def own_write(self, event: ModelEvent) -> str | None:
+        """An event mlgate's own writes cause: passing it on would start CI from CI — the
+        gate writes mlgate.* tags and promote moves aliases, each a new event — a loop."""
+        if event.tag is not None and event.tag.startswith(OWN_TAG_PREFIX):
+            return f"tag {event.tag} is written by mlgate itself; passing it on would loop"
+        if event.alias is not None and event.alias in self.own_aliases:
+            return (
+                f"alias @{event.alias} is moved by mlgate promote/rollback; passing it on "
+                "would loop"
+            )
         return None
+
+
+OWN_TAG_PREFIX = "mlgate."
+# Event sets that contain one of these can loop without the filter above.
+LOOPING_EVENTS = (
+    "model_version_tag.set",
+    "model_version_tag.deleted",
+    "model_version_alias.created",
+    "model_version_alias.deleted",
+)
 
 
 def signature(secret: str, *, delivery: str, timestamp: str, body: bytes) -> str:

@@ -184,6 +184,14 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         relay=RelayFilter(
             models=tuple(data.get("relay", {}).get("models", ("*",))),
             events=tuple(data.get("relay", {}).get("events", DEFAULT_EVENTS)),
+            own_aliases=tuple(
+                dict.fromkeys(
+                    (
+                        data.get("promote", {}).get("alias") or data.get("baseline", "champion"),
+                        data.get("promote", {}).get("previous_alias", "previous"),
+                    )
+                )
+            ),
         ),
         relay_ref=data.get("relay", {}).get("ref", "main"),
         digest=digest(data),

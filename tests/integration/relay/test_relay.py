@@ -161,7 +161,7 @@ def test_a_new_version_in_a_real_registry_starts_ci_on_github_and_gitlab(
     first = runner.invoke(cli, register)
     again = runner.invoke(cli, register)
     assert first.exit_code == 0, first.output
-    assert "created" in first.output and "unchanged" in again.output, again.output
+    assert "created" in first.output and "updated (secret rotated)" in again.output, again.output
     client = MlflowClient(tracking_uri=webhook_mlflow)
     assert [w.name for w in client.list_webhooks()] == ["mlgate-relay"]
 
@@ -355,3 +355,67 @@ def test_load_500_deliveries_with_redeliveries_lose_and_duplicate_nothing(
     assert len(ids) == len(set(ids)) == 450
     triggered = [p["variables"]["MLGATE_DELIVERY"] for p in gitlab.state.pipelines]
     assert len(triggered) == len(set(triggered)) == 450
+
+
+@pytest.fixture
+def tag_relay(github: FakeGitHub, model_name: str) -> Iterator[Running]:
+    """A relay that passes on tag and alias events (a documented option)."""
+    log = io.StringIO()
+    settings = RelaySettings(
+        host="127.0.0.1",
+        port=0,
+        secret=SECRET,
+        relay_filter=RelayFilter(
+            models=(model_name,),
+            events=("model_version_tag.set", "model_version_alias.created"),
+        ),
+        github_repo=REPO,
+        github_api=github.api_url,
+        github_token="ghp-relay",
+    )
+    server = build_server(settings, log=log)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Running(server, log)
+    server.shutdown()
+    server.server_close()
+
+
+def test_mlgates_own_tags_and_aliases_never_start_ci(
+    webhook_mlflow: str,
+    tag_relay: Running,
+    github: FakeGitHub,
+    model_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from mlflow import MlflowClient
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MLGATE_WEBHOOK_SECRET", SECRET)
+    events = ["--events", "model_version_tag.set", "--events", "model_version_alias.created"]
+    registered = CliRunner().invoke(
+        cli,
+        ["relay", "register", "--url", tag_relay.url, "--tracking-uri", webhook_mlflow, *events],
+    )
+    assert registered.exit_code == 0, registered.output
+    assert "can loop" in registered.output and "never passes on mlgate.* tags" in registered.output
+    client = MlflowClient(tracking_uri=webhook_mlflow)
+    client.create_registered_model(model_name)
+    run = client.create_run(client.create_experiment(f"relay-tags-{model_name}"))
+    client.create_model_version(
+        model_name, source=f"{run.info.artifact_uri}/model", run_id=run.info.run_id
+    )
+    # what one `mlgate evaluate` and one `mlgate promote` write
+    for key in ("mlgate.verdict", "mlgate.commit", "mlgate.config_hash", "mlgate.evaluated_at"):
+        client.set_model_version_tag(model_name, "1", key, "x")
+    client.set_registered_model_alias(model_name, "champion", "1")
+    # a person's tag is passed on
+    client.set_model_version_tag(model_name, "1", "team.reviewed", "yes")
+    wait_for(lambda: github.state.repository_dispatches)
+    time.sleep(2)  # any other delivery arrives now
+    (sent,) = github.state.repository_dispatches
+    assert sent["client_payload"]["event"] == "model_version_tag.set"
+    log = tag_relay.log.getvalue()
+    assert log.count("written by mlgate itself") == 4, log
+    assert "moved by mlgate promote/rollback" in log

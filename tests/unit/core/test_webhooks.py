@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlgate.core.webhooks import (
+    KNOWN_EVENTS,
     ModelEvent,
     Refused,
     RelayFilter,
@@ -146,6 +147,26 @@ def test_the_filter() -> None:
     assert "not in relay.models" in (RelayFilter(models=("fraud",)).refusal(event) or "")
     tagged = ModelEvent(delivery="d", event="model_version_tag.set", model="churn", version="1")
     assert "not one the relay passes on" in (RelayFilter().refusal(tagged) or "")
+
+
+def test_events_caused_by_mlgates_own_writes_never_pass() -> None:
+    every = RelayFilter(events=tuple(KNOWN_EVENTS))
+
+    def event(kind: str, **extra: str) -> ModelEvent:
+        return ModelEvent(delivery="d", event=kind, model="churn", version="2", **extra)
+
+    ours = event("model_version_tag.set", tag="mlgate.verdict")
+    assert "written by mlgate itself" in (every.refusal(ours) or "")
+    assert every.refusal(event("model_version_tag.set", tag="team.reviewed")) is None
+    moved = event("model_version_alias.created", alias="champion")
+    assert "moved by mlgate promote/rollback" in (every.refusal(moved) or "")
+    assert "would loop" in (
+        every.refusal(event("model_version_alias.deleted", alias="previous")) or ""
+    )
+    assert every.refusal(event("model_version_alias.created", alias="staging")) is None
+    custom = RelayFilter(events=tuple(KNOWN_EVENTS), own_aliases=("prod", "prod-previous"))
+    assert custom.refusal(event("model_version_alias.created", alias="champion")) is None
+    assert custom.refusal(event("model_version_alias.created", alias="prod")) is not None
 
 
 @given(st.binary(max_size=300), st.text(max_size=40))
