@@ -37,6 +37,14 @@ def compare_tables(
     model: str | None = None,
     ignore: tuple[str, ...] = (),
 ) -> DriftReport:
+    for table, role in ((reference, "reference"), (current, "current")):
+        if table.rows == 0:
+            # A header alone has no types to compare and no values to judge: every column
+            # would read as drifted, or as "no drift". Neither is true.
+            raise InputError(
+                f"{table.path}: 0 rows (the {role} table has a header and no data); check the "
+                "export that wrote it"
+            )
     changes = [
         c
         for c in schema_changes(reference.types(), current.types())

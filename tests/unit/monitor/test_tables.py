@@ -178,3 +178,15 @@ def test_skew_key_problems(tmp_path: Path, ids: list[int], message: str) -> None
             features=["x"],
             tolerance=0.0,
         )
+
+
+@pytest.mark.parametrize("empty", ["current", "reference"])
+def test_a_header_only_table_is_0_rows_not_drift(tmp_path: Path, empty: str) -> None:
+    full = _write(tmp_path / "full.parquet", {"x": np.arange(200.0)})
+    header = tmp_path / "header.csv"
+    header.write_text("x\n")
+
+    tables = {role: read_table(full, role=role) for role in ("current", "reference")}
+    tables[empty] = read_table(header, role=empty)
+    with pytest.raises(InputError, match=rf"header.csv: 0 rows \(the {empty} table has a header"):
+        compare_tables(tables["reference"], tables["current"], settings=DriftSettings())
