@@ -123,7 +123,13 @@ def migrated_sqlite_store(folder: Path) -> str:
 
 
 def evaluated_store(
-    folder: Path, model: str, *, commit: str, config: str = "", verdict: Path | None = None
+    folder: Path,
+    model: str,
+    *,
+    commit: str,
+    config: str = "",
+    verdict: Path | None = None,
+    run_id: int | None = None,
 ) -> tuple[str, str]:
     """A local sqlite registry in ``folder`` (with an mlgate.yml gating accuracy, plus
     ``config``): production at 0.90 holding @champion, and a candidate at 0.92 that
@@ -134,14 +140,21 @@ def evaluated_store(
     )
     register(uri, log_run(uri, metrics={"accuracy": 0.9}), model, alias="champion")
     candidate = register(uri, log_run(uri, metrics={"accuracy": 0.92}), model)
-    evaluate_version(uri, model, candidate, commit=commit, verdict=verdict)
+    evaluate_version(uri, model, candidate, commit=commit, verdict=verdict, run_id=run_id)
     return uri, candidate
 
 
 def evaluate_version(
-    uri: str, model: str, version: str, *, commit: str, verdict: Path | None = None
+    uri: str,
+    model: str,
+    version: str,
+    *,
+    commit: str,
+    verdict: Path | None = None,
+    run_id: int | None = None,
 ) -> None:
-    """`mlgate evaluate` on ``models:/model/version`` for ``commit``, outside any CI."""
+    """`mlgate evaluate` on ``models:/model/version`` for ``commit``, outside any CI — or,
+    with ``run_id``, as GitHub Actions run ``run_id`` (recorded with the verdict)."""
     from click.testing import CliRunner
 
     from mlgate.cli import cli
@@ -161,7 +174,9 @@ def evaluate_version(
             "--print",
             "none",
         ],
-        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""},
+        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""}
+        if run_id is None
+        else {"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": str(run_id), "GITLAB_CI": ""},
     )
     assert result.exit_code == 0, result.output
 

@@ -28,3 +28,14 @@ def head_commit_from_environment(env: Mapping[str, str]) -> str | None:
 
         return gitlab_env.head_sha(env)
     return None
+
+
+def ci_run_from_environment(env: Mapping[str, str]) -> str | None:
+    """The CI run a command runs in, as recorded with a verdict (``github/RUN_ID``,
+    ``gitlab/PIPELINE_ID``): a promotion approved in a run without a PR is bound to it."""
+    where = platform_from_environment(None, env)
+    if where == "github" and env.get("GITHUB_RUN_ID", "").isdigit():
+        return f"github/{env['GITHUB_RUN_ID']}"
+    if where == "gitlab" and env.get("CI_PIPELINE_ID", "").isdigit():
+        return f"gitlab/{env['CI_PIPELINE_ID']}"
+    return None

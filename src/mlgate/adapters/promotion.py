@@ -73,6 +73,7 @@ class Promotions:
             commit=tags.get("mlgate.commit"),
             evaluated_at=tags.get("mlgate.evaluated_at"),
             baseline_version=tags.get("mlgate.baseline_version") or None,
+            ci_run=tags.get("mlgate.ci_run") or None,
             lineage=lineage,
         )
 

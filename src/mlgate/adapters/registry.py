@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.adapters import object_store
+from mlgate.adapters.ci import ci_run_from_environment
 from mlgate.adapters.registry_errors import (
     NotFound,
     on_model,
@@ -290,6 +291,9 @@ class Registry:
                 if name == "report":
                     report_location = artifacts[-1]
         tags = verdict_tags(verdict, report_location=report_location)
+        run = ci_run_from_environment(os.environ)
+        if run is not None:  # the run that evaluated it: the environment route binds to it
+            tags[TAG_PREFIX + "ci_run"] = run
         if candidate.name is not None and candidate.version is not None:
             self.tag_version(candidate.name, candidate.version, tags)
         if candidate.run_id:

@@ -21,6 +21,8 @@ class RecordedVerdict:
     # The production version the verdict compared against (``mlgate.baseline_version``);
     # None when the baseline was not a registry version, or there was none.
     baseline_version: str | None = None
+    # The CI run that evaluated it (``mlgate.ci_run``: github/RUN_ID), when it ran in CI.
+    ci_run: str | None = None
     # Which data justified the verdict (``eval_dataset``, ``eval_dataset.digest`` …), copied
     # into the promotion's audit so the lineage survives in the history.
     lineage: Mapping[str, str] = field(default_factory=dict)
@@ -48,6 +50,23 @@ def check_verdict(recorded: RecordedVerdict, *, head_sha: str, policy: Policy) -
             f"promoted is {head_sha[:12]}; {hint}"
         )
     return reasons
+
+
+def check_run(recorded: RecordedVerdict, *, run: str, version: str) -> list[str]:
+    """Without a PR, an approval is of a CI run: it covers the version that run evaluated,
+    and no other — runs started by registry events all share the default branch's commit."""
+    if recorded.ci_run is None:
+        return [
+            f"the verdict on version {version} records no CI run, so this run's approval "
+            "cannot be shown to cover it; evaluate it in the workflow whose environment "
+            "approves the promotion"
+        ]
+    if recorded.ci_run != run:
+        return [
+            f"version {version} was evaluated by run {recorded.ci_run}, but this approval is "
+            f"of run {run}: approve the run that evaluated it"
+        ]
+    return []
 
 
 MIN_PREFIX = 7

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.adapters.clock import now_utc
-from mlgate.core.recorded import check_production, check_verdict
+from mlgate.core.recorded import check_production, check_run, check_verdict
 from mlgate.files.config import Config
 
 
@@ -123,7 +123,10 @@ def decide_and_promote(
     run_url: str | None,
     reason: str | None,
     head_now: Callable[[], str],
+    ci_run: str | None = None,
 ) -> PromotionResult:
+    """``ci_run``: the approval is of that CI run (no PR), and covers only the version the
+    run evaluated."""
     promotions = _promotions(tracking_uri)
     reasons = list(refusals)
     chosen = version or promotions.version_for_commit(model, head_sha)
@@ -134,6 +137,8 @@ def decide_and_promote(
     else:
         recorded = promotions.recorded_verdict(model, chosen)
         reasons += check_verdict(recorded, head_sha=head_sha, policy=config.approval)
+        if ci_run is not None:
+            reasons += check_run(recorded, run=ci_run, version=chosen)
         production = promotions.holder(model, config.production_alias)
         reasons += check_production(
             recorded, version=chosen, production=production, alias=config.production_alias

@@ -57,6 +57,7 @@ def promote_by_environment(
         run_url=run_url,
         reason="; ".join(r for r in (reason, comments) if r) or None,
         head_now=lambda: commit,
+        ci_run=f"github/{run_id}",
     )
     return _close_request_after(github, result, model=model, config=config)
 

@@ -36,6 +36,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_name: str) -> t
         commit=HEAD,
         config="approval:\n  environment: production\n",
         verdict=tmp_path / "verdict.json",
+        run_id=RUN_ID,
     )
 
 
@@ -333,3 +334,34 @@ def test_a_request_whose_state_was_edited_away_approves_nothing(
     assert result.exit_code == 1, result.output
     assert "the request issue shows no version awaiting approval" in result.stderr
     assert champion(uri, model_name) == "1"
+
+
+def test_the_approval_of_one_run_does_not_promote_the_version_another_run_evaluated(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, gated_by_77 = store
+    # another registry event's run (78) evaluates a newer version, on the same commit
+    newer = register(uri, log_run(uri, metrics={"accuracy": 0.93}), model_name)
+    evaluate_version(uri, model_name, newer, commit=HEAD, run_id=RUN_ID + 1)
+    approve(github, "bob")  # bob approved run 77's deployment
+    result = promote_in_environment(github, tmp_path, model_name, newer)
+    assert result.exit_code == 1, result.output
+    assert f"version {newer} was evaluated by run github/78, but this approval is of run " in (
+        result.stderr
+    )
+    assert champion(uri, model_name) == "1"
+    # the version run 77 evaluated is what its approval covers
+    assert promote_in_environment(github, tmp_path, model_name, gated_by_77).exit_code == 0
+    assert champion(uri, model_name) == gated_by_77
+
+
+def test_a_verdict_from_outside_ci_is_not_covered_by_a_runs_approval(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, _ = store
+    local = register(uri, log_run(uri, metrics={"accuracy": 0.93}), model_name)
+    evaluate_version(uri, model_name, local, commit=HEAD)  # on a laptop: no CI run
+    approve(github, "bob")
+    result = promote_in_environment(github, tmp_path, model_name, local)
+    assert result.exit_code == 1
+    assert f"the verdict on version {local} records no CI run" in result.stderr

@@ -122,3 +122,16 @@ def test_a_too_short_prefix_says_to_give_the_full_sha() -> None:
         check_verdict(RecordedVerdict(status="pass", commit=SHA), head_sha=SHA[:7], policy=Policy())
         == []
     )
+
+
+def test_a_runs_approval_covers_only_the_version_that_run_evaluated() -> None:
+    from mlgate.core.recorded import RecordedVerdict, check_run
+
+    ours = RecordedVerdict(status="pass", commit="a" * 40, ci_run="github/6007")
+    assert check_run(ours, run="github/6007", version="2") == []
+    (other,) = check_run(ours, run="github/6001", version="2")
+    assert other.startswith("version 2 was evaluated by run github/6007, but this approval")
+    (unknown,) = check_run(
+        RecordedVerdict(status="pass", commit="a" * 40), run="github/1", version="4"
+    )
+    assert "records no CI run" in unknown
