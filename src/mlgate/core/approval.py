@@ -198,6 +198,7 @@ def decide_request_command(
     shown_version: str | None,
     permissions: Mapping[str, str],
     policy: Policy,
+    shown_at: str | None = None,
 ) -> tuple[Decision, str | None]:
     """``/mlgate promote V`` on a promotion-request issue: V must be the version the request
     shows now, in a newly created comment, from a writer who is not a bot. Returns the
@@ -230,6 +231,15 @@ def decide_request_command(
             reasons=(
                 f"the command names version {named[:20]!r}, but the request shows version "
                 f"{shown_version}; comment {policy.command} {shown_version} to approve it",
+            ),
+        ), named
+    written, shown = _instant(command.created_at), _instant(shown_at)
+    if written is None or shown is None or written <= shown:
+        return Decision(
+            approved=False,
+            reasons=(
+                f"the command was written before the request showed version {shown_version} "
+                f"(or when cannot be told); comment again: {policy.command} {shown_version}",
             ),
         ), named
     return Decision(approved=True, approvers=(who,)), named

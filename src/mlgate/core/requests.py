@@ -33,6 +33,9 @@ class RequestState:
     version: str | None  # None: the candidate was not registered, nothing to approve
     commit: str | None
     status: str  # the verdict: pass, fail, no_baseline, error
+    # When the request first showed this version (ISO 8601): a command written before it
+    # cannot have approved it.
+    shown_at: str | None = None
 
     @property
     def approvable(self) -> bool:
@@ -40,7 +43,12 @@ class RequestState:
 
     def line(self) -> str:
         text = json.dumps(
-            {"version": self.version, "commit": self.commit, "status": self.status},
+            {
+                "version": self.version,
+                "commit": self.commit,
+                "status": self.status,
+                "shown_at": self.shown_at,
+            },
             ensure_ascii=True,
         )
         return (
@@ -58,10 +66,12 @@ def read_request(body: str) -> RequestState | None:
         data: Any = json.loads(found.group(1))
         version = data.get("version")
         commit = data.get("commit")
+        shown_at = data.get("shown_at")
         return RequestState(
             version=None if version is None else str(version),
             commit=None if commit is None else str(commit),
             status=str(data["status"]),
+            shown_at=None if shown_at is None else str(shown_at),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -90,6 +90,7 @@ def promote_by_request_command(
         shown_version=shown.version if shown and shown.approvable else None,
         permissions={login.lower(): github.permission(login)},
         policy=config.approval,
+        shown_at=shown.shown_at if shown else None,
     )
     if not decision.approved or shown is None or shown.version is None:
         # Refused before the registry is read: the command, its author or the request.

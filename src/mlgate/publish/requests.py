@@ -11,6 +11,7 @@ from mlgate.core.requests import (
     RequestState,
     plan_request,
     plan_request_close,
+    read_request,
     request_marker,
 )
 from mlgate.core.tracking import Step
@@ -25,14 +26,22 @@ def post_request(
     verdict: Verdict, *, tracker: Any, how: HowToApprove, max_chars: int
 ) -> tuple[str | None, str]:
     """Open or update the model's request issue: ``(its URL, opened|updated)``."""
+    from mlgate.adapters.clock import now_utc
+
     model = verdict.model or "model"
-    state = RequestState(
-        version=verdict.candidate.model_version,
-        commit=verdict.candidate.commit,
-        status=verdict.status.value,
-    )
     marker = request_marker(model)
     existing = tracker.find_issue(marker=marker)
+    before = read_request(existing.body) if existing is not None else None
+    version = verdict.candidate.model_version
+    state = RequestState(
+        version=version,
+        commit=verdict.candidate.commit,
+        status=verdict.status.value,
+        # The first time the request showed this version: commands must come after it.
+        shown_at=before.shown_at
+        if before is not None and before.version == version and before.shown_at
+        else now_utc(),
+    )
     # The report is cut to leave room for the request's own lines (a few hundred chars).
     report = render_markdown(verdict, max_chars=max_chars - 2_000, full_report="the job summary")
     plan = plan_request(model=model, state=state, report=report, existing=existing, how=how, md=md)

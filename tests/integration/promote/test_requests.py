@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,11 @@ def command_event(issue: int, body: str, *, login: str = "bob", **extra: Any) ->
             "body": body,
             "user": {"login": login, "type": "Bot" if extra.pop("bot", False) else "User"},
             "html_url": f"https://example.invalid/issues/{issue}#c",
-            "created_at": "2026-12-02T00:00:00Z",
+            # written now, after the request showed the version (unless a test says when)
+            "created_at": extra.pop(
+                "created_at",
+                (datetime.now(timezone.utc) + timedelta(seconds=1)).isoformat(timespec="seconds"),
+            ),
         },
     }
 
@@ -244,6 +249,26 @@ def test_the_request_command_promotes_the_version_shown_and_closes_the_request(
         == "bob"
     )
     assert requests(github)[0]["state"] == "closed"
+
+
+def test_a_command_written_before_the_request_showed_the_version_is_refused(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    (issue,) = requests(github)
+    # a replayed payload: the comment predates the request's showing this version
+    event = command_event(
+        issue["number"], f"/mlgate promote {candidate}", created_at="2026-12-02T00:00:00Z"
+    )
+    result = run(["promote"], env(github, tmp_path, "issue_comment", event))
+    assert result.exit_code == 1
+    assert f"the command was written before the request showed version {candidate}" in (
+        result.stderr
+    )
+    assert champion(uri, model_name) == "1"
+    # the refusal is said on the request itself
+    assert "written before the request showed" in github.comments(REPO, issue["number"])[-1]["body"]
 
 
 def test_a_command_on_another_issue_approves_nothing(

@@ -287,14 +287,43 @@ def test_request_commands(
     body: str, action: str, user: str, shown: str | None, approved: bool, reason: str | None
 ) -> None:
     decision, _ = decide_request_command(
-        CommentCommand(user=user, body=body, action=action),
+        CommentCommand(user=user, body=body, action=action, created_at="2026-12-02T10:00:05Z"),
         shown_version=shown,
         permissions=PERMS | {"x[bot]": "write"},
         policy=Policy(),
+        shown_at="2026-12-02T10:00:00+00:00",
     )
     assert decision.approved is approved, decision
     if reason:
         assert any(reason in r for r in decision.reasons), decision.reasons
+
+
+@pytest.mark.parametrize(
+    ("created_at", "shown_at", "approved"),
+    [
+        ("2026-12-02T10:00:05Z", "2026-12-02T10:00:00+00:00", True),
+        ("2026-12-02T09:59:59Z", "2026-12-02T10:00:00+00:00", False),  # a replayed old comment
+        ("2026-12-02T10:00:00Z", "2026-12-02T10:00:00+00:00", False),  # not after
+        (None, "2026-12-02T10:00:00+00:00", False),
+        ("2026-12-02T10:00:05Z", None, False),  # a request that does not say when
+        ("yesterday", "2026-12-02T10:00:00+00:00", False),
+    ],
+)
+def test_a_request_command_must_come_after_the_request_showed_the_version(
+    created_at: str | None, shown_at: str | None, approved: bool
+) -> None:
+    decision, _ = decide_request_command(
+        CommentCommand(
+            user="bob", body="/mlgate promote 7", action="created", created_at=created_at
+        ),
+        shown_version="7",
+        permissions=PERMS,
+        policy=Policy(),
+        shown_at=shown_at,
+    )
+    assert decision.approved is approved, decision
+    if not approved:
+        assert "written before the request showed version 7" in decision.reasons[0]
 
 
 HEAD_SHA = "abcdef0123456789" + "0" * 24
