@@ -115,6 +115,13 @@ def plan_request(
     if existing is None:
         return Plan(step=Step.OPEN, title=title, body=body)
     previous = read_request(existing.body)
+    if (
+        previous is not None
+        and previous.approvable
+        and not state.approvable
+        and previous.version != state.version
+    ):
+        return _held(existing, previous=previous, failed=state, md=md, model=model)
     comment = ""
     if previous is not None and previous.version != state.version:
         comment = (
@@ -122,6 +129,35 @@ def plan_request(
             f"approvals of version {md(previous.version or '?')} no longer count."
         )
     return Plan(step=Step.UPDATE, title=title, body=body, comment=comment)
+
+
+_NEWER = "<!-- mlgate:request-newer -->"
+
+
+def _held(
+    existing: TrackedIssue, *, previous: RequestState, failed: RequestState, md: Any, model: str
+) -> Plan:
+    """A newer candidate that cannot be promoted never displaces one waiting for approval:
+    the request keeps showing (and binding) the approvable version, and says why."""
+    waiting, newer = md(previous.version or "?"), md(failed.version or "?")
+    commit = f", commit `{md(failed.commit[:12])}`" if failed.commit else ""
+    said = (
+        f"{_NEWER}\n> ⚠️ Newer candidate: version **{newer}** — verdict "
+        f"**{md(failed.status)}**{commit} — cannot be promoted. Version **{waiting}**, shown "
+        "below, is still the one awaiting approval.\n"
+    )
+    kept = re.sub(re.escape(_NEWER) + r"\n[^\n]*\n", "", existing.body)
+    marker = request_marker(model)
+    body = kept.replace(marker + "\n", marker + "\n" + said, 1) if marker in kept else kept
+    return Plan(
+        step=Step.UPDATE,
+        title=f"Promotion request: {model} version {previous.version}"[:250],
+        body=body,
+        comment=(
+            f"Version {newer} failed the gate ({md(failed.status)}) and cannot be promoted; "
+            f"version {waiting} is still awaiting approval and can be approved."
+        ),
+    )
 
 
 def plan_request_close(existing: TrackedIssue, *, version: str, alias: str, md: Any) -> Plan:

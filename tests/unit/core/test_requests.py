@@ -75,3 +75,26 @@ def test_closing_only_the_version_shown() -> None:
     closed = plan_request_close(issue, version="7", alias="champion", md=md)
     assert closed.step is Step.CLOSE and "promoted to @champion" in closed.comment
     assert plan_request_close(issue, version="6", alias="champion", md=md).step is Step.NONE
+
+
+def test_a_failing_candidate_never_displaces_one_waiting_for_approval() -> None:
+    waiting = plan(PASS).body  # type: ignore[attr-defined]
+    failed = RequestState(version="8", commit="b" * 40, status="fail")
+    held = plan(failed, TrackedIssue(number=3, body=waiting))
+    assert held.step is Step.UPDATE  # type: ignore[attr-defined]
+    assert read_request(held.body) == PASS  # type: ignore[attr-defined]  # still bound to 7
+    assert held.title == "Promotion request: churn version 7"  # type: ignore[attr-defined]
+    assert "Newer candidate: version **8** — verdict **fail**" in held.body  # type: ignore[attr-defined]
+    assert "version 7 is still awaiting approval and can be approved" in held.comment  # type: ignore[attr-defined]
+    assert "`/mlgate promote 7`" in held.body  # type: ignore[attr-defined]
+    # a second failure replaces the note instead of stacking them
+    again = plan(
+        RequestState(version="9", commit=None, status="fail"),
+        TrackedIssue(number=3, body=held.body),  # type: ignore[attr-defined]
+    )
+    assert again.body.count("Newer candidate") == 1  # type: ignore[attr-defined]
+    assert "version **9**" in again.body  # type: ignore[attr-defined]
+    # a newer passing candidate takes the request over, and the note goes
+    newer = RequestState(version="10", commit="c" * 40, status="pass")
+    taken = plan(newer, TrackedIssue(number=3, body=again.body))  # type: ignore[attr-defined]
+    assert read_request(taken.body) == newer and "Newer candidate" not in taken.body  # type: ignore[attr-defined]
