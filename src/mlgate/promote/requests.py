@@ -138,12 +138,15 @@ def _shown_commit(tracker: Any, model: str) -> str:
 def _close_request_after(
     tracker: Any, result: PromotionResult, *, model: str, config: Config
 ) -> PromotionResult:
-    """Close the request that shows the promoted version; a request that cannot be closed
-    never undoes or fails the promotion."""
+    """Close the request that shows the promoted version; a refusal is said on the request
+    (every route without a PR); a request that cannot be closed or commented on never
+    undoes, fails or turns a refusal into anything else."""
     from mlgate.errors import MlgateError
     from mlgate.publish.requests import close_request
 
-    if not result.promoted or not result.version:
+    if not result.promoted:
+        return _refusal_on_request(tracker, result, model=model, config=config)
+    if not result.version:
         return result
     try:
         close_request(
@@ -152,6 +155,21 @@ def _close_request_after(
     except MlgateError as exc:
         result.warnings.append(f"the promotion-request issue was not closed: {exc}")
     return result
+
+
+def _refusal_on_request(
+    tracker: Any, result: PromotionResult, *, model: str, config: Config
+) -> PromotionResult:
+    from mlgate.core.requests import request_marker
+
+    def update() -> bool:
+        request = tracker.find_issue(marker=request_marker(model))
+        if request is None:
+            return True  # no request to say it on: the job's own output says it
+        tracker.comment_issue(request.number, body=outcome_block(result, model, config))
+        return True
+
+    return reported(result, update)
 
 
 def promote_in_trigger_pipeline(

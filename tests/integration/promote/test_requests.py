@@ -390,3 +390,19 @@ def test_a_verdict_from_outside_ci_is_not_covered_by_a_runs_approval(
     result = promote_in_environment(github, tmp_path, model_name, local)
     assert result.exit_code == 1
     assert f"the verdict on version {local} records no CI run" in result.stderr
+
+
+def test_an_environment_refusal_is_said_on_the_request(
+    store: tuple[str, str], github: FakeGitHub, tmp_path: Path, model_name: str
+) -> None:
+    uri, candidate = store
+    assert publish(github, tmp_path, model_name, candidate).exit_code == 0
+    (issue,) = requests(github)
+    approve(github, "dave")  # a reader
+    result = promote_in_environment(github, tmp_path, model_name, candidate)
+    assert result.exit_code == 1
+    said = github.comments(REPO, issue["number"])[-1]["body"]
+    assert said.startswith("⛔ **Promotion refused**")
+    assert "dave\\'s approval does not count" in said  # Markdown-escaped
+    assert requests(github)[0]["state"] == "open"
+    assert champion(uri, model_name) == "1"
