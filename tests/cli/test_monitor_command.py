@@ -230,3 +230,31 @@ def test_an_unreachable_pushgateway_is_a_warning_unless_required(
 def test_monitor_needs_something_to_check(run: Run, workdir: Path) -> None:
     result = run("monitor", "--platform", "local")
     assert result.exit_code == 2 and "give what to check" in result.output
+
+
+def test_a_degradation_is_exported_even_when_the_drift_part_fails(
+    run: Run, workdir: Path, reference: Path
+) -> None:
+    predictions(workdir / "outcomes.csv", 4000, accuracy=0.84, seed=2)
+    (workdir / "train.csv").write_text("x\n" + "".join(f"{i % 7}\n" for i in range(300)))
+    (workdir / "now.csv").write_text("x\n")  # a truncated export: a header, no rows
+    result = monitor(
+        run,
+        "--outcomes",
+        "outcomes.csv",
+        "--reference",
+        "train.csv",
+        "--current",
+        "now.csv",
+        "--metrics-file",
+        "metrics.prom",
+    )
+    assert result.exit_code == 2, result.output
+    assert "now.csv: 0 rows" in result.output
+    families = {
+        f.name: f for f in text_string_to_metric_families((workdir / "metrics.prom").read_text())
+    }
+    degraded = {
+        s.labels["metric"]: s.value for s in families["mlgate_performance_degraded"].samples
+    }
+    assert degraded == {"accuracy": 1.0}

@@ -59,8 +59,9 @@ def export_options(func: Any) -> Any:
         is_flag=True,
         envvar="MLGATE_REQUIRE_PUSH",
         show_envvar=True,
-        help="Exit 3 when the push to the Pushgateway fails (default: a warning; the exit "
-        "code says what was found).",
+        help="Exit 3 when the push to the Pushgateway fails — after the report files are "
+        "written and (monitor) the tracking issue is kept (default: a warning; the exit code "
+        "says what was found).",
     )(func)
     func = click.option(
         "--pushgateway",

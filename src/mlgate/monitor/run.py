@@ -92,11 +92,15 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         report, out_path=inputs.out_path, report_path=inputs.report_path
     )
     written = f"{inputs.out_path} and {inputs.report_path} were written"
-    if errors:
-        raise type(errors[0])(f"{errors[0]} ({written} with the other part)") from None
-    problems = _export(report, inputs)
+    # What was computed is exported and tracked even when another part failed, or the push
+    # did: the error is raised after, so a degradation found is never lost to it.
+    push_failed: MlgateError | None = None
+    try:
+        problems = _export(report, inputs)
+    except MlgateError as exc:  # --require-push: exit 3, after the tracking issue is kept
+        push_failed, problems = exc, []
     code = 1 if report.status is Status.FAIL else 0
-    return _track(
+    result = _track(
         report,
         inputs,
         config=config,
@@ -106,6 +110,12 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         problems=problems,
         written=written,
     )
+    tracked = "; the tracking issue was kept" if result.messages else ""
+    if errors:
+        raise type(errors[0])(f"{errors[0]} ({written} with the other part{tracked})") from None
+    if push_failed is not None:
+        raise type(push_failed)(f"{push_failed} ({written}{tracked})") from None
+    return result
 
 
 def _export(report: MonitorReport, inputs: Inputs) -> list[str]:
