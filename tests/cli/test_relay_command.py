@@ -107,3 +107,25 @@ def test_the_events_option_names_every_event_the_relay_knows() -> None:
 
     (option,) = [p for p in register_command.params if p.name == "events"]
     assert all(event in (option.help or "") for event in KNOWN_EVENTS)
+
+
+@pytest.mark.parametrize("with_state", [False, True])
+def test_starting_without_state_warns_of_double_dispatch(
+    run: Run, workdir: Path, with_state: bool
+) -> None:
+    with socket.socket() as taken:  # the relay stops at once: the port is in use
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        state = ["--state", str(workdir / "relay.state")] if with_state else []
+        result = run(
+            "relay",
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--github-repo",
+            "a/b",
+            *state,
+            env={"MLGATE_WEBHOOK_SECRET": SECRET, "MLGATE_GITHUB_TOKEN": "ghp-secret-token"},
+        )
+    warned = "no --state: what was dispatched is remembered in memory only" in result.output
+    assert warned is not with_state, result.output

@@ -13,9 +13,10 @@ from mlgate.cli.options import config_option, read_config
 RELAY_EPILOG = """\b
 Examples:
   MLGATE_WEBHOOK_SECRET=… MLGATE_GITHUB_TOKEN=… \\
-    mlgate relay --listen 0.0.0.0:8080 --github-repo acme/churn
+    mlgate relay --listen 0.0.0.0:8080 --github-repo acme/churn --state relay.state
   MLGATE_WEBHOOK_SECRET=… MLGATE_GITLAB_TRIGGER_TOKEN=… \\
-    mlgate relay --gitlab-project 42 --gitlab-url https://gitlab.example.com
+    mlgate relay --gitlab-project 42 --gitlab-url https://gitlab.example.com \\
+    --state relay.state
   mlgate relay register --url https://relay.example.com/
 
 \b
@@ -133,6 +134,13 @@ def relay_group(
         state=state,
         max_concurrency=max_concurrency,
     )
+    if state is None:
+        click.echo(
+            "mlgate relay: warning: no --state: what was dispatched is remembered in memory "
+            "only, so after a restart MLflow's redelivery of a delivery already dispatched "
+            "dispatches it again; give --state FILE",
+            err=True,
+        )
     serve(settings)
 
 
