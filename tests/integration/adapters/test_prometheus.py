@@ -7,6 +7,7 @@ rules pass `promtool check rules` and the dashboard queries the metrics it ships
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -182,7 +183,24 @@ def test_the_alert_rules_pass_promtool_and_load_in_prometheus(stack: dict[str, s
         "MlgatePredictionDrift",
         "MlgatePerformanceDegraded",
         "MlgateMonitorStale",
+        "MlgateMonitorGone",
     }
+
+
+def test_every_shipped_rule_passes_its_promtool_unit_tests() -> None:
+    tests = ASSETS.joinpath("prometheus-rules.test.yml")
+    rules = ASSETS.joinpath("prometheus-rules.yml").read_text()
+    declared = set(re.findall(r"- alert: (\w+)", rules))
+    tested = set(re.findall(r"alertname: (\w+)", tests.read_text()))
+    assert declared == tested, "every rule needs a promtool unit test"
+    found = subprocess.run(
+        ["promtool", "test", "rules", tests.name],
+        cwd=str(tests.parent),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stdout + found.stderr
 
 
 def test_the_shipped_files_and_the_examples_are_the_same() -> None:
