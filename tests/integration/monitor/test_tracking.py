@@ -216,14 +216,10 @@ def test_gitlab_issue_lifecycle(
     assert gitlab.issues("42")[0] == forged
 
 
-def test_monitor_command_on_github(
-    github: FakeGitHub,
-    data: dict[str, Path],
-    config_file: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+def in_scheduled_github_run(
+    github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    """The environment of a scheduled GitHub Actions run (run 77) talking to the fake."""
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"schedule": "0 6 * * 1"}))
     for key, value in {
@@ -236,6 +232,17 @@ def test_monitor_command_on_github(
         "GITHUB_RUN_ID": "77",
     }.items():
         monkeypatch.setenv(key, value)
+
+
+def test_monitor_command_on_github(
+    github: FakeGitHub,
+    data: dict[str, Path],
+    config_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    in_scheduled_github_run(github, tmp_path, monkeypatch)
     args = ["monitor", "--reference", str(data["reference"]), "--current", str(data["tenure"])]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -295,17 +302,7 @@ def test_a_drift_only_run_or_unlabelled_outcomes_never_end_a_degradation(
     (tmp_path / "mlgate.yml").write_text(
         "model: churn\nmonitor:\n  performance:\n    accuracy: {max_drop: 0.03}\n"
     )
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({"schedule": "0 6 * * *"}))
-    for key, value in {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_API_URL": github.api_url,
-        "GITHUB_TOKEN": "actions-token",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_RUN_ID": "78",
-    }.items():
-        monkeypatch.setenv(key, value)
+    in_scheduled_github_run(github, tmp_path, monkeypatch)
     reference = outcomes_file(tmp_path / "reference.csv", accuracy=0.9, seed=1)
 
     def monitor(*args: str) -> str:

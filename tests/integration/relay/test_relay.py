@@ -74,6 +74,16 @@ class Running:
             return error.code, json.loads(error.read() or b"{}")
 
 
+def running(settings: RelaySettings, log: io.StringIO) -> Iterator[Running]:
+    """The relay serving ``settings`` in a thread, until the test is done."""
+    server = build_server(settings, log=log)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Running(server, log)
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def relay(github: FakeGitHub, gitlab: FakeGitLab, model_name: str) -> Iterator[Running]:
     log = io.StringIO()
@@ -89,12 +99,7 @@ def relay(github: FakeGitHub, gitlab: FakeGitLab, model_name: str) -> Iterator[R
         gitlab_url=gitlab.url,
         gitlab_token=TRIGGER,
     )
-    server = build_server(settings, log=log)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Running(server, log)
-    server.shutdown()
-    server.server_close()
+    yield from running(settings, log)
 
 
 def delivery(
@@ -373,12 +378,7 @@ def tag_relay(github: FakeGitHub, model_name: str) -> Iterator[Running]:
         github_api=github.api_url,
         github_token="ghp-relay",
     )
-    server = build_server(settings, log=log)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Running(server, log)
-    server.shutdown()
-    server.server_close()
+    yield from running(settings, log)
 
 
 def test_mlgates_own_tags_and_aliases_never_start_ci(
