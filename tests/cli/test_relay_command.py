@@ -83,7 +83,8 @@ def test_a_bad_relay_section_names_the_file(run: Run, workdir: Path) -> None:
     )
 
 
-def test_a_port_in_use_is_one_line(run: Run) -> None:
+def relay_on_a_port_in_use(run: Run, *extra: str) -> tuple[Result, int]:
+    """``mlgate relay`` on a port another socket holds: it stops at once, saying so."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -94,8 +95,14 @@ def test_a_port_in_use_is_one_line(run: Run) -> None:
             f"127.0.0.1:{port}",
             "--github-repo",
             "a/b",
+            *extra,
             env={"MLGATE_WEBHOOK_SECRET": SECRET, "MLGATE_GITHUB_TOKEN": "ghp-secret-token"},
         )
+    return result, port
+
+
+def test_a_port_in_use_is_one_line(run: Run) -> None:
+    result, port = relay_on_a_port_in_use(run)
     assert result.exit_code == 2, result.output
     assert f"--listen 127.0.0.1:{port}" in result.output and "in use" in result.output
     assert "ghp-secret-token" not in result.output
@@ -113,19 +120,7 @@ def test_the_events_option_names_every_event_the_relay_knows() -> None:
 def test_starting_without_state_warns_of_double_dispatch(
     run: Run, workdir: Path, with_state: bool
 ) -> None:
-    with socket.socket() as taken:  # the relay stops at once: the port is in use
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        state = ["--state", str(workdir / "relay.state")] if with_state else []
-        result = run(
-            "relay",
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--github-repo",
-            "a/b",
-            *state,
-            env={"MLGATE_WEBHOOK_SECRET": SECRET, "MLGATE_GITHUB_TOKEN": "ghp-secret-token"},
-        )
+    state = ["--state", str(workdir / "relay.state")] if with_state else []
+    result, _ = relay_on_a_port_in_use(run, *state)
     warned = "no --state: what was dispatched is remembered in memory only" in result.output
     assert warned is not with_state, result.output

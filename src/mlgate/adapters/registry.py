@@ -290,10 +290,9 @@ class Registry:
                 artifacts.append(f"runs:/{candidate.run_id}/mlgate/{path.name}")
                 if name == "report":
                     report_location = artifacts[-1]
-        tags = verdict_tags(verdict, report_location=report_location)
-        run = ci_run_from_environment(os.environ)
-        if run is not None:  # the run that evaluated it: the environment route binds to it
-            tags[TAG_PREFIX + "ci_run"] = run
+        tags = verdict_tags(
+            verdict, report_location=report_location, ci_run=ci_run_from_environment(os.environ)
+        )
         if candidate.name is not None and candidate.version is not None:
             self.tag_version(candidate.name, candidate.version, tags)
         if candidate.run_id:
@@ -362,8 +361,11 @@ def quiet_mlflow() -> None:
     logging.getLogger("mlflow").setLevel(logging.ERROR)
 
 
-def verdict_tags(verdict: Verdict, *, report_location: str | None) -> dict[str, str]:
-    """The ``mlgate.*`` tags that record a verdict on a model version (and its run)."""
+def verdict_tags(
+    verdict: Verdict, *, report_location: str | None, ci_run: str | None = None
+) -> dict[str, str]:
+    """The ``mlgate.*`` tags that record a verdict on a model version (and its run);
+    ``ci_run``: the CI run that evaluated it, which an approval without a PR is bound to."""
     failed = [row.name for row in verdict.metrics if row.gated and row.status.value == "fail"]
     tags = {
         "status": verdict.status.value,
@@ -375,6 +377,7 @@ def verdict_tags(verdict: Verdict, *, report_location: str | None) -> dict[str, 
         "mlgate_version": verdict.mlgate_version or "",
         "verdict_schema": "1",
         "failed_metrics": ",".join(failed),
+        "ci_run": ci_run or "",
         **dataset_tags(verdict),
     }
     return {TAG_PREFIX + key: value[:_MAX_TAG_VALUE] for key, value in tags.items() if value}

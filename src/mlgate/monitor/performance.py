@@ -211,23 +211,19 @@ def judge_outcomes(
             resamples=settings.resamples,
             rng=rng,
         )
-        return tuple(
-            _why_not(
-                judge_live(
-                    rule,
-                    live=found[key].live if key in found else None,
-                    reference=found[key].reference
-                    if key in found
-                    else reference.recorded.get(rule.name),
-                    interval=found[key].interval if key in found else None,
-                    mode=settings.mode,
-                ),
-                sample,
-                names=names,
+
+        def row(rule: MetricRule) -> MetricRow:
+            estimate = found.get(keys[rule.name])  # the metric under the name mlgate computes
+            judged_row = judge_live(
+                rule,
+                live=estimate.live if estimate else None,
+                reference=estimate.reference if estimate else reference.recorded.get(rule.name),
+                interval=estimate.interval if estimate else None,
+                mode=settings.mode,
             )
-            for rule in rules
-            for key in (keys[rule.name],)
-        )
+            return _why_not(judged_row, sample, names=names)
+
+        return tuple(row(rule) for rule in rules)
 
     overall = judged(live)
     enough = int(labelled.sum()) >= max(settings.min_labels, 1)

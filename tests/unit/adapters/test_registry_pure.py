@@ -89,3 +89,19 @@ def test_tags_name_the_evaluation_data_and_what_was_done() -> None:
 )
 def test_prefix(prefix: str | None, expected: dict[str, float]) -> None:
     assert _with_prefix({"eval_acc": 1.0, "train_acc": 2.0, "eval_": 3.0}, prefix) == expected
+
+
+def test_the_ci_run_is_recorded_with_the_verdict_when_there_is_one() -> None:
+    from mlgate.adapters.ci import ci_run_from_environment
+
+    verdict = Verdict(
+        model="m", status=Overall.PASS, candidate=Identity(label="c"), baseline=None, metrics=()
+    )
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "6007"}
+    run = ci_run_from_environment(github)
+    assert run == "github/6007"
+    assert verdict_tags(verdict, report_location=None, ci_run=run)["mlgate.ci_run"] == run
+    assert ci_run_from_environment({"GITLAB_CI": "true", "CI_PIPELINE_ID": "88"}) == "gitlab/88"
+    assert ci_run_from_environment({"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "x; y"}) is None
+    assert ci_run_from_environment({}) is None  # a laptop
+    assert "mlgate.ci_run" not in verdict_tags(verdict, report_location=None)
