@@ -258,3 +258,27 @@ def test_a_degradation_is_exported_even_when_the_drift_part_fails(
         s.labels["metric"]: s.value for s in families["mlgate_performance_degraded"].samples
     }
     assert degraded == {"accuracy": 1.0}
+    # the drift check whose input could not be read is exported as unknown, never ok
+    status = {
+        s.labels["check"]: s.value
+        for s in families["mlgate_check_status"].samples
+        if "metric" not in s.labels
+    }
+    assert status == {"drift": 2.0, "outputs": 0.0, "performance": 1.0}
+
+
+def test_monitor_min_rows_is_the_floor_of_the_monitors_drift(
+    run: Run, workdir: Path, reference: Path
+) -> None:
+    (workdir / "train.csv").write_text("x\n" + "".join(f"{i % 7}\n" for i in range(300)))
+    (workdir / "now.csv").write_text("x\n" + "".join(f"{(i % 7) + 4}\n" for i in range(40)))
+    args = ("--reference", "train.csv", "--current", "now.csv", "--metrics-file", "m.prom")
+    few = monitor(run, *args)  # drift.min_rows (100) by default: 40 rows judge nothing
+    assert few.exit_code == 0, few.output
+    data = json.loads((workdir / "mlgate-monitor.json").read_text())
+    assert data["status"] == "warn" and data["headline"].startswith("drift not judged")
+    (workdir / "mlgate.yml").write_text(RULES + "  min_rows: 30\n")
+    judged = monitor(run, *args)
+    assert judged.exit_code == 0, judged.output
+    data = json.loads((workdir / "mlgate-monitor.json").read_text())
+    assert data["drifting"] == ["x"]

@@ -67,8 +67,9 @@ def export_options(func: Any) -> Any:
         "--pushgateway",
         envvar="MLGATE_PUSHGATEWAY_URL",
         show_envvar=True,
-        help="Push the metrics to this Prometheus Pushgateway (PUT "
-        "/metrics/job/mlgate/model/NAME).",
+        help="Push the metrics to this Prometheus Pushgateway, one group per check "
+        "(/metrics/job/mlgate/model/NAME/command/COMMAND/check/CHECK): a check that could "
+        "not judge keeps the values it last judged.",
     )(func)
     return click.option(
         "--metrics-file",
@@ -76,7 +77,8 @@ def export_options(func: Any) -> Any:
         envvar="MLGATE_METRICS_FILE",
         show_envvar=True,
         help="Write the metrics in Prometheus text format (for node_exporter's textfile "
-        "collector: written to a temporary file, then renamed).",
+        "collector: written to a temporary file, then renamed; the groups this run does not "
+        "replace keep what the file held).",
     )(func)
 
 
@@ -283,17 +285,18 @@ def _export(
         return
     import time
 
-    from mlgate.monitor.export import drift_families, export, last_success, version_of
+    from mlgate.core.drift import Kind
+    from mlgate.monitor.export import drift_group, export, run_group, version_of
 
-    model = report.model or ""
-    families = drift_families(report, model=model, version=version_of(report.reference.label))
-    families.append(last_success(model, time.time()))
+    model, now = report.model or "", time.time()
+    command = "skew" if report.kind is Kind.SKEW else "drift"
+    version = version_of(report.reference.label)
+    groups = [
+        drift_group(report, command=command, model=model, version=version, now=now),
+        run_group(command, model=model, status=None, now=now),
+    ]
     problems = export(
-        families,
-        model=model,
-        metrics_file=metrics_file,
-        pushgateway=pushgateway,
-        require_push=require_push,
+        groups, metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push
     )
     for problem in problems:
         click.echo(f"mlgate: warning: {problem}", err=True)

@@ -30,6 +30,7 @@ _STATE = re.compile(r"^<!-- mlgate:drift-state (\{.*\}) -->$", re.MULTILINE)
 class MonitorSettings:
     labels: tuple[str, ...] = ("mlgate", "data-drift")
     fail: bool = False  # exit 1 while drift or degradation lasts
+    min_rows: int | None = None  # the drift floor for monitor runs (None: drift.min_rows)
     retrain_workflow: str | None = None  # GitHub workflow file or id to dispatch
     retrain_ref: str | None = None
     retrain_inputs: dict[str, str] = field(default_factory=dict)
@@ -180,12 +181,13 @@ def carried(report: MonitorReport, previous: State | None) -> tuple[tuple[str, .
         if "performance" in judged
         else outputs
     )
-    degraded = (
-        report.degraded
-        if "performance" in judged
-        else (previous.degraded if previous is not None else ())
-    )
-    return drifting, degraded
+    before_degraded = previous.degraded if previous is not None else ()
+    if "performance" not in judged:
+        return drifting, before_degraded
+    # a metric this run could not compute (one class, no scores) keeps its alarm too
+    uncomputed = {r.name for r in report.performance.not_computed} if report.performance else set()
+    kept = tuple(n for n in before_degraded if n in uncomputed and n not in report.degraded)
+    return drifting, report.degraded + kept
 
 
 def _not_judged(report: MonitorReport, previous: State | None) -> str:
@@ -195,6 +197,10 @@ def _not_judged(report: MonitorReport, previous: State | None) -> str:
     missing = dict(report.unknown)
     if previous.degraded and "performance" not in report.judged and "performance" not in missing:
         missing["performance"] = "not checked this run (no outcomes)"
+    if "performance" in report.judged and report.performance is not None:
+        uncomputed = {r.name for r in report.performance.not_computed}
+        for name in (n for n in previous.degraded if n in uncomputed):
+            missing[name] = "not computed this run"
     features = [n for n in previous.drifting if not n.endswith(OUTPUT_SUFFIX)]
     if features and "drift" not in report.judged and "drift" not in missing:
         missing["drift"] = "not checked this run (no current data)"

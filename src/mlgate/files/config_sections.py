@@ -92,6 +92,7 @@ def monitor_settings(
         performance=performance,
         labels=tuple(section.get("labels", MonitorSettings().labels)),
         fail=bool(section.get("fail", False)),
+        min_rows=int(section["min_rows"]) if "min_rows" in section else None,
         retrain_workflow=retrain.get("workflow"),
         retrain_ref=retrain.get("ref"),
         retrain_inputs={

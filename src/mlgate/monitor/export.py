@@ -1,37 +1,83 @@
-"""What ``drift``, ``skew`` and ``monitor`` found, as Prometheus metric families: written
-for node_exporter's textfile collector (``--metrics-file``) and pushed to a Pushgateway
-(``--pushgateway``). The names are a contract (docs/monitoring.md): dashboards and alert
-rules query them."""
+"""What ``drift``, ``skew`` and ``monitor`` found, as Prometheus metric families in groups:
+written for node_exporter's textfile collector (``--metrics-file``) and pushed to a
+Pushgateway (``--pushgateway``). The names are a contract (docs/monitoring.md): dashboards
+and alert rules query them.
+
+One group per command and check — ``job=mlgate, model, command, check`` (and ``metric``
+for each performance metric) — so that no command erases another's alarms. A check this
+run judged replaces its group; one it could not judge replaces only its status (2,
+unknown) and keeps the values it last judged, so an alert stays up; one it did not run is
+not touched at all. Every series carries its group's labels, so the rules read the same
+series from a textfile as from a Pushgateway."""
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 from mlgate.core.checks import Status
 from mlgate.core.drift import DriftReport, FeatureStatus, Kind
+from mlgate.core.exposition import Family, Group
 from mlgate.core.monitoring import MonitorReport
-from mlgate.core.performance import PerformanceReport
+from mlgate.core.performance import PerformanceReport, not_computed
+from mlgate.core.verdict import MetricRow
 from mlgate.errors import ServiceError
 
 _VERSION = re.compile(r"^models:/.+/(\d+)\b")
 _STATUS = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Family:
-    name: str
-    help: str
-    labels: tuple[str, ...]
-    samples: list[tuple[tuple[str, ...], float]] = field(default_factory=list)
+OK, ALERT, UNKNOWN = 0.0, 1.0, 2.0
 
 
 def version_of(label: str) -> str:
     """The version a registry reference names (``models:/NAME/3 …`` → ``3``), else ''."""
     found = _VERSION.match(label)
     return found.group(1) if found else ""
+
+
+def _group(key: dict[str, str], families: list[Family], *, judged: bool) -> Group:
+    """Every series of the group carries the group's labels, first (an unnamed model is
+    ``default``, as the Pushgateway path needs a value)."""
+    key = {**key, "model": key["model"] or "default"}
+    names = tuple(key)
+    values = tuple(key.values())
+    labelled = []
+    for family in families:
+        own = tuple(n for n in family.labels if n not in key)
+        index = [family.labels.index(n) for n in own]
+        labelled.append(
+            Family(
+                name=family.name,
+                help=family.help,
+                labels=names + own,
+                samples=[(values + tuple(s[i] for i in index), v) for s, v in family.samples],
+            )
+        )
+    return Group(key=tuple(key.items()), families=labelled, judged=judged)
+
+
+def _check(key: dict[str, str], status: float, now: float, found: list[Family]) -> Group:
+    """A check's group: its status, and when judged, its findings and the time."""
+    families = [
+        Family(
+            name="mlgate_check_status",
+            help="Each check's state: 0 ok, 1 alert, 2 unknown (could not judge this run).",
+            labels=(),
+            samples=[((), status)],
+        )
+    ]
+    judged = status != UNKNOWN
+    if judged:
+        families.append(
+            Family(
+                name="mlgate_check_last_judged_timestamp_seconds",
+                help="When the check last ran and judged (ok or alert), Unix time.",
+                labels=(),
+                samples=[((), now)],
+            )
+        )
+    return _group(key, [*families, *found], judged=judged)
 
 
 def drift_families(report: DriftReport, *, model: str, version: str) -> list[Family]:
@@ -69,42 +115,24 @@ def drift_families(report: DriftReport, *, model: str, version: str) -> list[Fam
     return [psi, flag, total, judged]
 
 
-def performance_families(report: PerformanceReport, *, model: str, version: str) -> list[Family]:
-    live = Family(
-        name="mlgate_performance",
-        help="Live metric on labelled production outcomes (window: all, or the latest window).",
-        labels=("model", "version", "metric", "window"),
-    )
-    reference = Family(
-        name="mlgate_performance_reference",
-        help="The metric production scored at evaluation time.",
-        labels=("model", "version", "metric"),
-    )
-    degraded = Family(
-        name="mlgate_performance_degraded",
-        help="1 when the monitor.performance rule finds the metric degraded, else 0.",
-        labels=("model", "version", "metric"),
-    )
-    bounds = Family(
-        name="mlgate_performance_delta_bound",
-        help="The interval for live − reference (bound: low, high).",
-        labels=("model", "version", "metric", "bound"),
-    )
-    latest = next((w for w in reversed(report.windows) if w.rows), None)
-    for row in report.rows:
-        key = (model, version, row.name)
-        if row.candidate is not None and math.isfinite(row.candidate):
-            live.samples.append(((*key, "all"), row.candidate))
-        if row.baseline is not None and math.isfinite(row.baseline):
-            reference.samples.append((key, row.baseline))
-        degraded.samples.append((key, float(row.status is Status.FAIL)))
-        if row.interval is not None:
-            bounds.samples.append(((*key, "low"), row.interval.low))
-            bounds.samples.append(((*key, "high"), row.interval.high))
-    if latest is not None:
-        for row in latest.rows:
-            if row.candidate is not None and math.isfinite(row.candidate):
-                live.samples.append(((model, version, row.name, "latest"), row.candidate))
+def drift_group(
+    report: DriftReport, *, command: str, model: str, version: str, now: float
+) -> Group:
+    """The ``drift`` (or ``skew``) check: unknown when no feature could be judged."""
+    check = "skew" if report.kind is Kind.SKEW else "drift"
+    key = {"model": model, "command": command, "check": check}
+    if report.unjudged is not None:
+        return _check(key, UNKNOWN, now, [])
+    status = ALERT if report.drifted or report.skewed_keys else OK
+    return _check(key, status, now, drift_families(report, model=model, version=version))
+
+
+def performance_groups(
+    report: PerformanceReport, *, model: str, version: str, now: float
+) -> list[Group]:
+    """The ``performance`` check (with the outcome counts, exported even when unknown), and
+    one group per metric: a metric not computed this run keeps its last judged values."""
+    key = {"model": model, "command": "monitor", "check": "performance"}
     outcomes = Family(
         name="mlgate_outcomes_total",
         help="Served predictions in the outcomes file (state: served, labelled).",
@@ -114,18 +142,65 @@ def performance_families(report: PerformanceReport, *, model: str, version: str)
             ((model, version, "labelled"), float(report.labelled)),
         ],
     )
-    return [live, reference, degraded, bounds, outcomes]
+    status = UNKNOWN if report.unjudged is not None else (ALERT if report.degraded else OK)
+    groups = [_check(key, status, now, [outcomes])]
+    latest = next((w for w in reversed(report.windows) if w.rows), None)
+    latest_values = {r.name: r.candidate for r in latest.rows} if latest is not None else {}
+    for row in report.rows:
+        metric_key = {**key, "metric": row.name}
+        if report.unjudged is not None or not_computed(row):
+            groups.append(_check(metric_key, UNKNOWN, now, []))
+            continue
+        found = _metric_families(row, latest_values.get(row.name), model=model, version=version)
+        status = ALERT if row.status is Status.FAIL else OK
+        groups.append(_check(metric_key, status, now, found))
+    return groups
 
 
-def monitor_families(
-    report: MonitorReport, *, model: str, version: str, now: float
+def _metric_families(
+    row: MetricRow, latest: float | None, *, model: str, version: str
 ) -> list[Family]:
+    key = (model, version, row.name)
+    live = Family(
+        name="mlgate_performance",
+        help="Live metric on labelled production outcomes (window: all, or the latest window).",
+        labels=("model", "version", "metric", "window"),
+    )
+    for window, value in (("all", row.candidate), ("latest", latest)):
+        if value is not None and math.isfinite(value):
+            live.samples.append(((*key, window), value))
+    reference = Family(
+        name="mlgate_performance_reference",
+        help="The metric production scored at evaluation time.",
+        labels=("model", "version", "metric"),
+    )
+    if row.baseline is not None and math.isfinite(row.baseline):
+        reference.samples.append((key, row.baseline))
+    degraded = Family(
+        name="mlgate_performance_degraded",
+        help="1 when the monitor.performance rule finds the metric degraded, else 0.",
+        labels=("model", "version", "metric"),
+        samples=[(key, float(row.status is Status.FAIL))],
+    )
+    bounds = Family(
+        name="mlgate_performance_delta_bound",
+        help="The interval for live − reference (bound: low, high).",
+        labels=("model", "version", "metric", "bound"),
+    )
+    if row.interval is not None:
+        bounds.samples.append(((*key, "low"), row.interval.low))
+        bounds.samples.append(((*key, "high"), row.interval.high))
+    return [live, reference, degraded, bounds]
+
+
+def outputs_group(report: MonitorReport, *, model: str, version: str, now: float) -> Group | None:
+    """The ``outputs`` check (prediction and label drift), when the outcomes had them."""
+    measured = {f.name: f for f in report.outputs if f.measured is not None}
+    if not measured:
+        return None
     families = []
-    if report.drift is not None:
-        families += drift_families(report.drift, model=model, version=version)
-    outputs = {f.name: f for f in report.outputs if f.measured is not None}
     for name, what in (("prediction", ("score", "prediction")), ("label", ("label",))):
-        found = next((outputs[w] for w in what if w in outputs), None)
+        found = next((measured[w] for w in what if w in measured), None)
         if found is not None and found.measured is not None and math.isfinite(found.measured.psi):
             families.append(
                 Family(
@@ -135,47 +210,78 @@ def monitor_families(
                     samples=[((model, version), found.measured.psi)],
                 )
             )
-    if report.performance is not None:
-        families += performance_families(report.performance, model=model, version=version)
+    key = {"model": model, "command": "monitor", "check": "outputs"}
+    return _check(key, ALERT if report.outputs_drifted else OK, now, families)
+
+
+def run_group(command: str, *, model: str, status: Status | None, now: float) -> Group:
+    """The command's own group: that it completed (and, for monitor, its status)."""
+    families = []
+    if status is not None:
+        families.append(
+            Family(
+                name="mlgate_monitor_status",
+                help="The monitor's finding: 0 pass, 1 warn (drift or degradation), 2 fail.",
+                labels=(),
+                samples=[((), float(_STATUS.get(status, 1)))],
+            )
+        )
     families.append(
         Family(
-            name="mlgate_monitor_status",
-            help="The monitor's finding: 0 pass, 1 warn (drift or degradation), 2 fail.",
-            labels=("model",),
-            samples=[((model,), float(_STATUS.get(report.status, 1)))],
+            name="mlgate_monitor_last_success_timestamp_seconds",
+            help="When a drift, skew or monitor run last completed (Unix time; label command).",
+            labels=(),
+            samples=[((), now)],
         )
     )
-    families.append(last_success(model, now))
-    return families
+    return _group({"model": model, "command": command}, families, judged=True)
 
 
-def last_success(model: str, now: float) -> Family:
-    return Family(
-        name="mlgate_monitor_last_success_timestamp_seconds",
-        help="When a drift, skew or monitor run last completed its checks (Unix time).",
-        labels=("model",),
-        samples=[((model,), now)],
-    )
+def monitor_groups(
+    report: MonitorReport,
+    *,
+    model: str,
+    version: str,
+    now: float,
+    failed: Iterable[str] = (),
+) -> list[Group]:
+    """What a monitor run exports: the checks it ran, ``failed`` ones (a bad input) as
+    unknown, and its own group last."""
+    groups: list[Group] = []
+    if report.drift is not None:
+        groups.append(
+            drift_group(report.drift, command="monitor", model=model, version=version, now=now)
+        )
+    outputs = outputs_group(report, model=model, version=version, now=now)
+    if outputs is not None:
+        groups.append(outputs)
+    if report.performance is not None:
+        groups += performance_groups(report.performance, model=model, version=version, now=now)
+    for check in failed:
+        groups.append(
+            _check({"model": model, "command": "monitor", "check": check}, UNKNOWN, now, [])
+        )
+    groups.append(run_group("monitor", model=model, status=report.status, now=now))
+    return groups
 
 
 def export(
-    families: list[Family],
+    groups: list[Group],
     *,
-    model: str,
     metrics_file: Path | None,
     pushgateway: str | None,
     require_push: bool,
 ) -> list[str]:
-    """Write the textfile, then push; a failed push is a warning returned (or, with
-    ``require_push``, a ServiceError raised after the file is written)."""
+    """Write the textfile, then push each group; a failed push is a warning returned (or,
+    with ``require_push``, a ServiceError raised after the file is written)."""
     from mlgate.adapters.prometheus import push, write_textfile
 
     if metrics_file is not None:
-        write_textfile(metrics_file, families)
+        write_textfile(metrics_file, groups)
     if not pushgateway:
         return []
     try:
-        push(pushgateway, families, model=model)
+        push(pushgateway, groups)
     except ServiceError as exc:
         if require_push:
             raise

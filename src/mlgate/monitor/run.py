@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,8 +49,12 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
     from mlgate.monitor.performance import monitor_outcomes, production_reference
 
     errors: list[InputError] = []
+    failed: dict[str, str] = {}  # check → why its input could not be read: unknown
     drift = None
     if inputs.current is not None:
+        if config.monitor.min_rows is not None:
+            floor = replace(config.drift, min_rows=config.monitor.min_rows)
+            config = replace(config, drift=floor)
         try:
             drift = drift_report(
                 reference=inputs.reference or f"@{config.production_alias}",
@@ -61,6 +65,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
             )
         except InputError as exc:
             errors.append(exc)
+            failed["drift"] = str(exc)
     found = None
     if inputs.outcomes is not None:
         try:
@@ -78,6 +83,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
             )
         except InputError as exc:
             errors.append(exc)
+            failed["performance"] = str(exc)
     if errors and drift is None and found is None:
         raise errors[0]
     report = MonitorReport(
@@ -96,7 +102,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
     # did: the error is raised after, so a degradation found is never lost to it.
     push_failed: MlgateError | None = None
     try:
-        problems = _export(report, inputs)
+        problems = _export(report, inputs, failed)
     except MlgateError as exc:  # --require-push: exit 3, after the tracking issue is kept
         push_failed, problems = exc, []
     code = 1 if report.status is Status.FAIL else 0
@@ -118,20 +124,21 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
     return result
 
 
-def _export(report: MonitorReport, inputs: Inputs) -> list[str]:
+def _export(report: MonitorReport, inputs: Inputs, failed: dict[str, str]) -> list[str]:
     if inputs.metrics_file is None and not inputs.pushgateway:
         return []
-    from mlgate.monitor.export import export, monitor_families, version_of
+    from mlgate.monitor.export import export, monitor_groups, version_of
 
     version = ""
     if report.drift is not None:
         version = version_of(report.drift.reference.label)
     if not version and report.performance is not None:
         version = report.performance.version or ""
-    model = report.model or ""
+    groups = monitor_groups(
+        report, model=report.model or "", version=version, now=time.time(), failed=failed
+    )
     return export(
-        monitor_families(report, model=model, version=version, now=time.time()),
-        model=model,
+        groups,
         metrics_file=inputs.metrics_file,
         pushgateway=inputs.pushgateway,
         require_push=inputs.require_push,

@@ -4,7 +4,6 @@ a duplicate, nobody else's issue touched, retraining started once per episode.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from github_server import FakeGitHub
 from gitlab_server import FakeGitLab
+from monitor_helpers import REPO, in_scheduled_github_run, outcomes_file
 
 from mlgate.adapters.github import GitHubTarget
 from mlgate.adapters.github_issues import GitHubTracker
@@ -28,7 +28,6 @@ from mlgate.files.config import load_config
 from mlgate.monitor.drift import drift_report
 from mlgate.monitor.tracking import MonitorOutcome, track
 
-REPO = "acme/churn"
 MARKER = "<!-- mlgate:drift model=churn -->"
 N = 3000
 
@@ -216,24 +215,6 @@ def test_gitlab_issue_lifecycle(
     assert gitlab.issues("42")[0] == forged
 
 
-def in_scheduled_github_run(
-    github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The environment of a scheduled GitHub Actions run (run 77) talking to the fake."""
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({"schedule": "0 6 * * 1"}))
-    for key, value in {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_API_URL": github.api_url,
-        "GITHUB_TOKEN": "actions-token",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_SERVER_URL": "https://github.example",
-        "GITHUB_RUN_ID": "77",
-    }.items():
-        monkeypatch.setenv(key, value)
-
-
 def test_monitor_command_on_github(
     github: FakeGitHub,
     data: dict[str, Path],
@@ -279,17 +260,6 @@ def test_monitor_keeps_the_report_when_github_fails(
     assert result.exit_code == 3, result.output
     assert "mlgate-monitor.json and mlgate-monitor.md were written" in result.output
     assert (tmp_path / "mlgate-monitor.json").is_file()
-
-
-def outcomes_file(path: Path, *, accuracy: float, labelled: bool = True, seed: int = 0) -> Path:
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 2, N)
-    right = rng.random(N) < accuracy
-    predicted = np.where(right, labels, 1 - labels)
-    shown = [str(v) if labelled else "" for v in labels]
-    lines = ["id,label,prediction"] + [f"{i},{shown[i]},{predicted[i]}" for i in range(N)]
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def test_a_drift_only_run_or_unlabelled_outcomes_never_end_a_degradation(

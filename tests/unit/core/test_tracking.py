@@ -185,3 +185,26 @@ def test_too_few_rows_to_judge_drift_ends_no_drift_alarm() -> None:
     assert kept.step is Step.UPDATE
     assert "drift: 1 feature with too few values to judge" in kept.body
     assert plan(small, None).step is Step.NONE
+
+
+def test_a_metric_this_run_could_not_compute_keeps_its_alarm() -> None:
+    from dataclasses import replace
+
+    from mlgate.core.checks import Status
+    from mlgate.core.verdict import MetricRow
+
+    opened = plan_for(degraded(report(), "roc_auc"), None)
+    found = degraded(report())
+    assert found.performance is not None
+    rows = (
+        *found.performance.rows,
+        MetricRow(name="roc_auc", baseline=0.9, candidate=None, status=Status.WARN),
+    )
+    one_class = replace(found, performance=replace(found.performance, rows=rows))
+    kept = plan_for(one_class, TrackedIssue(number=1, body=opened.body))
+    assert kept.step is Step.UPDATE
+    state = read_state(kept.body)
+    assert state is not None and state.degraded == ("roc_auc",)
+    assert "roc_auc: not computed this run" in kept.body
+    ended = plan_for(degraded(report()), TrackedIssue(number=1, body=kept.body))
+    assert ended.step is Step.CLOSE

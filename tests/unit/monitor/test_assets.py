@@ -52,6 +52,8 @@ def test_every_exported_family_is_in_the_monitoring_docs() -> None:
 
     docs = (Path(__file__).resolve().parents[3] / "docs" / "monitoring.md").read_text()
     for name in EXPORTED | {
+        "mlgate_check_status",
+        "mlgate_check_last_judged_timestamp_seconds",
         "mlgate_feature_drifting",
         "mlgate_performance_delta_bound",
         "mlgate_monitor_status",

@@ -1,24 +1,34 @@
 """The Prometheus families for drift, skew and monitor: names, labels and values as the
 docs promise, written through prometheus-client and read back with its parser; hostile
-model and feature names stay label values."""
+model and feature names stay label values; one group per command and check, and a check
+that could not judge replaces only its status."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from mlgate.adapters.prometheus import render, write_textfile
+from mlgate.adapters.prometheus import read_textfile, render, write_textfile
 from mlgate.core.checks import Status
 from mlgate.core.drift import DataSide, DriftReport, FeatureDrift, FeatureStatus, Kind, Measured
+from mlgate.core.exposition import Group
 from mlgate.core.interval import Interval
 from mlgate.core.monitoring import MonitorReport
 from mlgate.core.performance import PerformanceReport, Window
 from mlgate.core.rules import MetricRule
 from mlgate.core.verdict import MetricRow
 from mlgate.errors import InputError
-from mlgate.monitor.export import drift_families, export, monitor_families, version_of
+from mlgate.monitor.export import (
+    drift_families,
+    drift_group,
+    export,
+    monitor_groups,
+    run_group,
+    version_of,
+)
 
 
 def measured(psi: float) -> Measured:
@@ -114,22 +124,45 @@ def performance() -> PerformanceReport:
     )
 
 
-def test_monitor_families() -> None:
+def families_of(groups: list[Group]) -> dict[str, list]:  # type: ignore[type-arg]
+    return parsed([f for g in groups for f in g.families])
+
+
+def monitor_report(**changes: object) -> MonitorReport:
     output = FeatureDrift(
         name="score", kind="numeric", status=FeatureStatus.DRIFT, measured=measured(0.3)
     )
     label = FeatureDrift(
         name="label", kind="categorical", status=FeatureStatus.OK, measured=measured(0.02)
     )
-    report = MonitorReport(
-        model="churn", drift=drift(), performance=performance(), outputs=(output, label)
-    )
-    found = parsed(monitor_families(report, model="churn", version="7", now=1_800_000_000.0))
+    fields: dict[str, object] = {
+        "model": "churn",
+        "drift": drift(),
+        "performance": performance(),
+        "outputs": (output, label),
+    }
+    fields.update(changes)
+    return MonitorReport(**fields)  # type: ignore[arg-type]
+
+
+def test_monitor_groups_one_per_check_each_series_labelled_with_its_group() -> None:
+    groups = monitor_groups(monitor_report(), model="churn", version="7", now=1_800_000_000.0)
+    keys = [g.labels for g in groups]
+    assert keys == [
+        {"model": "churn", "command": "monitor", "check": "drift"},
+        {"model": "churn", "command": "monitor", "check": "outputs"},
+        {"model": "churn", "command": "monitor", "check": "performance"},
+        {"model": "churn", "command": "monitor", "check": "performance", "metric": "accuracy"},
+        {"model": "churn", "command": "monitor"},  # the run's own group, pushed last
+    ]
+    assert all(g.judged for g in groups)
+    for group in groups:
+        for family in parsed(group.families).values():
+            for sample in family:
+                assert {k: sample.labels[k] for k in group.labels} == group.labels
+    found = families_of(groups)
     live = {(s.labels["metric"], s.labels["window"]): s.value for s in found["mlgate_performance"]}
-    assert live == {
-        ("accuracy", "all"): 0.84,
-        ("accuracy", "latest"): 0.8,
-    }  # the last judged window
+    assert live == {("accuracy", "all"): 0.84, ("accuracy", "latest"): 0.8}
     assert found["mlgate_performance_reference"][0].value == 0.9
     assert found["mlgate_performance_degraded"][0].value == 1.0
     bounds = {s.labels["bound"]: s.value for s in found["mlgate_performance_delta_bound"]}
@@ -140,16 +173,126 @@ def test_monitor_families() -> None:
     assert found["mlgate_label_drift_psi"][0].value == 0.02
     assert found["mlgate_monitor_status"][0].value == 1.0
     assert found["mlgate_monitor_last_success_timestamp_seconds"][0].value == 1.8e9
+    status = {
+        (s.labels["check"], s.labels.get("metric", "")): s.value
+        for s in found["mlgate_check_status"]
+    }
+    assert status == {
+        ("drift", ""): 1.0,
+        ("outputs", ""): 1.0,
+        ("performance", ""): 1.0,
+        ("performance", "accuracy"): 1.0,
+    }
+    assert len(found["mlgate_check_last_judged_timestamp_seconds"]) == 4
 
 
-def test_the_textfile_is_replaced_whole_and_readable(tmp_path: Path) -> None:
+def test_a_check_that_could_not_judge_sends_only_its_status_and_keeps_its_findings() -> None:
+    no_labels = replace(performance(), labelled=0, rows=(), windows=())
+    few = replace(
+        drift(),
+        features=(FeatureDrift(name="few", kind="numeric", status=FeatureStatus.TOO_FEW),),
+    )
+    report = monitor_report(drift=few, performance=no_labels, outputs=())
+    groups = monitor_groups(report, model="churn", version="7", now=1.0, failed=["skew"])
+    by_check = {g.labels.get("check"): g for g in groups}
+    assert not by_check["drift"].judged and not by_check["performance"].judged
+    assert "outputs" not in by_check  # not in the outcomes: not touched
+    assert not by_check["skew"].judged  # its input could not be read
+    assert [f.name for f in by_check["drift"].families] == ["mlgate_check_status"]
+    # the counts are sent (what this run saw), the judgment is not
+    assert [f.name for f in by_check["performance"].families] == [
+        "mlgate_check_status",
+        "mlgate_outcomes_total",
+    ]
+    found = parsed(by_check["drift"].families)
+    assert found["mlgate_check_status"][0].value == 2.0
+
+
+def test_a_metric_that_cannot_be_computed_keeps_its_last_judgment() -> None:
+    rule = MetricRule(name="roc_auc", tolerance=0.03)
+    missing = MetricRow(
+        name="roc_auc",
+        baseline=0.9,
+        candidate=None,
+        status=Status.WARN,
+        rule=rule,
+        reasons=("not computed: one class",),
+    )
+    both = replace(performance(), rows=(*performance().rows, missing))
+    groups = monitor_groups(monitor_report(performance=both), model="m", version="", now=1.0)
+    metric = {g.labels.get("metric"): g for g in groups if "metric" in g.labels}
+    assert metric["accuracy"].judged and not metric["roc_auc"].judged
+
+
+def test_drift_and_skew_commands_have_their_own_groups() -> None:
+    groups = [
+        drift_group(drift(Kind.SKEW), command="skew", model="m", version="", now=1.0),
+        run_group("skew", model="m", status=None, now=1.0),
+    ]
+    assert [g.labels for g in groups] == [
+        {"model": "m", "command": "skew", "check": "skew"},
+        {"model": "m", "command": "skew"},
+    ]
+    assert "mlgate_monitor_status" not in families_of(groups)
+
+
+def test_the_textfile_keeps_the_groups_this_run_did_not_replace(tmp_path: Path) -> None:
     target = tmp_path / "collector" / "mlgate.prom"
-    families = drift_families(drift(), model="m", version="")
-    write_textfile(target, families)
-    first = target.read_text()
-    write_textfile(target, families[:1])
-    assert target.read_text() != first and list(target.parent.iterdir()) == [target]
+    target.parent.mkdir()
+    target.write_text('mlgate_features_drifting_total{model="old"} 3\n')  # before groups
+    degraded = monitor_groups(monitor_report(), model="churn", version="7", now=1.0)
+    write_textfile(target, degraded)
+    assert 'model="old"' not in target.read_text()
+    # a drift-only run: performance untouched, the degradation still there
+    write_textfile(
+        target,
+        monitor_groups(
+            monitor_report(performance=None, outputs=()), model="churn", version="7", now=2.0
+        ),
+    )
+    found = parsed(read_textfile(target))
+    assert found["mlgate_performance_degraded"][0].value == 1.0
+    # outcomes with no labels: the status says unknown, the judgment stays
+    no_labels = replace(performance(), labelled=0, rows=(), windows=())
+    write_textfile(
+        target,
+        monitor_groups(
+            monitor_report(drift=None, performance=no_labels, outputs=()),
+            model="churn",
+            version="7",
+            now=3.0,
+        ),
+    )
+    found = parsed(read_textfile(target))
+    assert found["mlgate_performance_degraded"][0].value == 1.0
+    status = {
+        (s.labels["check"], s.labels.get("metric", "")): s.value
+        for s in found["mlgate_check_status"]
+    }
+    assert status[("performance", "")] == 2.0 and status[("drift", "")] == 1.0
+    judged = {
+        s.labels["check"]: s.value
+        for s in found["mlgate_check_last_judged_timestamp_seconds"]
+        if "metric" not in s.labels
+    }
+    assert judged == {"drift": 2.0, "outputs": 1.0, "performance": 1.0}
+    states = {s.labels["state"]: s.value for s in found["mlgate_outcomes_total"]}
+    assert states == {"served": 1000.0, "labelled": 0.0}
+    # a skew run writing the same file leaves the monitor's groups alone
+    skew = [drift_group(drift(Kind.SKEW), command="skew", model="churn", version="", now=4.0)]
+    write_textfile(target, skew)
+    found = parsed(read_textfile(target))
+    assert found["mlgate_performance_degraded"][0].value == 1.0
+    assert found["mlgate_features_skewed_total"][0].value == 1.0
+    assert list(target.parent.iterdir()) == [target]
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_an_unreadable_earlier_textfile_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "mlgate.prom"
+    target.write_bytes(b"\xff\xfe not prometheus {{{")
+    write_textfile(target, [run_group("drift", model="m", status=None, now=1.0)])
+    assert set(parsed(read_textfile(target))) == {"mlgate_monitor_last_success_timestamp_seconds"}
 
 
 def test_an_unwritable_textfile_and_a_bad_url_are_input_errors(tmp_path: Path) -> None:
@@ -157,4 +300,4 @@ def test_an_unwritable_textfile_and_a_bad_url_are_input_errors(tmp_path: Path) -
     with pytest.raises(InputError, match="cannot write the metrics file"):
         write_textfile(tmp_path / "file" / "m.prom", [])
     with pytest.raises(InputError, match="give an http:// or https:// URL"):
-        export([], model="m", metrics_file=None, pushgateway="ftp://x", require_push=False)
+        export([], metrics_file=None, pushgateway="ftp://x", require_push=False)
