@@ -7,7 +7,15 @@ against a bare stdlib HTTP server answering the same requests with 200 (the cost
 this machine, measured side by side in the same run). Also with --state (an fsync per
 dispatch).
 
-    .venv/bin/python benchmarks/relay_load.py [--deliveries 500] [--senders 16]
+The outage scenario (``--outage SECONDS``, default 60; 0 skips it): 500 new versions
+delivered over ``--spread`` seconds by senders that behave as MLflow does (a 429/5xx is
+delivered again after 1, 2 and 4 s, honouring Retry-After, then given up), with GitHub
+answering 503 to every dispatch for the middle ``--outage`` seconds. What MLflow gave up on
+must come through the relay's re-drive (default schedule: 2 s, doubling, at most 30 s):
+reports lost and duplicated dispatches, how many went through the re-drive, and the
+re-drive delay — from GitHub being back to each owed version's dispatch (p50, p99, max).
+
+    .venv/bin/python benchmarks/relay_load.py [--deliveries 500] [--senders 16] [--outage 60]
 """
 
 from __future__ import annotations
@@ -128,10 +136,121 @@ def serve(server: ThreadingHTTPServer) -> Callable[[], None]:
     return stop
 
 
+def mlflow_like(url: str, item: tuple[bytes, dict[str, str]]) -> int:
+    """One delivery as MLflow sends it: 4 tries at most, 1, 2, 4 s apart (or Retry-After)."""
+    body, headers = item
+    status = 0
+    for attempt in range(4):
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        retry_after = None
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                answer.read()
+                return int(answer.status)
+        except urllib.error.HTTPError as error:
+            status = error.code
+            retry_after = error.headers.get("Retry-After")
+            if status not in (429, 500, 502, 503, 504):
+                return status
+        if attempt < 3:
+            time.sleep(float(retry_after) if retry_after else 2.0**attempt)
+    return status
+
+
+def outage(count: int, senders: int, spread: float, down_for: float) -> None:
+    """The outage scenario: see the module's docstring."""
+    from github_server import Fault
+
+    sent = deliveries(count, 0.0, seed=1)
+    github = FakeGitHub()
+    github.state.users = {"ghp-bench": "relay-bot"}
+    arrived: dict[str, float] = {}  # delivery id → when GitHub stored its dispatch
+
+    def watch(stop: threading.Event) -> None:
+        while not stop.wait(0.02):
+            for dispatch in list(github.state.repository_dispatches):
+                arrived.setdefault(dispatch["client_payload"]["delivery"], time.monotonic())
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = RelaySettings(
+            host="127.0.0.1",
+            port=0,
+            secret=SECRET,
+            relay_filter=RelayFilter(),
+            github_repo="acme/churn",
+            github_api=github.api_url,
+            github_token="ghp-bench",
+            state=Path(folder) / "relay.state",
+        )
+        server = build_server(settings, log=io.StringIO())
+        stop_server = serve(server)
+        stop_watch = threading.Event()
+        threading.Thread(target=watch, args=(stop_watch,), daemon=True).start()
+        started = time.monotonic()
+        down_at, up_at = started + (spread - down_for) / 2, started + (spread + down_for) / 2
+
+        def switch() -> None:
+            time.sleep(max(0.0, down_at - time.monotonic()))
+            github.state.faults = [
+                Fault("POST", "/dispatches", 503, {"message": "unavailable"})
+                for _ in range(1_000_000)
+            ]
+            time.sleep(max(0.0, up_at - time.monotonic()))
+            github.state.faults = []
+
+        threading.Thread(target=switch, daemon=True).start()
+
+        def one(index: int) -> int:
+            time.sleep(max(0.0, started + index * spread / count - time.monotonic()))
+            return mlflow_like(server.url + "/", sent[index])
+
+        with ThreadPoolExecutor(max_workers=max(senders, 64)) as pool:
+            answers = list(pool.map(one, range(count)))
+        gave_up = sum(1 for status in answers if status >= 500)
+        ids = {headers["X-MLflow-Delivery-Id"] for _, headers in sent}
+        deadline = time.monotonic() + 120
+        while set(arrived) != ids and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(3)  # anything sent twice would arrive now
+        health = server.health()
+        stop_watch.set()
+        stop_server()
+    dispatched = [d["client_payload"]["delivery"] for d in github.state.repository_dispatches]
+    github.close()
+    redriven = int(health["deliveries"].get("redriven", 0))
+    # the versions delivered before GitHub was back and dispatched after: the owed ones
+    sent_at = {
+        headers["X-MLflow-Delivery-Id"]: started + i * spread / count
+        for i, (_, headers) in enumerate(sent)
+    }
+    delays = sorted(
+        arrived[d] - up_at for d in arrived if arrived[d] > up_at and sent_at[d] < up_at
+    )
+    print(
+        f"\nOutage: {count} new versions over {spread:.0f} s, GitHub answering 503 to every "
+        f"dispatch for {down_for:.0f} s in the middle; MLflow-like senders (4 tries: 1, 2, 4 s "
+        "apart)\n"
+    )
+    print(
+        "| versions | MLflow gave up on | dispatched | lost | duplicated | through the re-drive "
+        "| re-drive delay p50 | p99 | max | owed at the end |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    p99 = delays[min(len(delays) - 1, round(0.99 * len(delays)) - 1)] if delays else 0.0
+    print(
+        f"| {count} | {gave_up} | {len(dispatched)} | {len(ids - set(dispatched))} | "
+        f"{len(dispatched) - len(set(dispatched))} | {redriven} | "
+        f"{statistics.median(delays) if delays else 0:.1f} s | {p99:.1f} s | "
+        f"{delays[-1] if delays else 0:.1f} s | {health['pending']} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=500)
     parser.add_argument("--senders", type=int, default=16)
+    parser.add_argument("--outage", type=float, default=60.0, help="seconds GitHub is down")
+    parser.add_argument("--spread", type=float, default=120.0, help="seconds to send over")
     args = parser.parse_args()
     sent = deliveries(args.deliveries, 0.10)
     unique = len({headers["X-MLflow-Delivery-Id"] for _, headers in sent})
@@ -196,6 +315,8 @@ def main() -> None:
             f"{p99 * 1000:.1f} ms | {ordered[-1] * 1000:.1f} ms | {p50 / reference:.1f} | "
             f"{answers} | {dispatched} | {lost} | {duplicated} |"
         )
+    if args.outage > 0:
+        outage(args.deliveries, args.senders, args.spread, args.outage)
 
 
 if __name__ == "__main__":

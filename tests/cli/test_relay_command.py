@@ -122,5 +122,7 @@ def test_starting_without_state_warns_of_double_dispatch(
 ) -> None:
     state = ["--state", str(workdir / "relay.state")] if with_state else []
     result, _ = relay_on_a_port_in_use(run, *state)
-    warned = "no --state: what was dispatched is remembered in memory only" in result.output
+    warned = "no --state: what was dispatched, and what a target still owes, is remembered" in (
+        result.output
+    )
     assert warned is not with_state, result.output

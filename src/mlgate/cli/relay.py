@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mlgate.cli.options import config_option, read_config
+
+if TYPE_CHECKING:
+    from mlgate.relay import RelaySettings
 
 RELAY_EPILOG = """\b
 Examples:
@@ -28,8 +32,12 @@ its model and event (default: every model's model_version.created). GitHub gets 
 repository_dispatch of type mlgate-model-version with client_payload {model, version,
 event, delivery}; GitLab a pipeline trigger with MLGATE_MODEL, MLGATE_VERSION, MLGATE_EVENT
 and MLGATE_DELIVERY. A target still failing after 4 attempts is answered with 502, so
-MLflow delivers again; what was dispatched is never sent twice (--state keeps that across
-restarts). One log line per delivery; never the secret or a token. See docs/relay.md.
+MLflow delivers again, and the dispatch is owed: re-driven in the background (one probe
+2 s later, doubling, at most 10 s apart; then all of it) until the target takes it; GET
+/healthz says "degraded" with the count and age of what is owed, GET /metrics exports the
+counts, and `mlgate relay redrive` sends it now. What was dispatched is never sent
+twice (--state keeps that, and what is owed, across restarts). One log line per delivery;
+never the secret or a token. See docs/relay.md.
 """
 
 
@@ -84,8 +92,8 @@ def _listen(value: str) -> tuple[str, int]:
     type=click.Path(path_type=Path, dir_okay=False),
     envvar="MLGATE_RELAY_STATE",
     show_envvar=True,
-    help="A file recording the dispatched delivery ids, so a restarted relay never "
-    "dispatches a redelivery again.",
+    help="A file recording the dispatched delivery ids and the dispatches still owed, so a "
+    "restarted relay never dispatches a redelivery again and loses nothing it owes.",
 )
 @click.option(
     "--max-concurrency",
@@ -112,36 +120,72 @@ def relay_group(
     """Receive MLflow webhooks and start the CI gate for new model versions."""
     if ctx.invoked_subcommand is not None:
         return
-    from mlgate.relay import RelaySettings, serve
+    from mlgate.relay import serve
 
-    config = read_config(config_path)
-    host, port = _listen(listen)
+    settings = _settings(ctx.params, secret=_secret())
+    if state is None:
+        click.echo(
+            "mlgate relay: warning: no --state: what was dispatched, and what a target still "
+            "owes, is remembered in memory only, so after a restart MLflow's redelivery of a "
+            "delivery already dispatched dispatches it again, and an owed dispatch is lost; "
+            "give --state FILE",
+            err=True,
+        )
+    serve(settings)
+
+
+def _settings(params: dict[str, Any], *, secret: str) -> RelaySettings:
+    from mlgate.relay import RelaySettings
+
+    config = read_config(params.get("config_path"))
+    host, port = _listen(params["listen"])
+    github_repo = params.get("github_repo")
     if github_repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", github_repo):
         raise click.BadParameter("expected OWNER/REPO", param_hint="--github-repo")
     api_v4 = os.environ.get("CI_API_V4_URL", "").rstrip("/").removesuffix("/api/v4")
-    settings = RelaySettings(
+    return RelaySettings(
         host=host,
         port=port,
-        secret=_secret(),
+        secret=secret,
         relay_filter=config.relay,
         github_repo=github_repo,
         github_api=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
         github_token=os.environ.get("MLGATE_GITHUB_TOKEN") or None,
-        gitlab_project=gitlab_project,
-        gitlab_url=gitlab_url or api_v4 or "https://gitlab.com",
+        gitlab_project=params.get("gitlab_project"),
+        gitlab_url=params.get("gitlab_url") or api_v4 or "https://gitlab.com",
         gitlab_token=os.environ.get("MLGATE_GITLAB_TRIGGER_TOKEN") or None,
         ref=config.relay_ref,
-        state=state,
-        max_concurrency=max_concurrency,
+        state=params.get("state"),
+        max_concurrency=params["max_concurrency"],
     )
-    if state is None:
-        click.echo(
-            "mlgate relay: warning: no --state: what was dispatched is remembered in memory "
-            "only, so after a restart MLflow's redelivery of a delivery already dispatched "
-            "dispatches it again; give --state FILE",
-            err=True,
-        )
-    serve(settings)
+
+
+@relay_group.command(
+    "redrive",
+    epilog="\b\nExample:\n  MLGATE_GITHUB_TOKEN=… mlgate relay --github-repo acme/churn "
+    "--state relay.state redrive",
+)
+@click.pass_context
+def redrive_command(ctx: click.Context, /) -> None:
+    """Send now what the relay owes (dispatches that failed after their retries).
+
+    Reads the relay's --state file and its targets from the relay's own options (before
+    `redrive`), sends each owed dispatch with the full retries, and records what was sent.
+    A running relay re-drives by itself in the background; while it holds the file this
+    command refuses (exit 2). Exit 0 when nothing is owed any more, 3 when some still is.
+    """
+    from mlgate.errors import ServiceError
+    from mlgate.relay import redrive
+
+    parent = ctx.parent.params if ctx.parent is not None else {}
+    secret = os.environ.get("MLGATE_WEBHOOK_SECRET") or "not-needed-to-re-drive"
+    tried, left = redrive(_settings(parent, secret=secret))
+    for done in tried:
+        word = "sent" if done.delivered else "still owed"
+        click.echo(f"{word}: {done.model} version {done.version} → {done.detail}")
+    if left:
+        raise ServiceError(f"{left} dispatch(es) still owed; the next re-drive tries them again")
+    click.echo(f"nothing owed ({len(tried)} sent)")
 
 
 @relay_group.command(

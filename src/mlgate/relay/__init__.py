@@ -21,6 +21,7 @@ from mlgate.errors import UsageError
 
 if TYPE_CHECKING:
     from mlgate.relay.server import RelayServer
+    from mlgate.relay.service import Redriven, Relay
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,14 +39,47 @@ class RelaySettings:
     ref: str = "main"
     state: Path | None = None
     max_concurrency: int = 8
+    redrive_first: float = 2.0  # seconds after a dispatch failed for good, then doubled …
+    redrive_cap: float = 10.0  # … up to this
 
 
 def build_server(settings: RelaySettings, *, log: TextIO = sys.stderr) -> RelayServer:
     """The configured server, bound to its address (port 0: any free port)."""
+    from mlgate.relay.server import RelayServer
+
+    relay, secrets = _relay(settings)
+    try:
+        return RelayServer(
+            (settings.host, settings.port),
+            relay,
+            max_concurrency=settings.max_concurrency,
+            log=log,
+            redact=lambda text: _redact(text, secrets),
+        )
+    except OSError as exc:
+        relay.ledger.close()
+        raise UsageError(f"--listen {settings.host}:{settings.port}: {exc.strerror}") from None
+
+
+def redrive(settings: RelaySettings) -> tuple[list[Redriven], int]:
+    """``mlgate relay redrive``: send everything the --state file says is owed, now (each
+    with the full retries); ``(what was tried, how many are still owed)``."""
+    if settings.state is None:
+        raise UsageError("give --state FILE: the file the relay keeps what it owes in")
+    relay, _ = _relay(settings)
+    try:
+        tried = relay.redrive(everything=True)
+        return tried, len(relay.ledger.owed())
+    finally:
+        relay.ledger.close()
+
+
+def _relay(settings: RelaySettings) -> tuple[Relay, list[str]]:
+    """The relay with its targets and ledger (the --state file locked for this process),
+    and the secrets its log must never show."""
     from mlgate.adapters.dispatch import GitHubDispatch, GitLabTrigger
     from mlgate.relay.ledger import Ledger
-    from mlgate.relay.server import RelayServer
-    from mlgate.relay.service import Relay, Target
+    from mlgate.relay.service import Redrive, Relay, Target
 
     targets: list[Target] = []
     if settings.github_repo:
@@ -77,22 +111,16 @@ def build_server(settings: RelaySettings, *, log: TextIO = sys.stderr) -> RelayS
             "name where to start CI: --github-repo OWNER/REPO and/or --gitlab-project ID"
         )
     secrets = [s for s in (settings.secret, settings.github_token, settings.gitlab_token) if s]
+    ledger = Ledger(state=settings.state)
+    ledger.lock()
     relay = Relay(
         secret=settings.secret,
         targets=targets,
         relay_filter=settings.relay_filter,
-        ledger=Ledger(state=settings.state),
+        ledger=ledger,
+        redrive=Redrive(first=settings.redrive_first, cap=settings.redrive_cap),
     )
-    try:
-        return RelayServer(
-            (settings.host, settings.port),
-            relay,
-            max_concurrency=settings.max_concurrency,
-            log=log,
-            redact=lambda text: _redact(text, secrets),
-        )
-    except OSError as exc:
-        raise UsageError(f"--listen {settings.host}:{settings.port}: {exc.strerror}") from None
+    return relay, secrets
 
 
 def serve(settings: RelaySettings, *, log: TextIO = sys.stderr) -> None:
@@ -111,7 +139,10 @@ def serve(settings: RelaySettings, *, log: TextIO = sys.stderr) -> None:
         )
         if t
     )
-    log.write(f"mlgate relay: listening on {server.url} (POST /, GET /healthz) → {targets}\n")
+    log.write(
+        f"mlgate relay: listening on {server.url} (POST /, GET /healthz, GET /metrics)"
+        f" → {targets}\n"
+    )
     log.flush()
     try:
         server.serve_forever()

@@ -1,4 +1,7 @@
-"""The relay's HTTP side: ``POST /`` takes a delivery, ``GET /healthz`` says it is alive.
+"""The relay's HTTP side: ``POST /`` takes a delivery, ``GET /healthz`` says it is alive —
+``degraded``, with the count and age of what is owed, while dispatches wait for a target —
+and ``GET /metrics`` exports its counts for Prometheus. A background thread re-drives what
+is owed (service.py) every ``REDRIVE_TICK_SECONDS``.
 
 Hardened for an endpoint anyone can reach: a body is read only up to the size bound (a
 larger Content-Length is refused unread), chunked bodies are refused, a slow client times
@@ -22,6 +25,7 @@ from mlgate.relay.service import Answer, Relay
 
 QUEUE_WAIT_SECONDS = 5.0
 READ_TIMEOUT_SECONDS = 10.0
+REDRIVE_TICK_SECONDS = 1.0
 
 
 class RelayServer(ThreadingHTTPServer):
@@ -37,8 +41,11 @@ class RelayServer(ThreadingHTTPServer):
         max_bytes: int = MAX_BODY_BYTES,
         log: TextIO = sys.stderr,
         redact: Callable[[str], str] = lambda text: text,
+        redrive_tick: float = REDRIVE_TICK_SECONDS,
     ) -> None:
         self.relay = relay
+        self.redrive_tick = redrive_tick
+        self.stopping = threading.Event()
         self.slots = threading.BoundedSemaphore(max_concurrency)
         self.max_bytes = max_bytes
         self.log_stream = log
@@ -46,6 +53,76 @@ class RelayServer(ThreadingHTTPServer):
         self.redact = redact
         self.counts: dict[str, int] = {}
         super().__init__(address, _Handler)
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Serve, and re-drive what is owed in the background until shut down."""
+        self.stopping.clear()
+        redriver = threading.Thread(target=self._redrive_loop, name="mlgate-redrive", daemon=True)
+        redriver.start()
+        try:
+            super().serve_forever(poll_interval)
+        finally:
+            self.stopping.set()
+            redriver.join(timeout=30)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.relay.ledger.close()
+
+    def _redrive_loop(self) -> None:
+        while not self.stopping.wait(self.redrive_tick):
+            try:
+                for done in self.relay.redrive():
+                    self.note_redrive(done.delivered, done.model, done.version, done.detail)
+            except Exception as exc:  # never let the re-drive thread die silently
+                self.note_redrive(False, "-", "-", f"re-drive failed: {type(exc).__name__}")
+
+    def note_redrive(self, delivered: bool, model: str, version: str, detail: str) -> None:
+        outcome = "redriven" if delivered else "still-owed"
+        line = (
+            f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} mlgate relay: "
+            f"{outcome} model={model} version={version} {detail}"
+        )
+        with self.log_lock:
+            if delivered:
+                self.counts["redriven"] = self.counts.get("redriven", 0) + 1
+            self.log_stream.write(self.redact(_one_line(line)) + "\n")
+            self.log_stream.flush()
+
+    def health(self) -> dict[str, Any]:
+        """``ok``, or ``degraded`` while dispatches are owed (count, oldest age)."""
+        owed = self.relay.ledger.owed()
+        with self.log_lock:
+            counts = dict(self.counts)
+        body: dict[str, Any] = {"status": "degraded" if owed else "ok", "deliveries": counts}
+        body["pending"] = len(owed)
+        body["oldest_pending_seconds"] = round(time.time() - owed[0].since, 1) if owed else 0
+        return body
+
+    def metrics(self) -> str:
+        health = self.health()
+        counts = health["deliveries"]
+        lines = [
+            "# HELP mlgate_relay_deliveries_total Deliveries answered, by outcome.",
+            "# TYPE mlgate_relay_deliveries_total counter",
+        ]
+        for outcome in ("dispatched", "duplicate", "ignored", "refused", "failed"):
+            lines.append(
+                f'mlgate_relay_deliveries_total{{outcome="{outcome}"}} {counts.get(outcome, 0)}'
+            )
+        lines += [
+            "# HELP mlgate_relay_redriven_total Owed dispatches the re-drive delivered.",
+            "# TYPE mlgate_relay_redriven_total counter",
+            f"mlgate_relay_redriven_total {counts.get('redriven', 0)}",
+            "# HELP mlgate_relay_pending Dispatches owed to a target (failed after retries).",
+            "# TYPE mlgate_relay_pending gauge",
+            f"mlgate_relay_pending {health['pending']}",
+            "# HELP mlgate_relay_oldest_pending_age_seconds How long the oldest owed dispatch "
+            "has waited (0: none).",
+            "# TYPE mlgate_relay_oldest_pending_age_seconds gauge",
+            f"mlgate_relay_oldest_pending_age_seconds {health['oldest_pending_seconds']}",
+        ]
+        return "\n".join(lines) + "\n"
 
     @property
     def url(self) -> str:
@@ -74,11 +151,18 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # one line per delivery is written by RelayServer.record
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0] != "/healthz":
-            return self._reply(404, {"outcome": "refused", "detail": "not found"})
-        with self.server.log_lock:
-            counts = dict(self.server.counts)
-        return self._reply(200, {"status": "ok", "deliveries": counts})
+        path = self.path.split("?")[0]
+        if path == "/healthz":
+            return self._reply(200, self.server.health())
+        if path == "/metrics":
+            data = self.server.metrics().encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return None
+        return self._reply(404, {"outcome": "refused", "detail": "not found"})
 
     def do_POST(self) -> None:
         started = time.monotonic()

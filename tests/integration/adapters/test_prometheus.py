@@ -106,6 +106,7 @@ def test_the_alert_rules_pass_promtool_and_load_in_prometheus(stack: Stack) -> N
         "MlgateMonitorGone",
         "MlgateCheckUnknown",
         "MlgateCheckNotJudged",
+        "MlgateRelayUndelivered",
     }
 
 

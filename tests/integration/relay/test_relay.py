@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,126 +18,11 @@ import pytest
 from click.testing import CliRunner
 from github_server import FakeGitHub, Fault
 from gitlab_server import FakeGitLab
+from relay_helpers import REPO, SECRET, TRIGGER, Running, delivery, running, wait_for
 
 from mlgate.cli import cli
 from mlgate.core.webhooks import RelayFilter, signature
 from mlgate.relay import RelaySettings, build_server
-from mlgate.relay.server import RelayServer
-
-SECRET = "a-webhook-secret-of-some-length"
-REPO = "acme/churn"
-TRIGGER = "glptt-trigger-token"
-
-
-@pytest.fixture
-def webhook_mlflow(mlflow_server: str) -> Iterator[str]:
-    """The session's server (it delivers webhooks to loopback); the webhook this test
-    registers is deleted afterwards, so no later test's versions are sent anywhere."""
-    from mlflow import MlflowClient
-
-    yield mlflow_server
-    client = MlflowClient(tracking_uri=mlflow_server)
-    for webhook in client.list_webhooks():
-        if webhook.name == "mlgate-relay":
-            client.delete_webhook(webhook.webhook_id)
-
-
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub()
-    fake.state.users = {"ghp-relay": "relay-bot"}
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def gitlab() -> Iterator[FakeGitLab]:
-    fake = FakeGitLab()
-    fake.state.trigger_tokens = {TRIGGER}
-    yield fake
-    fake.close()
-
-
-class Running:
-    def __init__(self, server: RelayServer, log: io.StringIO) -> None:
-        self.server = server
-        self.log = log
-        self.url = server.url + "/"
-
-    def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
-
-
-def running(settings: RelaySettings, log: io.StringIO) -> Iterator[Running]:
-    """The relay serving ``settings`` in a thread, until the test is done."""
-    server = build_server(settings, log=log)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Running(server, log)
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def relay(github: FakeGitHub, gitlab: FakeGitLab, model_name: str) -> Iterator[Running]:
-    log = io.StringIO()
-    settings = RelaySettings(
-        host="127.0.0.1",
-        port=0,
-        secret=SECRET,
-        relay_filter=RelayFilter(models=(model_name,)),
-        github_repo=REPO,
-        github_api=github.api_url,
-        github_token="ghp-relay",
-        gitlab_project="42",
-        gitlab_url=gitlab.url,
-        gitlab_token=TRIGGER,
-    )
-    yield from running(settings, log)
-
-
-def delivery(
-    model: str,
-    *,
-    event: str = "model_version.created",
-    version: str = "3",
-    secret: str = SECRET,
-    stamp: int | None = None,
-    delivery_id: str | None = None,
-) -> tuple[bytes, dict[str, str]]:
-    entity, action = event.split(".")
-    body = json.dumps(
-        {
-            "entity": entity,
-            "action": action,
-            "timestamp": "2026-12-02T00:00:00+00:00",
-            "data": {"name": model, "version": version, "source": "models:/m-1", "tags": {}},
-        }
-    ).encode()
-    delivery_id = delivery_id or str(uuid.uuid4())
-    stamp_text = str(int(time.time()) if stamp is None else stamp)
-    return body, {
-        "Content-Type": "application/json",
-        "X-MLflow-Delivery-Id": delivery_id,
-        "X-MLflow-Timestamp": stamp_text,
-        "X-MLflow-Signature": signature(
-            secret, delivery=delivery_id, timestamp=stamp_text, body=body
-        ),
-    }
-
-
-def wait_for(condition: object, *, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting")
 
 
 def test_a_new_version_in_a_real_registry_starts_ci_on_github_and_gitlab(

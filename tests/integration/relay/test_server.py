@@ -163,7 +163,19 @@ def test_every_answer_is_json_and_health_counts_outcomes(
     assert reply.status == 200 and json.loads(reply.read())["outcome"] == "dispatched"
     conn.request("GET", "/healthz")
     health = json.loads(conn.getresponse().read())
-    assert health == {"status": "ok", "deliveries": {"refused": 1, "dispatched": 1}}
+    assert health == {
+        "status": "ok",
+        "deliveries": {"refused": 1, "dispatched": 1},
+        "pending": 0,
+        "oldest_pending_seconds": 0,
+    }
+    conn.request("GET", "/metrics")
+    reply = conn.getresponse()
+    assert reply.getheader("Content-Type", "").startswith("text/plain; version=0.0.4")
+    metrics = reply.read().decode()
+    assert 'mlgate_relay_deliveries_total{outcome="refused"} 1' in metrics
+    assert 'mlgate_relay_deliveries_total{outcome="dispatched"} 1' in metrics
+    assert "mlgate_relay_pending 0" in metrics
     conn.request("GET", "/other")
     assert conn.getresponse().status == 404
     lines = log.getvalue().splitlines()
