@@ -282,3 +282,33 @@ def test_monitor_min_rows_is_the_floor_of_the_monitors_drift(
     assert judged.exit_code == 0, judged.output
     data = json.loads((workdir / "mlgate-monitor.json").read_text())
     assert data["drifting"] == ["x"]
+
+
+def test_a_registry_down_for_one_part_keeps_the_other(
+    run: Run, workdir: Path, reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")  # a user's setting wins
+    predictions(workdir / "outcomes.csv", 4000, accuracy=0.84, seed=2)
+    (workdir / "now.csv").write_text("x\n" + "".join(f"{i % 9}\n" for i in range(300)))
+    result = monitor(
+        run,
+        "--outcomes",
+        "outcomes.csv",
+        "--current",
+        "now.csv",  # against @champion: the registry, which is down
+        "--tracking-uri",
+        "http://127.0.0.1:9",
+        "--metrics-file",
+        "m.prom",
+    )
+    assert result.exit_code == 3, result.output
+    assert "mlgate-monitor.json and mlgate-monitor.md were written" in result.output
+    kept = json.loads((workdir / "mlgate-monitor.json").read_text())
+    assert kept["drift"] is None and kept["degraded"] == ["accuracy"]
+    families = {f.name: f for f in text_string_to_metric_families((workdir / "m.prom").read_text())}
+    status = {
+        s.labels["check"]: s.value
+        for s in families["mlgate_check_status"].samples
+        if "metric" not in s.labels
+    }
+    assert status["drift"] == 2.0 and status["performance"] == 1.0

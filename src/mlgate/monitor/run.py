@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mlgate.core.checks import Status
 from mlgate.core.monitoring import MonitorReport
-from mlgate.errors import InputError, MlgateError
+from mlgate.errors import InputError, MlgateError, ServiceError
 from mlgate.files.config import Config
 
 
@@ -48,7 +48,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
     from mlgate.monitor.outputs import write_monitor_outputs
     from mlgate.monitor.performance import monitor_outcomes, production_reference
 
-    errors: list[InputError] = []
+    errors: list[InputError | ServiceError] = []  # a bad input (2), the registry down (3)
     failed: dict[str, str] = {}  # check → why its input could not be read: unknown
     drift = None
     if inputs.current is not None:
@@ -63,7 +63,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
                 model=inputs.model,
                 tracking_uri=inputs.tracking_uri,
             )
-        except InputError as exc:
+        except (InputError, ServiceError) as exc:
             errors.append(exc)
             failed["drift"] = str(exc)
     found = None
@@ -81,7 +81,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
                 config=config,
                 settings=config.monitor.performance,
             )
-        except InputError as exc:
+        except (InputError, ServiceError) as exc:
             errors.append(exc)
             failed["performance"] = str(exc)
     if errors and drift is None and found is None:
