@@ -152,9 +152,11 @@ def evaluate_version(
     commit: str,
     verdict: Path | None = None,
     run_id: int | None = None,
+    pipeline_id: int | None = None,
 ) -> None:
     """`mlgate evaluate` on ``models:/model/version`` for ``commit``, outside any CI — or,
-    with ``run_id``, as GitHub Actions run ``run_id`` (recorded with the verdict)."""
+    with ``run_id``, as GitHub Actions run ``run_id``, with ``pipeline_id`` as GitLab
+    pipeline ``pipeline_id`` (recorded with the verdict)."""
     from click.testing import CliRunner
 
     from mlgate.cli import cli
@@ -174,9 +176,13 @@ def evaluate_version(
             "--print",
             "none",
         ],
-        env={"GITHUB_ACTIONS": "", "GITLAB_CI": ""}
-        if run_id is None
-        else {"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": str(run_id), "GITLAB_CI": ""},
+        env=(
+            {"GITHUB_ACTIONS": "", "GITLAB_CI": "true", "CI_PIPELINE_ID": str(pipeline_id)}
+            if pipeline_id is not None
+            else {"GITHUB_ACTIONS": "", "GITLAB_CI": ""}
+            if run_id is None
+            else {"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": str(run_id), "GITLAB_CI": ""}
+        ),
     )
     assert result.exit_code == 0, result.output
 

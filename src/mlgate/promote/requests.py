@@ -183,8 +183,9 @@ def promote_in_trigger_pipeline(
     reason: str | None,
 ) -> PromotionResult:
     """A pipeline with no MR (a registry event's trigger, a schedule): the manual job on a
-    protected environment approves — whoever GitLab let run it — the version the pipeline
-    evaluated (MLGATE_VERSION), for the commit it ran on."""
+    protected environment approves — whoever GitLab let run it — the version this pipeline
+    evaluated (MLGATE_VERSION), for the commit it ran on. Bound to the pipeline: a manual
+    job run with another MLGATE_VERSION than its pipeline gated is refused."""
     if not version:
         raise UsageError("name the version the pipeline evaluated: MLGATE_VERSION or --version")
     environment = os.environ.get("CI_ENVIRONMENT_NAME", "")
@@ -199,6 +200,9 @@ def promote_in_trigger_pipeline(
         )
     if not user:
         reasons.append("GITLAB_USER_LOGIN is not set")
+    pipeline = os.environ.get("CI_PIPELINE_ID", "")
+    if not pipeline.isdigit():
+        raise UsageError("CI_PIPELINE_ID is not set: the manual promote job runs in a pipeline")
     commit = os.environ.get("CI_COMMIT_SHA", "")
     result = decide_and_promote(
         tracking_uri=tracking_uri,
@@ -212,6 +216,7 @@ def promote_in_trigger_pipeline(
         run_url=context.pipeline_url,
         reason=reason,
         head_now=lambda: commit,
+        ci_run=f"gitlab/{pipeline}",
     )
     return _close_request_after(gitlab, result, model=model, config=config)
 

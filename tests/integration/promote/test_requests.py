@@ -307,6 +307,7 @@ def gitlab_env(fake: FakeGitLab, version: str, **extra: str) -> dict[str, str]:
         "CI_PROJECT_URL": f"{fake.url}/acme/churn",
         "CI_PIPELINE_SOURCE": "trigger",
         "CI_PIPELINE_URL": f"{fake.url}/acme/churn/-/pipelines/900",
+        "CI_PIPELINE_ID": "900",
         "CI_COMMIT_SHA": HEAD,
         "GITLAB_TOKEN": "glpat",
         "MLGATE_VERSION": version,
@@ -318,10 +319,9 @@ def test_a_trigger_pipeline_requests_then_its_protected_job_promotes(
     store: tuple[str, str], gitlab: FakeGitLab, tmp_path: Path, model_name: str
 ) -> None:
     uri, candidate = store
-    published = run(
-        ["publish", str(tmp_path / "verdict.json"), "--print", "none"],
-        gitlab_env(gitlab, candidate),
-    )
+    verdict = tmp_path / "verdict.json"
+    evaluate_version(uri, model_name, candidate, commit=HEAD, verdict=verdict, pipeline_id=900)
+    published = run(["publish", str(verdict), "--print", "none"], gitlab_env(gitlab, candidate))
     assert published.exit_code == 0, published.output
     (issue,) = [i for i in gitlab.issues("42") if REQUEST in (i["description"] or "")]
     assert f"version **{candidate}**" in issue["description"]
@@ -337,6 +337,11 @@ def test_a_trigger_pipeline_requests_then_its_protected_job_promotes(
     gitlab.state.protected_environments.add("production")
     other = run(["promote"], gitlab_env(gitlab, candidate, **job, CI_COMMIT_SHA="8" * 40))
     assert other.exit_code == 1 and "the verdict was computed for commit" in other.stderr
+    # the manual job of another pipeline, run with this version in MLGATE_VERSION
+    replayed = run(["promote"], gitlab_env(gitlab, candidate, **job, CI_PIPELINE_ID="901"))
+    assert replayed.exit_code == 1
+    expected = f"version {candidate} was evaluated by run gitlab/900, but this approval is of run"
+    assert f"{expected} gitlab/901" in replayed.stderr
     promoted = run(["promote"], gitlab_env(gitlab, candidate, **job))
     assert promoted.exit_code == 0, promoted.output
     assert champion(uri, model_name) == candidate
