@@ -160,7 +160,9 @@ class Ledger:
     def _read(self, state: Path) -> None:
         owed: dict[str, Pending] = {}
         done: list[str] = []
-        for raw in state.read_text("utf-8", errors="replace").splitlines():
+        # split on "\n" alone, as written: splitlines() would also split a torn line at a
+        # form feed or a line separator and read its pieces as delivery ids
+        for raw in state.read_text("utf-8", errors="replace").split("\n"):
             line = raw.strip()
             if line.startswith("{"):
                 found = _pending(line)
