@@ -9,7 +9,7 @@ from typing import Any
 
 from mlgate.core.checks import Status
 from mlgate.core.drift import DriftReport, FeatureDrift, FeatureStatus
-from mlgate.core.performance import PerformanceReport
+from mlgate.core.performance import PerformanceReport, not_computed
 
 KIND = "mlgate-monitor"
 OUTPUT_SUFFIX = " (model output)"  # how an output's drift is named among the features
@@ -27,6 +27,8 @@ class MonitorReport:
     problems: tuple[str, ...] = field(default_factory=tuple)  # e.g. a failed push
     # monitor.fail: drift or degradation fails the run (exit 1), so the status says fail.
     fail_on_alert: bool = False
+    # Checks given an input that could not be read (check → why): unknown, never ok.
+    failed: dict[str, str] = field(default_factory=dict)
 
     @property
     def drifting(self) -> tuple[str, ...]:
@@ -53,7 +55,7 @@ class MonitorReport:
         """The checks this run was given but could not judge, with the reason: they
         neither raise nor end an alarm (``drift``: no feature had enough values;
         ``performance``: no labels yet, too few, or no metric computable)."""
-        out = {}
+        out = dict(self.failed)
         if self.drift is not None and self.drift.unjudged is not None:
             out["drift"] = self.drift.unjudged
         if self.performance is not None and self.performance.unjudged is not None:
@@ -68,6 +70,28 @@ class MonitorReport:
         if self.performance is not None:
             ran.add("performance")
         return frozenset(ran - set(self.unknown))
+
+    def checks(self) -> dict[str, dict[str, str]]:
+        """Each check this run was given, with its state — ``ok``, ``alert`` or ``unknown``
+        (with the reason) — as the export and the tracking issue treat it: ``drift``,
+        ``outputs``, ``performance`` and ``performance/METRIC`` for each rule."""
+        found = {name: _state(False, why) for name, why in self.failed.items()}
+        unknown = self.unknown
+        if self.drift is not None:
+            found["drift"] = _state(
+                bool(self.drift.drifted or self.drift.skewed_keys), unknown.get("drift")
+            )
+        if any(f.measured is not None for f in self.outputs):
+            found["outputs"] = _state(bool(self.outputs_drifted), None)
+        if self.performance is not None:
+            why = unknown.get("performance")
+            found["performance"] = _state(bool(self.degraded), why)
+            for row in self.performance.rows:
+                missing = why or (
+                    ("; ".join(row.reasons) or "not computed") if not_computed(row) else None
+                )
+                found[f"performance/{row.name}"] = _state(row.status is Status.FAIL, missing)
+        return found
 
     @property
     def status(self) -> Status:
@@ -104,11 +128,13 @@ class MonitorReport:
             "headline": self.headline(),
             "drifting": list(self.drifting),
             "degraded": list(self.degraded),
+            "checks": self.checks(),
             "drift": self.drift.to_dict() if self.drift is not None else None,
             "outputs": [f.to_dict() for f in self.outputs],
             "performance": self.performance.to_dict() if self.performance is not None else None,
             "problems": list(self.problems),
             "fail_on_alert": self.fail_on_alert,
+            "failed": dict(self.failed),
             "created_at": self.created_at,
         }
 
@@ -122,5 +148,12 @@ class MonitorReport:
             outputs=tuple(FeatureDrift.from_dict(f) for f in data.get("outputs", ())),
             problems=tuple(data.get("problems", ())),
             fail_on_alert=bool(data.get("fail_on_alert", False)),
+            failed={str(k): str(v) for k, v in dict(data.get("failed") or {}).items()},
             created_at=data.get("created_at"),
         )
+
+
+def _state(alert: bool, unknown: str | None) -> dict[str, str]:
+    if unknown is not None:
+        return {"state": "unknown", "reason": unknown}
+    return {"state": "alert" if alert else "ok"}

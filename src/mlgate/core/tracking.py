@@ -146,7 +146,7 @@ def plan_tracking(
     )
     status = (
         f"{what.capitalize()} since {state.since}; seen in {plural(state.checks, 'check')}, "
-        f"the last at {now}. {where}" + _not_judged(report, previous)
+        f"the last at {now}. {where}" + _not_judged(report, previous, escape)
     )
     body = f"{marker}\n{state.line()}\n{status}\n\n{section}"
     title = _title(bool(drifting), bool(degraded), report.model or "the production model")
@@ -190,8 +190,9 @@ def carried(report: MonitorReport, previous: State | None) -> tuple[tuple[str, .
     return drifting, report.degraded + kept
 
 
-def _not_judged(report: MonitorReport, previous: State | None) -> str:
-    """What this run could not look at, said on the open issue."""
+def _not_judged(report: MonitorReport, previous: State | None, escape: Callable[[str], str]) -> str:
+    """What this run could not look at, said on the open issue (the reasons can quote a
+    file or a registry's answer: escaped)."""
     if previous is None:
         return ""
     missing = dict(report.unknown)
@@ -206,7 +207,7 @@ def _not_judged(report: MonitorReport, previous: State | None) -> str:
         missing["drift"] = "not checked this run (no current data)"
     if not missing:
         return ""
-    said = "; ".join(f"{name}: {why}" for name, why in sorted(missing.items()))
+    said = "; ".join(f"{escape(name)}: {escape(why)}" for name, why in sorted(missing.items()))
     return f" Kept from the last run that judged it — {said}."
 
 

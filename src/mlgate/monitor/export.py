@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from mlgate.core.checks import Status
@@ -243,10 +242,9 @@ def monitor_groups(
     model: str,
     version: str,
     now: float,
-    failed: Iterable[str] = (),
 ) -> list[Group]:
-    """What a monitor run exports: the checks it ran, ``failed`` ones (a bad input) as
-    unknown, and its own group last."""
+    """What a monitor run exports: the checks it ran, those whose input could not be read
+    (``report.failed``) as unknown, and its own group last."""
     groups: list[Group] = []
     if report.drift is not None:
         groups.append(
@@ -257,7 +255,7 @@ def monitor_groups(
         groups.append(outputs)
     if report.performance is not None:
         groups += performance_groups(report.performance, model=model, version=version, now=now)
-    for check in failed:
+    for check in report.failed:
         groups.append(
             _check({"model": model, "command": "monitor", "check": check}, UNKNOWN, now, [])
         )

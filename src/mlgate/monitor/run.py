@@ -92,6 +92,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         performance=found.performance if found else None,
         outputs=found.outputs if found else (),
         fail_on_alert=config.monitor.fail,
+        failed=failed,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     markdown = write_monitor_outputs(
@@ -102,7 +103,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
     # did: the error is raised after, so a degradation found is never lost to it.
     push_failed: MlgateError | None = None
     try:
-        problems = _export(report, inputs, failed)
+        problems = _export(report, inputs)
     except MlgateError as exc:  # --require-push: exit 3, after the tracking issue is kept
         push_failed, problems = exc, []
     code = 1 if report.status is Status.FAIL else 0
@@ -124,7 +125,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
     return result
 
 
-def _export(report: MonitorReport, inputs: Inputs, failed: dict[str, str]) -> list[str]:
+def _export(report: MonitorReport, inputs: Inputs) -> list[str]:
     if inputs.metrics_file is None and not inputs.pushgateway:
         return []
     from mlgate.monitor.export import export, monitor_groups, version_of
@@ -134,9 +135,7 @@ def _export(report: MonitorReport, inputs: Inputs, failed: dict[str, str]) -> li
         version = version_of(report.drift.reference.label)
     if not version and report.performance is not None:
         version = report.performance.version or ""
-    groups = monitor_groups(
-        report, model=report.model or "", version=version, now=time.time(), failed=failed
-    )
+    groups = monitor_groups(report, model=report.model or "", version=version, now=time.time())
     return export(
         groups,
         metrics_file=inputs.metrics_file,

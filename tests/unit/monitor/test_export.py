@@ -192,8 +192,8 @@ def test_a_check_that_could_not_judge_sends_only_its_status_and_keeps_its_findin
         drift(),
         features=(FeatureDrift(name="few", kind="numeric", status=FeatureStatus.TOO_FEW),),
     )
-    report = monitor_report(drift=few, performance=no_labels, outputs=())
-    groups = monitor_groups(report, model="churn", version="7", now=1.0, failed=["skew"])
+    report = monitor_report(drift=few, performance=no_labels, outputs=(), failed={"skew": "x"})
+    groups = monitor_groups(report, model="churn", version="7", now=1.0)
     by_check = {g.labels.get("check"): g for g in groups}
     assert not by_check["drift"].judged and not by_check["performance"].judged
     assert "outputs" not in by_check  # not in the outcomes: not touched
@@ -301,3 +301,34 @@ def test_an_unwritable_textfile_and_a_bad_url_are_input_errors(tmp_path: Path) -
         write_textfile(tmp_path / "file" / "m.prom", [])
     with pytest.raises(InputError, match="give an http:// or https:// URL"):
         export([], metrics_file=None, pushgateway="ftp://x", require_push=False)
+
+
+def test_the_reports_checks_say_what_the_export_says() -> None:
+    rule = MetricRule(name="roc_auc", tolerance=0.03)
+    missing = MetricRow(name="roc_auc", baseline=0.9, candidate=None, status=Status.WARN, rule=rule)
+    both = replace(performance(), rows=(*performance().rows, missing))
+    few = replace(
+        drift(),
+        features=(FeatureDrift(name="few", kind="numeric", status=FeatureStatus.TOO_FEW),),
+    )
+    for report in (
+        monitor_report(),
+        monitor_report(performance=both, drift=few),
+        monitor_report(performance=replace(performance(), labelled=0, rows=(), windows=())),
+    ):
+        checks = report.checks()
+        exported = {}
+        for group in monitor_groups(report, model="m", version="", now=1.0):
+            if "check" in group.labels:
+                name = group.labels["check"] + (
+                    f"/{group.labels['metric']}" if "metric" in group.labels else ""
+                )
+                (status,) = parsed(group.families)["mlgate_check_status"]
+                exported[name] = {0.0: "ok", 1.0: "alert", 2.0: "unknown"}[status.value]
+        assert {name: c["state"] for name, c in checks.items()} == exported
+        assert all(c.get("reason") for c in checks.values() if c["state"] == "unknown")
+    assert monitor_report(performance=both).checks()["performance/roc_auc"] == {
+        "state": "unknown",
+        "reason": "not computed",
+    }
+    assert MonitorReport.from_dict(monitor_report().to_dict()).checks() == monitor_report().checks()
