@@ -14,7 +14,7 @@ NODE    := tests/e2e/node_modules/.installed
 WORKERS ?= 4
 CHECK_WORKERS ?= 2
 
-.PHONY: demo test check lint typecheck unit tools docs bench dist clean job-bytecode
+.PHONY: demo test check lint typecheck unit tools docs bench dist clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -50,18 +50,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The e2e jobs install mlgate into fresh venvs from uv's cache, hard-linking its files; each
-# would compile mlflow, scikit-learn and the rest again on its first import. Compiling, in
-# the cache itself, the files this venv links (the versions the jobs install) hands every
-# job venv the bytecode with the sources — Python checks a .pyc against its source's mtime
-# and size, which a hard link shares (an e2e file's CPU time −23 %). Up to date: ~2 s.
-job-bytecode: $(STAMP)
-	-find "$$($(UV) cache dir)/archive-v0" -name '*.py' -links +1 -print0 2>/dev/null | \
-	  xargs -0 -r -P 2 -n 2000 $(BIN)/python -m compileall -q >/dev/null 2>&1
-
 # loadgroup: the production-registry group (one PostgreSQL + S3 + MLflow stack) runs on one
 # worker; every other test is scheduled one at a time, as before.
-unit: tools $(STAMP) $(NODE) job-bytecode
+unit: tools $(STAMP) $(NODE)
 	$(BIN)/pytest -q -n $(WORKERS) --dist loadgroup --maxschedchunk=1 --durations=15
 
 # ruff and mypy run beside the tests (mypy is single-threaded: the other core would idle).
