@@ -191,8 +191,9 @@ def carried(report: MonitorReport, previous: State | None) -> tuple[tuple[str, .
 
 
 def _not_judged(report: MonitorReport, previous: State | None, escape: Callable[[str], str]) -> str:
-    """What this run could not look at, said on the open issue (the reasons can quote a
-    file or a registry's answer: escaped)."""
+    """What this run could not look at, said on the open issue (a failed input's reason
+    can quote a file or a registry's answer: escaped; the names and other reasons are
+    mlgate's own words)."""
     if previous is None:
         return ""
     missing = dict(report.unknown)
@@ -207,7 +208,10 @@ def _not_judged(report: MonitorReport, previous: State | None, escape: Callable[
         missing["drift"] = "not checked this run (no current data)"
     if not missing:
         return ""
-    said = "; ".join(f"{escape(name)}: {escape(why)}" for name, why in sorted(missing.items()))
+    said = "; ".join(
+        f"{name}: {escape(why) if name in report.failed else why}"
+        for name, why in sorted(missing.items())
+    )
     return f" Kept from the last run that judged it — {said}."
 
 

@@ -208,3 +208,24 @@ def test_a_metric_this_run_could_not_compute_keeps_its_alarm() -> None:
     assert "roc_auc: not computed this run" in kept.body
     ended = plan_for(degraded(report()), TrackedIssue(number=1, body=kept.body))
     assert ended.step is Step.CLOSE
+
+
+def test_a_failed_inputs_reason_is_escaped_on_the_issue() -> None:
+    opened = plan_for(degraded(report(), "accuracy"), None)
+    failed = MonitorReport(
+        model="churn", drift=report(), failed={"performance": "o*.csv: unreadable"}
+    )
+    kept = plan_tracking(
+        failed,
+        TrackedIssue(number=1, body=opened.body),
+        marker=MARKER,
+        section="S",
+        now="2026-11-27T10:00:00Z",
+        where="Run 8.",
+        retrain=True,
+        escape=lambda s: s.replace("*", "\\*"),
+    )
+    assert kept.step is Step.UPDATE
+    state = read_state(kept.body)
+    assert state is not None and state.degraded == ("accuracy",)
+    assert "performance: o\\*.csv: unreadable" in kept.body
