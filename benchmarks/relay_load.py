@@ -136,6 +136,20 @@ def serve(server: ThreadingHTTPServer) -> Callable[[], None]:
     return stop
 
 
+def relay_settings(github: FakeGitHub, state: Path | None) -> RelaySettings:
+    """A relay on any free loopback port, dispatching to the GitHub fake."""
+    return RelaySettings(
+        host="127.0.0.1",
+        port=0,
+        secret=SECRET,
+        relay_filter=RelayFilter(),
+        github_repo="acme/churn",
+        github_api=github.api_url,
+        github_token="ghp-bench",
+        state=state,
+    )
+
+
 def mlflow_like(url: str, item: tuple[bytes, dict[str, str]]) -> int:
     """One delivery as MLflow sends it: 4 tries at most, 1, 2, 4 s apart (or Retry-After)."""
     body, headers = item
@@ -172,16 +186,7 @@ def outage(count: int, senders: int, spread: float, down_for: float) -> None:
                 arrived.setdefault(dispatch["client_payload"]["delivery"], time.monotonic())
 
     with tempfile.TemporaryDirectory() as folder:
-        settings = RelaySettings(
-            host="127.0.0.1",
-            port=0,
-            secret=SECRET,
-            relay_filter=RelayFilter(),
-            github_repo="acme/churn",
-            github_api=github.api_url,
-            github_token="ghp-bench",
-            state=Path(folder) / "relay.state",
-        )
+        settings = relay_settings(github, Path(folder) / "relay.state")
         server = build_server(settings, log=io.StringIO())
         stop_server = serve(server)
         stop_watch = threading.Event()
@@ -271,16 +276,7 @@ def main() -> None:
         github = FakeGitHub()
         github.state.users = {"ghp-bench": "relay-bot"}
         with tempfile.TemporaryDirectory() as folder:
-            settings = RelaySettings(
-                host="127.0.0.1",
-                port=0,
-                secret=SECRET,
-                relay_filter=RelayFilter(),
-                github_repo="acme/churn",
-                github_api=github.api_url,
-                github_token="ghp-bench",
-                state=Path(folder) / "relay.state" if with_state else None,
-            )
+            settings = relay_settings(github, Path(folder) / "relay.state" if with_state else None)
             server = build_server(settings, log=io.StringIO())
             stop = serve(server)
             latencies, statuses, wall = load(server.url + "/", sent, args.senders)
