@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,6 +53,17 @@ def reference(workdir: Path) -> Path:
     return workdir / "reference.csv"
 
 
+def exported(path: Path) -> dict[str, Any]:
+    """The metric families in a --metrics-file, by name."""
+    return {f.name: f for f in text_string_to_metric_families(path.read_text())}
+
+
+def check_states(families: dict[str, Any]) -> dict[str, float]:
+    """mlgate_check_status by check (the whole checks, not each metric's)."""
+    samples = families["mlgate_check_status"].samples
+    return {s.labels["check"]: s.value for s in samples if "metric" not in s.labels}
+
+
 def monitor(run: Run, *args: str) -> Result:
     return run("monitor", "--performance-reference", "reference.csv", "--platform", "local", *args)
 
@@ -68,9 +80,7 @@ def test_a_real_drop_alerts_and_fails_with_monitor_fail(
     row = data["performance"]["metrics"][0]
     assert row["ci"]["method"] == "Newcombe (Wilson)" and row["ci"]["high"] < -0.03
     assert "and significantly" in row["reasons"][0]
-    families = {
-        f.name: f for f in text_string_to_metric_families((workdir / "metrics.prom").read_text())
-    }
+    families = exported(workdir / "metrics.prom")
     degraded = {
         s.labels["metric"]: s.value for s in families["mlgate_performance_degraded"].samples
     }
@@ -251,19 +261,13 @@ def test_a_degradation_is_exported_even_when_the_drift_part_fails(
     )
     assert result.exit_code == 2, result.output
     assert "now.csv: 0 rows" in result.output
-    families = {
-        f.name: f for f in text_string_to_metric_families((workdir / "metrics.prom").read_text())
-    }
+    families = exported(workdir / "metrics.prom")
     degraded = {
         s.labels["metric"]: s.value for s in families["mlgate_performance_degraded"].samples
     }
     assert degraded == {"accuracy": 1.0}
     # the drift check whose input could not be read is exported as unknown, never ok
-    status = {
-        s.labels["check"]: s.value
-        for s in families["mlgate_check_status"].samples
-        if "metric" not in s.labels
-    }
+    status = check_states(families)
     assert status == {"drift": 2.0, "outputs": 0.0, "performance": 1.0}
 
 
@@ -305,10 +309,6 @@ def test_a_registry_down_for_one_part_keeps_the_other(
     assert "mlgate-monitor.json and mlgate-monitor.md were written" in result.output
     kept = json.loads((workdir / "mlgate-monitor.json").read_text())
     assert kept["drift"] is None and kept["degraded"] == ["accuracy"]
-    families = {f.name: f for f in text_string_to_metric_families((workdir / "m.prom").read_text())}
-    status = {
-        s.labels["check"]: s.value
-        for s in families["mlgate_check_status"].samples
-        if "metric" not in s.labels
-    }
+    families = exported(workdir / "m.prom")
+    status = check_states(families)
     assert status["drift"] == 2.0 and status["performance"] == 1.0
