@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from github_git import GitRepos
+
 NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 READ_ONLY = {
     "message": "Resource not accessible by integration",
@@ -53,6 +55,7 @@ class State:
     repository_dispatches: list[dict[str, Any]] = field(default_factory=list)
     run_approvals: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # run id →
     workflows: set[str] = field(default_factory=lambda: {"retrain.yml"})
+    absent_repos: set[str] = field(default_factory=set)  # GET /repos/{repo} answers 404
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
@@ -66,6 +69,7 @@ class FakeGitHub:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.host = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.api_url = self.host + prefix
+        self.git = GitRepos(self.api_url, self.host)  # repositories with files (deploy)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -283,6 +287,8 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 if login is None or login.endswith("[bot]"):
                     return self._send(403, READ_ONLY)
                 return self._send(200, _user(login, fake.api_url))
+            if self._git_route(path, query, payload, token):
+                return None
             if self.command == "GET" and self._read_only_route(path, query):
                 return None
             writing = self.command != "GET"
@@ -301,6 +307,20 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/statuses/([0-9a-f]{7,40})", path):
                 return self._status(match.group(2), payload, login)
             return self._send(404, NOT_FOUND)
+
+        def _git_route(
+            self, path: str, query: dict[str, list[str]], payload: dict[str, Any], token: str
+        ) -> bool:
+            """A repository with files (github_git.py), or the GraphQL endpoint."""
+            repo = "/".join(path.split("/")[2:4]) if path.startswith("/repos/") else None
+            if path != "/api/graphql" and repo not in fake.git.repos:
+                return False
+            if self.command != "GET" and token in fake.state.read_only:
+                self._send(403, READ_ONLY)
+                return True
+            return bool(
+                fake.git.route(self, self.command, path, query, payload, fake.state.users[token])
+            )
 
         def _issue_route(
             self, path: str, query: dict[str, list[str]], payload: dict[str, Any], login: str | None
@@ -348,6 +368,9 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             """Repositories, pull requests, their reviews and collaborator permissions."""
             if match := re.fullmatch(r"/repos/([^/]+/[^/]+)", path):
                 repo = match.group(1)
+                if repo in fake.state.absent_repos:
+                    self._send(404, NOT_FOUND)
+                    return True
                 self._send(
                     200,
                     {

@@ -31,6 +31,7 @@ class GitHubDispatch:
     repository: str  # owner/name
     token: str = field(repr=False)
     timeout: int = 10
+    event_type: str = GITHUB_EVENT_TYPE
 
     @property
     def name(self) -> str:
@@ -48,7 +49,7 @@ class GitHubDispatch:
             retry=None,
             lazy=True,
         )
-        body = {"event_type": GITHUB_EVENT_TYPE, "client_payload": dict(payload)}
+        body = {"event_type": self.event_type, "client_payload": dict(payload)}
         try:
             client.requester.requestJsonAndCheck(
                 "POST", f"/repos/{self.repository}/dispatches", input=body
@@ -66,7 +67,7 @@ class GitHubDispatch:
                 f"GitHub {self.api_url}: repository_dispatch: {first_line(exc, limit=200)}",
                 transient=True,
             ) from None
-        return f"repository_dispatch {GITHUB_EVENT_TYPE} to {self.repository}"
+        return f"repository_dispatch {self.event_type} to {self.repository}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,12 +87,8 @@ class GitLabTrigger:
         from requests.exceptions import RequestException
 
         client = gitlab.Gitlab(self.url, timeout=self.timeout, retry_transient_errors=False)
-        variables = {
-            "MLGATE_MODEL": payload["model"],
-            "MLGATE_VERSION": payload["version"],
-            "MLGATE_EVENT": payload["event"],
-            "MLGATE_DELIVERY": payload["delivery"],
-        }
+        # model, version, event, delivery (the relay) or uri, environment (deploy).
+        variables = {f"MLGATE_{key.upper()}": value for key, value in payload.items()}
         project: Any = client.projects.get(self.project, lazy=True)
         try:
             pipeline = project.trigger_pipeline(self.ref, self.token, variables=variables)

@@ -116,7 +116,7 @@ class Registry:
         if isinstance(ref, RunRef):
             run = self._run(ref.run_id)
             model_id = self._logged_model_id(run, ref.artifact_path)
-            location = self._model_location(model_id=model_id, source=None) or ref.uri
+            location = self.model_location(model_id=model_id, source=None) or ref.uri
             mlmodel = read_mlmodel(self, location, what=f"candidate {ref.uri}")
             if register:
                 version = self._register(ref, model=model, model_id=model_id)
@@ -139,8 +139,8 @@ class Registry:
             version = None
         if version is None:
             raise InputError(f"candidate {ref.uri}: not found in the registry")
-        found_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
-        where = self._model_location(model_id=found_id, source=version.source)
+        found_id = getattr(version, "model_id", None) or logged_model_in(version.source)
+        where = self.model_location(model_id=found_id, source=version.source)
         if where is None:
             raise InputError(f"candidate {ref.uri}: the registry does not say where its files are")
         mlmodel = read_mlmodel(self, where, what=f"candidate {ref.uri}")
@@ -210,7 +210,7 @@ class Registry:
             params.update(run.data.params)
             commit, dataset, code = _commit(run), eval_dataset(run), eval_code(run)
             trained = trained_on(run)
-        model_id = getattr(version, "model_id", None) or _logged_model_in(version.source)
+        model_id = getattr(version, "model_id", None) or logged_model_in(version.source)
         if model_id:
             # MLflow 3 logs evaluation results on the logged model; they are the most
             # specific numbers for this version, so they win over the run's.
@@ -233,7 +233,7 @@ class Registry:
             params=params,
             signature=signature_of(mlmodel)
             if mlmodel is not None
-            else self._signature(self._model_location(model_id=model_id, source=version.source)),
+            else self._signature(self.model_location(model_id=model_id, source=version.source)),
         )
         return RegistryModel(
             metric_set=metric_set,
@@ -262,7 +262,7 @@ class Registry:
         except InputError:
             return None
 
-    def _model_location(self, *, model_id: str | None, source: str | None) -> str | None:
+    def model_location(self, *, model_id: str | None, source: str | None) -> str | None:
         """Where a model's files are: a LoggedModel's artifact location (MLflow 3), else
         the version's source (MLflow 2 kept models among the run's artifacts)."""
         if model_id:
@@ -398,7 +398,7 @@ def _commit(run: Any) -> str | None:
     return str(value) if value else None
 
 
-def _logged_model_in(source: str | None) -> str | None:
+def logged_model_in(source: str | None) -> str | None:
     """``models:/m-…`` (a version made from an MLflow 3 LoggedModel) → ``m-…``."""
     match = re.fullmatch(r"models:/(m-[0-9a-f]+)", source or "")
     return match.group(1) if match else None

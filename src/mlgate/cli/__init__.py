@@ -12,6 +12,7 @@ from mlgate import __version__
 from mlgate.cli.compare import compare_command
 from mlgate.cli.config import config_group
 from mlgate.cli.demo import demo_command
+from mlgate.cli.deploy import deploy_command
 from mlgate.cli.drift import drift_command, skew_command
 from mlgate.cli.errors import MlgateGroup
 from mlgate.cli.evaluate import evaluate_command
@@ -58,6 +59,7 @@ cli.add_command(gate_command)
 cli.add_command(promote_command)
 cli.add_command(rollback_command)
 cli.add_command(history_command)
+cli.add_command(deploy_command)
 cli.add_command(report_command)
 cli.add_command(config_group)
 cli.add_command(test_command)

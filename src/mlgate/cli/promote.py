@@ -181,6 +181,7 @@ def promote_command(
         click.echo(f"{name} version {result.version} is now @{alias}{replaced}")
     if result.reference:
         click.echo(f"drift reference stored: {result.reference}")
+    _then_deploy(config, name, uri, version=result.version, platform=where)
 
 
 @click.command(
@@ -203,6 +204,7 @@ def rollback_command(
     reason: str | None,
 ) -> None:
     """Move the production alias back to the previous version, in one step."""
+    from mlgate.adapters.ci import platform_from_environment
     from mlgate.adapters.github_env import write_step_outputs
     from mlgate.promote.promotion import rollback
 
@@ -220,6 +222,43 @@ def rollback_command(
     else:
         back = f"rolled back to version {result.version} (from version {result.replaced})"
         click.echo(f"{name} @{alias} {back}")
+    _then_deploy(
+        config,
+        name,
+        uri,
+        version=result.version,
+        platform=platform_from_environment(None, dict(os.environ)),
+    )
+
+
+def _then_deploy(config: Any, name: str, uri: str, *, version: str | None, platform: str) -> None:
+    """With a ``deploy:`` section, the alias move is followed by its deployment change. A
+    deploy that fails leaves the promotion standing; the exit code is the deploy's."""
+    from mlgate.cli.deploy import run_deploy
+    from mlgate.deploy.run import DeployRequest
+    from mlgate.errors import MlgateError
+
+    if config.deploy is None:
+        return
+    if platform == "local":
+        click.echo(
+            f"deploy: run `mlgate deploy --model {name}` with --platform github|gitlab, or "
+            "--dry-run, to propose the deployment change"
+        )
+        return
+    request = DeployRequest(tracking_uri=uri, model=name, version=version, config=config)
+    try:
+        code = run_deploy(request, platform=platform)
+    except MlgateError as exc:
+        click.echo(f"mlgate: {exc}", err=True)
+        click.echo(
+            f"mlgate: the registry change stands; fix this and run `mlgate deploy --model "
+            f"{name}` again",
+            err=True,
+        )
+        click.get_current_context().exit(int(exc.exit_code))
+    if code:
+        click.get_current_context().exit(code)
 
 
 @click.command(
@@ -259,4 +298,8 @@ def history_command(
         if entry.get("eval_dataset"):
             digest = str(entry.get("eval_dataset.digest") or "")[:8]
             line += f"  data {entry['eval_dataset']}" + (f" ({digest})" if digest else "")
+        deployment = entry.get("deployment") or {}
+        if isinstance(deployment, dict) and deployment.get("state"):
+            where = deployment.get("url") or deployment.get("repository") or ""
+            line += f"  deploy {deployment['state']} {where}".rstrip()
         click.echo(clean(line))

@@ -21,6 +21,7 @@ from mlgate.core.checks import Status
 from mlgate.core.classes import ClassSettings
 from mlgate.core.columns import ColumnNames
 from mlgate.core.compare import GatePolicy
+from mlgate.core.deploy import DeploySettings
 from mlgate.core.drift_settings import DriftSettings, SkewSettings
 from mlgate.core.evidence import Route
 from mlgate.core.provenance import EvaluationSettings
@@ -31,6 +32,7 @@ from mlgate.core.tracking import MonitorSettings
 from mlgate.core.webhooks import DEFAULT_EVENTS, RelayFilter
 from mlgate.errors import ConfigError
 from mlgate.files.config_sections import (
+    deploy_settings,
     drift_settings,
     metric_rule,
     monitor_settings,
@@ -92,6 +94,7 @@ class Config:
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     relay: RelayFilter = field(default_factory=RelayFilter)
     relay_ref: str = "main"
+    deploy: DeploySettings | None = None
     digest: str | None = None
 
     @property
@@ -194,6 +197,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
             ),
         ),
         relay_ref=data.get("relay", {}).get("ref", "main"),
+        deploy=deploy_settings(document, data.get("deploy"), base_dir=base_dir),
         digest=digest(data),
     )
 

@@ -1,5 +1,5 @@
 """The rule-like sections of mlgate.yml as settings: a metric's rule (under ``metrics:``
-and ``monitor.performance:``), ``drift:``, ``skew:`` and ``monitor:``. The document is
+and ``monitor.performance:``), ``drift:``, ``skew:``, ``monitor:`` and ``deploy:``. The document is
 already validated against the schema; these add the checks a schema cannot say, naming
 the line and the key."""
 
@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.deploy import DeploySettings, ManifestSpec
 from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
@@ -207,3 +208,89 @@ def _check_range(
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def deploy_settings(
+    document: Document, section: dict[str, Any] | None, *, base_dir: Path
+) -> DeploySettings | None:
+    """``deploy:``; templates and key paths are checked here, so a typo fails at load."""
+    if section is None:
+        return None
+    from mlgate.core.deploy import SET_FIELDS, URI_FIELDS, DispatchSpec
+
+    where = ("deploy",)
+    if section.get("uri", "artifact") not in ("artifact", "models"):
+        _template(document, (*where, "uri"), section["uri"], URI_FIELDS)
+    files = []
+    seen: set[str] = set()
+    for index, entry in enumerate(section.get("files", ())):
+        at = (*where, "files", index)
+        path = str(entry["path"])
+        if path.startswith("/") or ".." in Path(path).parts:
+            raise document.error(
+                (*at, "path"), "must be a path inside the deployment repository", ConfigError
+            )
+        if path in seen:
+            raise document.error((*at, "path"), f"{path} is listed twice", ConfigError)
+        seen.add(path)
+        if entry["kind"] == "set" and not entry.get("set"):
+            raise document.error(at, "kind: set needs set: {key.path: template}", ConfigError)
+        if "canary" in entry and entry["kind"] != "kserve":
+            raise document.error((*at, "canary"), "only kind: kserve has a canary", ConfigError)
+        pairs = []
+        for key, template in entry.get("set", {}).items():
+            _key_path(document, (*at, "set", key), key)
+            _template(document, (*at, "set", key), template, SET_FIELDS)
+            pairs.append((key, template))
+        files.append(
+            ManifestSpec(
+                path=path, kind=entry["kind"], set=tuple(pairs), canary=entry.get("canary")
+            )
+        )
+    dispatch = section.get("dispatch", False)
+    if not files and not dispatch:
+        raise document.error(
+            where, "list the manifests to edit under files:, or set dispatch:", ConfigError
+        )
+    branch = section.get("branch", "main")
+    if not _valid_ref(branch):
+        raise document.error((*where, "branch"), f"{branch!r} is not a branch name", ConfigError)
+    return DeploySettings(
+        repository=section.get("repository"),
+        path=str(base_dir / section["path"]) if "path" in section else None,
+        branch=branch,
+        environment=section.get("environment"),
+        uri=section.get("uri", "artifact"),
+        files=tuple(files),
+        auto_merge=bool(section.get("auto_merge", False)),
+        dispatch=DispatchSpec(**dispatch)
+        if isinstance(dispatch, dict)
+        else (DispatchSpec() if dispatch else None),
+    )
+
+
+def _template(document: Document, at: tuple[str | int, ...], text: str, allowed: Any) -> None:
+    from mlgate.core.deploy import TemplateError, check_template
+
+    try:
+        check_template(text, allowed)
+    except TemplateError as exc:
+        raise document.error(at, str(exc), ConfigError) from None
+
+
+def _key_path(document: Document, at: tuple[str | int, ...], text: str) -> None:
+    from mlgate.core.deploy import parse_key_path
+
+    try:
+        parse_key_path(text)
+    except ValueError as exc:
+        raise document.error(at, str(exc), ConfigError) from None
+
+
+def _valid_ref(name: str) -> bool:
+    import re
+
+    bad = re.search(r"[\x00-\x20~^:?*\[\\\x7f]|\.\.|@\{|//", name)
+    return (
+        not bad and not name.startswith(("/", "-", ".")) and not name.endswith(("/", ".lock", "."))
+    )

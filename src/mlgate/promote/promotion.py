@@ -89,7 +89,18 @@ def rollback(
 
 
 def history(*, tracking_uri: str, model: str) -> list[dict[str, Any]]:
+    """The promotion history; each version's latest entry carries the deployment change
+    `mlgate deploy` proposed for it (``deployment``: url, state, repository, environment)."""
+    from mlgate.adapters.deployments import Deployments
+    from mlgate.adapters.registry import Registry
+
     entries: list[dict[str, Any]] = _promotions(tracking_uri).history(model)
+    deployments = Deployments(Registry(tracking_uri=tracking_uri))
+    latest = {str(e.get("version")): i for i, e in enumerate(entries) if e.get("version")}
+    for version, index in latest.items():
+        recorded = deployments.recorded(model=model, version=version)
+        if recorded:
+            entries[index]["deployment"] = recorded
     return entries
 
 

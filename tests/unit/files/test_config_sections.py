@@ -1,4 +1,4 @@
-"""The monitor and streaming settings of mlgate.yml: defaults from the gate's
+"""The monitor, streaming and deploy settings of mlgate.yml: defaults from the gate's
 significance, rules in the metric's own direction, and mistakes named by line and key."""
 
 from __future__ import annotations
@@ -81,3 +81,79 @@ def test_mistakes_name_the_line_and_key(tmp_path: Path, text: str, message: str)
     with pytest.raises(InputError) as caught:
         config(tmp_path, text)
     assert message in str(caught.value)
+
+
+DEPLOY = """\
+model: churn
+deploy:
+  repository: acme/deploy
+  path: ../deploy
+  environment: prod
+  uri: "gs://mirror/{name}/{version}"
+  files:
+    - path: k8s/churn/inferenceservice.yaml
+      kind: kserve
+      canary: 10
+    - path: helm/churn/values.yaml
+      kind: set
+      set: {model.uri: "{uri}", "model.tags[0]": "v{version}"}
+  auto_merge: true
+"""
+
+
+def test_the_deploy_section(tmp_path: Path) -> None:
+    settings = config(tmp_path, DEPLOY).deploy
+    assert settings is not None
+    assert (settings.repository, settings.branch, settings.environment) == (
+        "acme/deploy",
+        "main",
+        "prod",
+    )
+    assert settings.path == str(tmp_path / "../deploy")
+    assert [(f.path, f.kind, f.canary) for f in settings.files] == [
+        ("k8s/churn/inferenceservice.yaml", "kserve", 10),
+        ("helm/churn/values.yaml", "set", None),
+    ]
+    assert settings.files[1].set == (("model.uri", "{uri}"), ("model.tags[0]", "v{version}"))
+    assert settings.auto_merge and settings.dispatch is None
+    assert config(tmp_path, "model: m\n").deploy is None
+    dispatch = config(tmp_path, "deploy: {dispatch: {event_type: ship}}\n").deploy
+    assert dispatch is not None and dispatch.dispatch is not None
+    assert dispatch.dispatch.event_type == "ship"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('"gs://mirror/{name}/{version}"', '"{versoin}"'),
+            "mlgate.yml:6: deploy.uri: unknown placeholder {versoin}",
+        ),
+        (("v{version}", "v{uri.__class__}"), "deploy.files[1].set"),
+        (("model.uri", "model..uri"), "cannot read key path"),
+        (("kind: set\n", "kind: seldon\n      canary: 5\n"), "only kind: kserve has a canary"),
+        (
+            ("k8s/churn/", "../../etc/"),
+            "deploy.files[0].path: must be a path inside the deployment repository",
+        ),
+        (("helm/churn/values.yaml", "k8s/churn/inferenceservice.yaml"), "is listed twice"),
+        (("kind: kserve", "kind: helm"), "deploy.files[0].kind"),
+        (
+            ("environment: prod", "branch: 'main..x'"),
+            "deploy.branch: 'main..x' is not a branch name",
+        ),
+        (("repository: acme/deploy", "repository: 'acme deploy'"), "deploy.repository"),
+        (("canary: 10", "canary: 100"), "deploy.files[0].canary"),
+    ],
+)
+def test_deploy_mistakes_name_the_key(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        config(tmp_path, DEPLOY.replace(*change))
+    assert message in str(caught.value)
+
+
+def test_a_deploy_section_needs_files_or_a_dispatch(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="list the manifests to edit under files:"):
+        config(tmp_path, "deploy: {repository: acme/deploy}\n")
