@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+from gitlab_git import GitProjects
+
 FORBIDDEN = {"message": "403 Forbidden"}
 UNAUTHORIZED = {"message": "401 Unauthorized"}
 NOT_FOUND = {"message": "404 Not Found"}
@@ -42,6 +44,7 @@ class State:
     issue_notes: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
     pipelines: list[dict[str, Any]] = field(default_factory=list)
     trigger_tokens: set[str] = field(default_factory=set)
+    absent_projects: set[str] = field(default_factory=set)  # GET /projects/:id answers 404
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 5000
@@ -55,6 +58,7 @@ class FakeGitLab:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}"
         self.api_url = f"{self.url}/api/v4"
+        self.git = GitProjects(self.url)  # projects with files (deploy)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -185,6 +189,8 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
         ) -> None:
             if self.command == "GET" and path == "/user":
                 return self._send(200, {"id": 1, "username": user, "name": user, "state": "active"})
+            if fake.git.route(self, self.command, path, query, payload, user):
+                return None
             if self._issue_route(path, query, payload, user):
                 return None
             if match := re.fullmatch(r"/projects/([^/]+)/merge_requests/(\d+)/notes", path):
@@ -239,16 +245,7 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
         ) -> bool:
             """The project, its issues and their notes, and new pipelines."""
             if match := re.fullmatch(r"/projects/([^/]+)", path):
-                project = unquote(match.group(1))
-                self._send(
-                    200,
-                    {
-                        "id": 42,
-                        "path_with_namespace": project,
-                        "default_branch": "main",
-                        "web_url": f"{fake.url}/acme/churn",
-                    },
-                )
+                self._project(unquote(match.group(1)))
             elif match := re.fullmatch(r"/projects/([^/]+)/issues", path):
                 project = unquote(match.group(1))
                 if self.command == "GET":
@@ -293,6 +290,19 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             else:
                 return False
             return True
+
+        def _project(self, project: str) -> None:
+            if project in fake.state.absent_projects:
+                return self._send(404, {"message": "404 Project Not Found"})
+            return self._send(
+                200,
+                {
+                    "id": 42,
+                    "path_with_namespace": project,
+                    "default_branch": "main",
+                    "web_url": f"{fake.url}/acme/churn",
+                },
+            )
 
         def _trigger(self, project: str, payload: dict[str, Any]) -> None:
             if payload.get("token") not in fake.state.trigger_tokens:

@@ -92,6 +92,7 @@ def deploy(
     except ValueError as exc:
         raise InputError(f"{config.source}: deploy.uri: {exc}") from None
     result.uri = fields["uri"]
+    _check_reachable(settings, fields["uri"], found.version)
     rollback = found.event.get("event") == "rollback"
     if settings.dispatch is not None:
         return _dispatch(result, settings, fields, dry_run=request.dry_run)
@@ -151,6 +152,19 @@ def _serving(
     except ValueError:
         return None
     return replaced if uri == old_uri else None
+
+
+def _check_reachable(settings: DeploySettings, uri: str, version: str) -> None:
+    """The registry's artifact location on one machine's disk is no place for a cluster
+    to read from (KServe would accept the path, and fail on every node)."""
+    local = uri.startswith(("/", "file:")) or ("://" not in uri and ":" not in uri)
+    serving = any(f.kind in ("kserve", "seldon") for f in settings.files)
+    if settings.uri == "artifact" and local and serving:
+        raise InputError(
+            f"deploy.uri: artifact: version {version}'s files are at a local path ({uri}), "
+            "which no cluster can read; log models to a bucket (s3://, gs://, …) or set "
+            "deploy.uri to a template"
+        )
 
 
 def _refusals(found: Any, request: DeployRequest, config: Config) -> list[str]:

@@ -5,6 +5,7 @@ escaped (Markdown) or quoted (the shell commands the body offers)."""
 from __future__ import annotations
 
 import difflib
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -66,9 +67,9 @@ def body(change: Change) -> str:
     ]
     who = event.get("approved_by") or event.get("rolled_back_by") or "?"
     where = event.get("approval") or event.get("run_url") or ""
-    approved = f"**{'Rolled back' if change.rollback else 'Approved'} by** {md(str(who))}"
+    approved = f"- **{'Rolled back' if change.rollback else 'Approved'} by** {md(str(who))}"
     if where:
-        approved += f" — {md(str(where), limit=400)}"
+        approved += f" — {_link(str(where))}"
     if event.get("at"):
         approved += f", {md(str(event['at']))}"
     lines = [
@@ -80,15 +81,22 @@ def body(change: Change) -> str:
         "",
         *rows,
         "",
-        approved + ".",
+        approved,
     ]
     if event.get("reason"):
-        lines.append(f"**Reason:** {md(str(event['reason']), limit=500)}")
+        lines.append(f"- **Reason:** {md(str(event['reason']), limit=500)}")
     if change.report:
-        lines.append(f"**Verdict report:** {md(change.report, limit=500)}")
+        lines.append(f"- **Verdict report:** {_link(change.report)}")
     lines += ["", "**Files:** " + ", ".join(md_code(f) for f in change.files), ""]
     lines += _undo(change)
     return "\n".join(lines) + "\n"
+
+
+def _link(text: str) -> str:
+    """An http(s) URL as a link; anything else as escaped text."""
+    if re.fullmatch(r"https?://[^\s<>()\[\]`\\]{1,500}", text):
+        return f"<{text}>"
+    return md(text, limit=500)
 
 
 def _undo(change: Change) -> list[str]:
