@@ -19,7 +19,7 @@ case "$command" in
       args=(publish -- "${MLGATE_ACTION_VERDICT:-verdict.json}")
     fi
     ;;
-  promote | test | drift | monitor)
+  promote | test | drift | monitor | deploy)
     args=("$command")
     ;;
   plan)
@@ -49,7 +49,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor, plan, summary"
+    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor, plan, summary, deploy"
     echo "exit-code=2" >>"$GITHUB_OUTPUT"
     exit 2
     ;;

@@ -163,6 +163,7 @@ def test_the_two_example_projects_share_their_files() -> None:
         "data/golden.csv",
         "data/train_features.csv",
         "export_served.py",
+        "deploy/inferenceservice.yaml",
     ]
     for name in shared:
         assert (github / name).read_bytes() == (gitlab / name).read_bytes(), name

@@ -112,9 +112,16 @@ def git_init(repo: Path, origin: str) -> str:
 
 
 def set_model(repo: Path, model: str) -> None:
+    """The example's mlgate.yml for ``model``. Its deploy.uri (artifact: the bucket a real
+    registry keeps models in) becomes a bucket path by name and version: the test server
+    serves artifacts itself (mlflow-artifacts:), which no cluster could download."""
     config = repo / "mlgate.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("model: churn-classifier", f"model: {model}"), encoding="utf-8")
+    text = text.replace("model: churn-classifier", f"model: {model}")
+    artifact = "  uri: artifact  "
+    assert text.count(artifact) == 1
+    text = text.replace(artifact, '  uri: "gs://models/{name}/{version}"  ')
+    config.write_text(text, encoding="utf-8")
 
 
 # -- GitLab ----------------------------------------------------------------------------

@@ -21,6 +21,9 @@ REPO = "acme/churn"
 TOKEN = "ghs-e2e-token"
 BOT = "github-actions[bot]"
 NUMBER = 7
+DEPLOY_REPO = "acme/churn-deploy"  # the example's deploy.repository
+DEPLOY_TOKEN = "github_pat_e2e_deploy"  # the secret MLGATE_DEPLOY_TOKEN
+MANIFEST = "deploy/inferenceservice.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +36,9 @@ def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def github() -> Any:
     fake = FakeGitHub()
     fake.state.users[TOKEN] = BOT
+    fake.state.users[DEPLOY_TOKEN] = "deploy-bot"
+    # The deployment repository, as the example's deploy/ folder stands for it.
+    fake.git.seed(DEPLOY_REPO, {MANIFEST: (ROOT / "examples" / "github" / MANIFEST).read_text()})
     yield fake
     fake.close()
 
@@ -172,8 +178,21 @@ class PullRequest:
                 "PIP_EXTRA_INDEX_URL": self.index.url,
             },
             variables=variables,
+            secrets={"MLGATE_DEPLOY_TOKEN": DEPLOY_TOKEN},
             token=TOKEN,
         )
+
+
+def deployed(github: FakeGitHub, model: str) -> tuple[dict[str, Any], str]:
+    """The deployment PR mlgate opened in the deployment repository, and the storageUri its
+    branch serves."""
+    import yaml
+
+    [pull] = github.git.repos[DEPLOY_REPO].pulls
+    manifest = github.git.files(DEPLOY_REPO, pull["head"]["ref"])[MANIFEST]
+    served = yaml.safe_load(manifest)["spec"]["predictor"]["model"]["storageUri"]
+    assert pull["head"]["ref"] == f"mlgate/deploy/{model}/production"
+    return pull, served
 
 
 @pytest.fixture
@@ -261,6 +280,26 @@ def test_promote_workflow_needs_an_approving_review_on_the_head(
     assert client.get_model_version(model_name, "2").tags["mlgate.approved_by"] == "alice"
     body = github.comments(REPO, NUMBER)[0]["body"]
     assert "Promoted" in body and "alice" in body
+
+    # mlgate.yml's deploy section: the promotion proposes the deployment, in the second
+    # repository, with the deploy token — one commit changing the storageUri line only.
+    pull, served = deployed(github, model_name)
+    assert served == f"gs://models/{model_name}/2"
+    assert pull["user"]["login"] == "deploy-bot"
+    assert pull["title"] == f"Deploy {model_name} version 2 (production)"
+    assert "**Approved by** alice" in pull["body"]
+    before = (ROOT / "examples" / "github" / MANIFEST).read_text().splitlines()
+    after = github.git.files(DEPLOY_REPO, pull["head"]["ref"])[MANIFEST].splitlines()
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [
+        (
+            '      storageUri: "s3://mlflow-artifacts/1/models/m-0000/artifacts"',
+            f'      storageUri: "gs://models/{model_name}/2"',
+        )
+    ]
+    assert f"opened the deployment proposal: {github.host}/{DEPLOY_REPO}/pull/1" in (
+        promoted.text()
+    )
+    assert DEPLOY_TOKEN not in promoted.text() + promoted.stderr
 
 
 def test_scheduled_monitor_opens_then_closes_the_drift_issue(
@@ -536,3 +575,6 @@ def test_a_registry_event_requests_approval_and_the_environment_approval_promote
     assert request["state"] == "closed"
     assert "was promoted to @champion" in github.comments(REPO, request["number"])[-1]["body"]
     assert TOKEN not in run.text() + run.stderr
+    # No deploy token secret here: the workflow's own token pushes (the fake lets it).
+    pull, served = deployed(github, model_name)
+    assert served == f"gs://models/{model_name}/{version}" and pull["user"]["login"] == BOT

@@ -21,12 +21,17 @@ pytestmark = pytest.mark.e2e
 PROJECT_ID = "42"
 IID = 3
 TOKEN = "glpat-e2e-token"
+DEPLOY_TOKEN = "glpat-e2e-deploy"  # the CI/CD variable MLGATE_DEPLOY_TOKEN
+DEPLOY_PROJECT = "acme/churn-deploy"  # the example's deploy.repository
+MANIFEST = "deploy/inferenceservice.yaml"
 
 
 @pytest.fixture
 def gitlab() -> Iterator[FakeGitLab]:
     fake = FakeGitLab()
     fake.state.users[TOKEN] = "mlgate-bot"
+    fake.state.users[DEPLOY_TOKEN] = "deploy-bot"
+    fake.git.seed(DEPLOY_PROJECT, {MANIFEST: (ROOT / "examples" / "gitlab" / MANIFEST).read_text()})
     yield fake
     fake.close()
 
@@ -82,6 +87,7 @@ def variables(gitlab: FakeGitLab, mlflow_server: str, sha: str, index: str) -> d
         "GITLAB_USER_LOGIN": "carol",
         # Project CI/CD variables a user sets:
         "GITLAB_TOKEN": TOKEN,
+        "MLGATE_DEPLOY_TOKEN": DEPLOY_TOKEN,
         "MLFLOW_TRACKING_URI": mlflow_server,
         # The template's default install line (`mlgate==<version>`) as users get it, resolved
         # from a local index serving this checkout's build; the dependencies from the usual one.
@@ -139,6 +145,20 @@ def test_merge_request_gets_one_note_and_the_manual_job_promotes(
     assert client.get_model_version(model_name, "2").tags["mlgate.approved_by"] == "carol"
     notes = gitlab.notes(PROJECT_ID, IID)
     assert len(notes) == 1 and "Promoted" in notes[0]["body"]
+    assert_deployed(gitlab, model_name, "2")
+
+
+def assert_deployed(gitlab: FakeGitLab, model: str, version: str) -> None:
+    """The promotion's merge request in the deployment project, opened with the deploy
+    token, serving ``version``."""
+    import yaml
+
+    [mr] = gitlab.git.projects[DEPLOY_PROJECT].mrs
+    assert mr["source_branch"] == f"mlgate/deploy/{model}/production"
+    assert mr["author"]["username"] == "deploy-bot"
+    manifest = gitlab.git.files(DEPLOY_PROJECT, mr["source_branch"])[MANIFEST]
+    served = yaml.safe_load(manifest)["spec"]["predictor"]["model"]["storageUri"]
+    assert served == f"gs://models/{model}/{version}"
 
 
 def test_a_regression_fails_the_pipeline(
@@ -274,3 +294,4 @@ def test_a_registry_trigger_pipeline_requests_approval_and_its_manual_job_promot
     }
     assert client.get_model_version(model_name, version).tags["mlgate.approved_by"] == "carol"
     assert gitlab.issues(PROJECT_ID)[0]["state"] == "closed"
+    assert_deployed(gitlab, model_name, version)
