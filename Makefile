@@ -89,6 +89,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/monorepo.py
 	$(BIN)/python benchmarks/evidence_cost.py
 	$(BIN)/python benchmarks/relay_load.py
+	$(BIN)/python benchmarks/deploy.py
 	$(BIN)/python benchmarks/production_registry.py
 
 clean:

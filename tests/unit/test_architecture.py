@@ -23,6 +23,7 @@ JOBS = (
     "evaluate",
     "publish",
     "promote",
+    "deploy",
     "relay",
     "demo",
 )  # each may use earlier
