@@ -71,7 +71,8 @@ def body(change: Change) -> str:
     if where:
         approved += f" — {_link(str(where))}"
     if event.get("at"):
-        approved += f", {md(str(event['at']))}"
+        at = str(event["at"])
+        approved += f", {at if re.fullmatch(r'[0-9TZ:.+-]{1,40}', at) else md(at)}"
     lines = [
         marker(change.model, change.environment),
         f"### {md(title(change), limit=300)}",

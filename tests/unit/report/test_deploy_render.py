@@ -40,7 +40,7 @@ def test_the_body_says_what_moves_who_approved_and_how_to_undo() -> None:
     assert "| now | 6 | `s3://models/churn/6` |" in text
     assert "| after merge | 7 | `s3://models/churn/7` |" in text
     assert (
-        "- **Approved by** alice — <https://github.com/acme/churn/pull/12>, 2026-12-07T10\\:00\\:00Z"
+        "- **Approved by** alice — <https://github.com/acme/churn/pull/12>, 2026-12-07T10:00:00Z"
         in text
     )
     assert "- **Reason:** better recall" in text
