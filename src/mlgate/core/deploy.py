@@ -193,8 +193,8 @@ def kserve_admission(doc: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...]
     """The rules KServe's validating webhook applies beyond the CRD schema, as
     (key path, problem) pairs (inference_service_validation.go, validateCanarySpecs)."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
-    spec: Any = doc.get("spec") if isinstance(doc.get("spec"), Mapping) else {}
-    predictor: Any = spec.get("predictor") if isinstance(spec.get("predictor"), Mapping) else {}
+    spec = _mapping(doc.get("spec"))
+    predictor = _mapping(spec.get("predictor"))
     percent = predictor.get("canaryTrafficPercent")
     if isinstance(percent, int) and not 0 <= percent <= 100:
         problems.append((("spec", "predictor", "canaryTrafficPercent"), "must be 0 to 100"))
@@ -203,7 +203,7 @@ def kserve_admission(doc: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...]
         return problems
     names: set[str] = set()
     total = 0
-    mode = ((doc.get("metadata") or {}).get("annotations") or {}).get(
+    mode = _mapping(_mapping(doc.get("metadata")).get("annotations")).get(
         "serving.kserve.io/deploymentMode"
     )
     if canaries and mode not in ("Standard", "RawDeployment"):
@@ -211,7 +211,7 @@ def kserve_admission(doc: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...]
     for index, canary in enumerate(canaries):
         if not isinstance(canary, Mapping):
             continue
-        name = (canary.get("predictor") or {}).get("name")
+        name = _mapping(canary.get("predictor")).get("name")
         where = ("spec", "canary", index, "predictor", "name")
         if not name:
             problems.append((where, "a canary predictor needs a name"))
@@ -225,6 +225,10 @@ def kserve_admission(doc: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...]
     if total > 100:
         problems.append((("spec", "canary"), f"the canaries' trafficPercent adds up to {total}"))
     return problems
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 FRAMEWORKS = (

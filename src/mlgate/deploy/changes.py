@@ -132,7 +132,8 @@ def _kserve_edits(
     if isinstance(canaries, list) and canaries:
         if spec.canary is not None and not rollback:
             at = ("spec", "canary", 0, "predictor")
-            path = _one_implementation(manifest, index, canaries[0].get("predictor"), at)
+            first = canaries[0] if isinstance(canaries[0], dict) else {}
+            path = _one_implementation(manifest, index, first.get("predictor"), at)
             return [
                 Edit(document=index, path=path, value=uri),
                 Edit(

@@ -41,18 +41,16 @@ class Manifest:
     text: str
     nodes: list[Any]  # each document's root node (None: an empty document)
     data: list[Any]  # each document as plain data
+    bom: bool = False  # the file starts with a byte-order mark (not in ``text``)
 
     def describe(self, index: int) -> str:
         """``document 2 (InferenceService churn)``, for errors."""
         doc = self.data[index] if index < len(self.data) else None
         what = ""
         if isinstance(doc, dict) and doc.get("kind"):
-            name = (
-                (doc.get("metadata") or {}).get("name")
-                if isinstance(doc.get("metadata"), dict)
-                else None
-            )
-            what = f" ({doc['kind']}{' ' + str(name) if name else ''})"
+            metadata = doc.get("metadata")
+            name = metadata.get("name") if isinstance(metadata, dict) else None
+            what = f" ({_short(doc['kind'])}{' ' + _short(name) if name else ''})"
         return f"document {index + 1}{what}"
 
     def error(self, index: int, path: KeyPath, problem: str) -> InputError:
@@ -60,6 +58,13 @@ class Manifest:
         return InputError(
             f"{where}: {format_path(path)}: {problem}" if path else f"{where}: {problem}"
         )
+
+
+def _short(value: Any) -> str:
+    """A name from the file, as one short line."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def format_path(path: Sequence[Key]) -> str:
@@ -75,22 +80,44 @@ def format_path(path: Sequence[Key]) -> str:
 
 
 def parse_manifest(source: str, text: str) -> Manifest:
-    """A file of one or more YAML documents; InputError when it is not YAML or repeats a key."""
+    """A file of one or more YAML documents; InputError when it is not YAML, repeats a key
+    or has a key that is not text. A byte-order mark is kept aside (libyaml does not count
+    it in the spans)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
     try:
-        nodes = list(yaml.compose_all(text, Loader=loader))
-        data = list(yaml.load_all(text, Loader=loader))
+        nodes = list(yaml.compose_all(body, Loader=loader))
+        data = list(yaml.load_all(body, Loader=loader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise InputError(f"{source}{line}: not valid YAML: {problem}") from None
-    manifest = Manifest(source, text, nodes, data)
+        raise InputError(f"{source}{line}: not valid YAML: {_short(problem)}") from None
+    except (ValueError, TypeError, AttributeError) as exc:  # PyYAML's constructors, on a bad tag
+        raise InputError(f"{source}: cannot be read as YAML: {_short(exc)}") from None
+    manifest = Manifest(source, body, nodes, data, bom=bom)
     for index, node in enumerate(nodes):
         _reject_duplicates(manifest, index, node, ())
+        _reject_odd_keys(manifest, index, data[index], ())
     return manifest
+
+
+def _reject_odd_keys(manifest: Manifest, index: int, value: Any, path: KeyPath) -> None:
+    """Kubernetes objects and Helm values have text keys; YAML also allows null, numbers,
+    dates or bytes as keys, which no manifest means."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise manifest.error(
+                    index, path, f"a key that is not text ({_short(repr(key))}); quote it"
+                )
+            _reject_odd_keys(manifest, index, item, (*path, key))
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            _reject_odd_keys(manifest, index, item, (*path, position))
 
 
 def _reject_duplicates(manifest: Manifest, index: int, node: Any, path: KeyPath) -> None:
@@ -126,7 +153,8 @@ def value_at(manifest: Manifest, index: int, path: KeyPath) -> Any:
 
 def apply_edits(manifest: Manifest, edits: Sequence[Edit]) -> str:
     """The file's text with ``edits`` made; InputError naming the document and key path of
-    an edit the file cannot take (a missing key, a value that is not a scalar)."""
+    an edit the file cannot take (a missing key, a value that is not a scalar), or when the
+    result would read back as anything but the original with exactly these edits."""
     import copy
 
     import yaml
@@ -141,9 +169,19 @@ def apply_edits(manifest: Manifest, edits: Sequence[Edit]) -> str:
     for start, end, new in sorted(replacements, reverse=True):
         text = text[:start] + new + text[end:]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    if list(yaml.load_all(text, Loader=loader)) != expected:
-        raise RuntimeError(f"editing {manifest.source} changed more than the edits asked for")
-    return text
+    try:
+        same = list(yaml.load_all(text, Loader=loader)) == expected
+    except yaml.YAMLError:
+        same = False
+    if not same:  # a layout a one-span edit cannot keep (a comment or value sharing lines)
+        paths = ", ".join(format_path(edit.path) for edit in edits)
+        raise manifest.error(
+            edits[0].document,
+            (),
+            f"cannot change {paths} without changing the lines around it; edit the file "
+            "by hand once (one key per line), then deploy again",
+        )
+    return ("\ufeff" if manifest.bom else "") + text
 
 
 def _apply_plain(documents: list[Any], edit: Edit, value: Any) -> None:
@@ -211,9 +249,18 @@ def _replacement(manifest: Manifest, edit: Edit) -> tuple[int, int, str, Any]:
         )
     text = scalar_text(edit.value, node, flow=_in_flow(parent))
     value = int(text) if isinstance(edit.value, str) and text.isdigit() else edit.value
+    if node.start_mark.index == node.end_mark.index:  # `key:` with no value written
+        return (*_after_colon(manifest, edit, pair[0], text), value)
     span = manifest.text[node.start_mark.index : node.end_mark.index]
     tail = span[len(span.rstrip("\n\r ")) :] if node.style in ("|", ">") else ""
     return node.start_mark.index, node.end_mark.index, text + tail, value
+
+
+def _after_colon(manifest: Manifest, edit: Edit, key: Any, text: str) -> tuple[int, int, str]:
+    colon = manifest.text.find(":", key.end_mark.index) if key is not None else -1
+    if colon < 0 or manifest.text[key.end_mark.index : colon].strip():
+        raise manifest.error(edit.document, edit.path, "has no value to replace; write one first")
+    return colon + 1, colon + 1, " " + text
 
 
 def _in_flow(node: Any) -> bool:

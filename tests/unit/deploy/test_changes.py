@@ -261,3 +261,79 @@ def test_any_text_in_any_scalar_style_reads_back_exactly(
     got = node[path[-1]] if len(path) == 3 else node
     assert got == value or (value.isdigit() and got == int(value) and style == "7")
     assert data["a"]["c"] == 1
+
+
+MUTATIONS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=2_000),
+        st.integers(min_value=0, max_value=12),
+        st.sampled_from(
+            [
+                "",
+                ":",
+                "- ",
+                "\n",
+                "  ",
+                "{",
+                "[",
+                "]",
+                '"',
+                "'",
+                "#",
+                "x",
+                "0",
+                "~",
+                "&a",
+                "*a",
+                "!!str ",
+                "---\n",
+                "[]",
+                "{}",
+                " 3",
+                " null",
+                "\n    model: 3",
+                "- -",
+            ]
+        ),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _mutate(text: str, cuts: list[tuple[int, int, str]]) -> str:
+    for where, length, insert in cuts:
+        at = where % (len(text) + 1)
+        text = text[:at] + insert + text[at + length :]
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=st.sampled_from(sorted(CASES)), cuts=MUTATIONS, rollback=st.booleans())
+def test_a_mangled_manifest_is_an_input_error_or_a_valid_edit(
+    name: str, cuts: list[tuple[int, int, str]], rollback: bool
+) -> None:
+    """Never an internal error (exit 4): whatever the file became, either its edit is made
+    and re-parses to exactly the intended change, or one InputError says why not."""
+    text = _mutate(read(name) or "", cuts)
+    try:
+        found = change(CASES[name], text=text, rollback=rollback)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert found.before == text
+
+
+def test_an_anchored_value_is_not_changed_behind_its_aliases() -> None:
+    """Setting a value another key refers to (*alias) would change both: refused, named."""
+    text = "model:\n  uri: &uri s3://models/churn/6\nmirror:\n  uri: *uri\n"
+    spec = ManifestSpec(path="values.yaml", kind="set", set=(("model.uri", "{uri}"),))
+    with pytest.raises(InputError, match=r"cannot change model\.uri without changing the lines"):
+        change(spec, text=text)
+
+
+def test_a_byte_order_mark_stays_and_the_edit_lands_on_the_value() -> None:
+    text = "\ufeff" + (MANIFESTS / "values.yaml").read_text()
+    found = change(CASES["values.yaml"], text=text)
+    assert found.after.startswith("\ufeff# Helm values")
+    assert "  uri: s3://models/churn/7/artifacts  # set by mlgate deploy\n" in found.after
