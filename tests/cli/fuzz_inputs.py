@@ -119,6 +119,24 @@ def _plan(folder: Path) -> bytes:
     return json.dumps(plan, indent=2).encode()
 
 
+# The deploy section (docs/deploy.md), every key used: checked when mlgate.yml is read.
+DEPLOY_SECTION = b"""
+deploy:
+  repository: acme/churn-deploy
+  path: .
+  branch: main
+  environment: production
+  uri: "gs://models/{name}/{version}"
+  files:
+    - path: deploy/inferenceservice.yaml
+      kind: kserve
+      canary: 10
+    - path: helm/values.yaml
+      kind: set
+      set: {model.uri: "{uri}", "model.tags[0]": "v{version}"}
+  auto_merge: false
+"""
+
 COMPARE = (
     "compare",
     "--print",
@@ -142,6 +160,20 @@ FORMATS = (
         name="config",
         example="config-in.yml",
         seed=_quickstart("mlgate.yml"),
+        args=(
+            *COMPARE,
+            "-c",
+            "{file}",
+            "--candidate",
+            "candidate.json",
+            "--baseline",
+            "production.json",
+        ),
+    ),
+    Format(
+        name="deploy config",
+        example="deploy-in.yml",
+        seed=lambda _: (EXAMPLES / "quickstart" / "mlgate.yml").read_bytes() + DEPLOY_SECTION,
         args=(
             *COMPARE,
             "-c",
