@@ -273,15 +273,40 @@ def _then_deploy(config: Any, name: str, uri: str, *, version: str | None, platf
     show_default=True,
     help="text for people, json for tools.",
 )
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Ask GitHub/GitLab for each deployment PR/MR's state now (open, merged, closed) "
+    "instead of the state it was left in; needs the deploy token.",
+)
+@click.option(
+    "--platform",
+    type=click.Choice(["github", "gitlab"]),
+    envvar="MLGATE_PLATFORM",
+    show_envvar=True,
+    help="With --live: where the deployment repository is (default: from the CI environment).",
+)
 def history_command(
-    *, config_path: Path | None, model: str | None, tracking_uri: str | None, fmt: str
+    *,
+    config_path: Path | None,
+    model: str | None,
+    tracking_uri: str | None,
+    fmt: str,
+    live: bool,
+    platform: str | None,
 ) -> None:
     """Print the promotion history kept in the registry, oldest first."""
     from mlgate.promote.promotion import history
     from mlgate.report.text import clean
 
-    _, name, uri = model_settings(config_path, model, tracking_uri)
+    config, name, uri = model_settings(config_path, model, tracking_uri)
     entries = history(tracking_uri=uri, model=name)
+    if live:
+        from mlgate.adapters.ci import platform_from_environment
+        from mlgate.deploy.run import live_states
+
+        where = platform_from_environment(platform, dict(os.environ))
+        live_states(entries, config=config, platform=where, env=dict(os.environ))
     if fmt == "json":
         click.echo(json.dumps(entries, indent=2))
         return

@@ -32,6 +32,7 @@ class Repository(Protocol):
     def update(self, proposal: Proposal, *, title: str, body: str) -> Proposal: ...
     def close(self, proposal: Proposal, *, comment: str) -> None: ...
     def auto_merge(self, proposal: Proposal, *, head: str) -> None: ...
+    def state(self, number: int) -> str: ...
 
 
 @dataclass(kw_only=True)
@@ -121,20 +122,26 @@ def deploy(
     serving = _serving(registry, found, settings, changes, alias=config.production_alias)
     _describe(result, changes, found, rollback=rollback, repository=repo.repository, old=serving)
     _propose(result, repo, changes, settings=settings, base_sha=base_sha)
-    if result.proposal is not None or result.action in ("already", "closed"):
-        registry.record(
-            model=request.model,
-            version=found.version,
-            deployment={
-                "environment": environment,
-                "repository": repo.repository,
-                "state": result.action,
-                "url": result.proposal.url if result.proposal else "",
-                "number": result.proposal.number if result.proposal else None,
-                "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            },
-        )
+    _record(registry, result, found.version)
     return result
+
+
+def _record(registry: Any, result: DeployResult, version: str) -> None:
+    """The deployment on the version, for `mlgate history`. A version found already
+    deployed keeps the PR/MR recorded before (the one that deployed it)."""
+    deployment: dict[str, Any] = {
+        "environment": result.environment,
+        "repository": result.repository,
+        "state": result.action,
+        "url": result.proposal.url if result.proposal else "",
+        "number": result.proposal.number if result.proposal else None,
+        "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    before = registry.recorded(model=result.model, version=version) or {}
+    same = all(before.get(k) == deployment[k] for k in ("environment", "repository"))
+    if result.proposal is None and same and before.get("number"):
+        deployment.update(url=before.get("url", ""), number=before["number"])
+    registry.record(model=result.model, version=version, deployment=deployment)
 
 
 def _serving(
@@ -326,6 +333,23 @@ def _dispatch(
     result.dispatched = send(settings, payload, dry_run=dry_run)
     result.action = "dry_run" if dry_run else "dispatched"
     return result
+
+
+def live_states(
+    entries: list[dict[str, Any]], *, config: Config, platform: str, env: Mapping[str, str]
+) -> None:
+    """Each recorded deployment's PR/MR state as the platform says it is now."""
+    if config.deploy is None:
+        raise UsageError(f"{config.source}: --live needs the deploy: section")
+    repository = platform_repository(platform, env)(config.deploy)
+    for entry in entries:
+        deployment = entry.get("deployment")
+        if (
+            isinstance(deployment, dict)
+            and isinstance(deployment.get("number"), int)
+            and deployment.get("repository") == repository.repository
+        ):
+            deployment["state"] = repository.state(deployment["number"])
 
 
 def platform_repository(

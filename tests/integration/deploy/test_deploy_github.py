@@ -121,6 +121,17 @@ def test_one_pr_opened_updated_left_alone_and_reversed(
     assert history[-1]["event"] == "rollback"
     assert history[-1]["deployment"]["url"].endswith("/pull/2")
     assert history[-1]["deployment"]["state"] == "opened"
+    live = registry.run(
+        "history",
+        "--live",
+        "--platform",
+        "github",
+        env={"GITHUB_API_URL": fake.api_url, "MLGATE_DEPLOY_TOKEN": "deploy-token"},
+    )
+    assert live.exit_code == 0, live.output
+    lines = live.stdout.splitlines()
+    assert lines[1].endswith(f"deploy merged {fake.host}/{REPO}/pull/1")  # version 2's
+    assert lines[2].endswith(f"deploy open {fake.host}/{REPO}/pull/2")  # the rollback's
 
 
 def test_a_rollback_before_the_merge_closes_the_stale_pr(
