@@ -92,7 +92,8 @@ def run_deploy(request: DeployRequest, *, platform: str | None, fmt: str = "text
     rollback, which deploy after moving the alias."""
     from mlgate.adapters.ci import platform_from_environment
     from mlgate.adapters.github_env import write_step_outputs
-    from mlgate.deploy.run import deploy, platform_repository
+    from mlgate.deploy.repository import platform_repository
+    from mlgate.deploy.run import deploy
 
     env = dict(os.environ)
     where = platform_from_environment(platform, env)

@@ -303,7 +303,7 @@ def history_command(
     entries = history(tracking_uri=uri, model=name)
     if live:
         from mlgate.adapters.ci import platform_from_environment
-        from mlgate.deploy.run import live_states
+        from mlgate.deploy.repository import live_states
 
         where = platform_from_environment(platform, dict(os.environ))
         live_states(entries, config=config, platform=where, env=dict(os.environ))
