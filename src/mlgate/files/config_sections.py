@@ -257,7 +257,11 @@ def deploy_settings(
         raise document.error((*where, "branch"), f"{branch!r} is not a branch name", ConfigError)
     return DeploySettings(
         repository=section.get("repository"),
-        path=str(base_dir / section["path"]) if "path" in section else None,
+        # Without a repository named, the deployment repository is this one: its checkout
+        # is the folder of mlgate.yml (for --dry-run).
+        path=str(base_dir / section.get("path", "."))
+        if "path" in section or "repository" not in section
+        else None,
         branch=branch,
         environment=section.get("environment"),
         uri=section.get("uri", "artifact"),

@@ -119,3 +119,17 @@ def test_hostile_model_names_stay_data(tmp_path: Path, name: str) -> None:
     assert "<!-- mlgate:deploy model=" in body and "\n" not in body.splitlines()[0]
     values = [d for d in found["diff"].splitlines() if d.startswith("+replicaCount")]
     assert yaml.safe_load(values[0][1:]) == {"replicaCount": name}
+
+
+def test_without_a_repository_the_checkout_is_the_configs_folder(tmp_path: Path) -> None:
+    registry = laptop(tmp_path, "churn")
+    config = tmp_path / "mlgate.yml"
+    config.write_text(config.read_text().replace("  path: deploy\n", ""))
+    for path, text in FILES.items():  # the manifests beside mlgate.yml, in this repository
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    version = registry.promoted(0.90)
+    result = registry.run("deploy", "--dry-run", env=NO_CI)
+    assert result.exit_code == 0, result.output
+    assert f'+      storageUri: "gs://models/churn/{version}"' in result.stdout
+    assert f"would propose on branch mlgate/deploy/churn/champion of {tmp_path}" in result.stdout
