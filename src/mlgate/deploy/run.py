@@ -80,7 +80,10 @@ def deploy(
     _check_reachable(settings, fields["uri"], found.version)
     rollback = found.event.get("event") == "rollback"
     if settings.dispatch is not None:
-        return _dispatch(result, settings, fields, dry_run=request.dry_run)
+        _dispatch(result, settings, fields, dry_run=request.dry_run)
+        if not request.dry_run:
+            _record(registry, result, found.version)
+        return result
     result.branch = branch_name(request.model, environment)
     if request.dry_run:
         return _dry_run(
@@ -314,6 +317,7 @@ def _dispatch(
         "environment": fields["environment"],
         "run_id": fields["run_id"],
     }
+    result.repository = settings.repository or ""
     result.dispatched = send(settings, payload, dry_run=dry_run)
     result.action = "dry_run" if dry_run else "dispatched"
     return result

@@ -138,3 +138,36 @@ def test_a_missing_project_or_branch_is_exit_2(
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert fake.git.projects[PROJECT].mrs == []
+
+
+def test_dispatch_triggers_the_deploy_pipeline(registry: Registry, fake: FakeGitLab) -> None:
+    path = registry.folder / "mlgate.yml"
+    text = path.read_text()
+    path.write_text(text[: text.index("  files:")] + "  dispatch: {ref: release}\n")
+    fake.state.trigger_tokens.add("trigger-token")
+    version = registry.promoted(0.90)
+    fake.state.pipelines.clear()
+    result = CliRunner().invoke(
+        cli,
+        ["deploy", "--tracking-uri", registry.server, "--config", str(path)],
+        env={
+            "GITLAB_CI": "true",
+            "CI_API_V4_URL": fake.api_url,
+            "MLGATE_GITLAB_TRIGGER_TOKEN": "trigger-token",
+        },
+    )
+    assert result.exit_code == 0, result.output
+    [pipeline] = fake.state.pipelines
+    assert (pipeline["project"], pipeline["ref"]) == (PROJECT, "release")
+    assert pipeline["variables"] == {
+        "MLGATE_MODEL": registry.model,
+        "MLGATE_VERSION": version,
+        "MLGATE_URI": f"gs://models/{registry.model}/{version}",
+        "MLGATE_ENVIRONMENT": "production",
+        "MLGATE_RUN_ID": pipeline["variables"]["MLGATE_RUN_ID"],
+        "MLGATE_EVENT": "deploy",
+    }
+    assert "trigger-token" not in result.output
+    assert fake.git.projects[PROJECT].mrs == []
+    history = registry.run("history", "--format", "json")
+    assert '"state": "dispatched"' in history.stdout
