@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate.cli.options import config_option, model_and_store_options, model_settings
+from mlgate.cli.options import (
+    config_option,
+    format_option,
+    model_and_store_options,
+    model_settings,
+    platform_option,
+)
 
 if TYPE_CHECKING:
     from mlgate.deploy.run import DeployRequest, DeployResult
@@ -51,21 +57,8 @@ deployment repository). See docs/deploy.md.
     help="Print the diff and the PR/MR it would open, from the local checkout deploy.path; "
     "touch no remote.",
 )
-@click.option(
-    "--platform",
-    type=click.Choice(["github", "gitlab", "local"]),
-    envvar="MLGATE_PLATFORM",
-    show_envvar=True,
-    help="Where the deployment repository is (default: from the CI environment).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@platform_option("Where the deployment repository is (default: from the CI environment).")
+@format_option
 def deploy_command(
     *,
     config_path: Path | None,

@@ -10,7 +10,13 @@ from pathlib import Path
 import click
 
 from mlgate.cli.drift import config_at, current_data, echo_report, export_options
-from mlgate.cli.options import FilePath, config_option, model_and_store_options, written_files
+from mlgate.cli.options import (
+    FilePath,
+    config_option,
+    model_and_store_options,
+    platform_option,
+    written_files,
+)
 
 MONITOR_EPILOG = """\b
 Examples (a scheduled CI job):
@@ -64,13 +70,8 @@ bad input; 3 when GitHub/GitLab failed after retries (or the push, with --requir
 )
 @config_option
 @model_and_store_options
-@click.option(
-    "--platform",
-    type=click.Choice(["github", "gitlab", "local"]),
-    envvar="MLGATE_PLATFORM",
-    show_envvar=True,
-    help="Where the tracking issue lives (default: from the CI environment, else local: "
-    "files only).",
+@platform_option(
+    "Where the tracking issue lives (default: from the CI environment, else local: files only)."
 )
 @written_files(
     out="mlgate-monitor.json",

@@ -25,6 +25,30 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def platform_option(help_text: str, *, local: bool = True) -> Callable[[F], F]:
+    """``--platform`` (MLGATE_PLATFORM): github, gitlab (and local, files only)."""
+    choices = ["github", "gitlab", "local"] if local else ["github", "gitlab"]
+    return click.option(
+        "--platform",
+        type=click.Choice(choices),
+        envvar="MLGATE_PLATFORM",
+        show_envvar=True,
+        help=help_text,
+    )
+
+
+def format_option(func: F) -> F:
+    """``--format text|json``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json for tools.",
+    )(func)
+
+
 def model_and_store_options(func: F) -> F:
     """--model and --tracking-uri (MLGATE_TRACKING_URI, else MLflow's own variable)."""
     func = click.option(

@@ -10,7 +10,13 @@ from typing import Any
 
 import click
 
-from mlgate.cli.options import config_option, model_and_store_options, model_settings
+from mlgate.cli.options import (
+    config_option,
+    format_option,
+    model_and_store_options,
+    model_settings,
+    platform_option,
+)
 
 PROMOTE_EPILOG = """\b
 Examples:
@@ -56,13 +62,7 @@ def _model_and_store(func: Any) -> Any:
     help="The model version to promote (default on GitHub/GitLab: the version evaluated for "
     "the PR's head commit).",
 )
-@click.option(
-    "--platform",
-    type=click.Choice(["github", "gitlab", "local"]),
-    envvar="MLGATE_PLATFORM",
-    show_envvar=True,
-    help="Where the approval lives (default: from the CI environment, else local).",
-)
+@platform_option("Where the approval lives (default: from the CI environment, else local).")
 @click.option(
     "--pr",
     "number",
@@ -265,26 +265,16 @@ def _then_deploy(config: Any, name: str, uri: str, *, version: str | None, platf
     "history", epilog="\b\nExample:\n  mlgate history --model churn-classifier --format json"
 )
 @_model_and_store
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@format_option
 @click.option(
     "--live",
     is_flag=True,
     help="Ask GitHub/GitLab for each deployment PR/MR's state now (open, merged, closed) "
     "instead of the state it was left in; needs the deploy token.",
 )
-@click.option(
-    "--platform",
-    type=click.Choice(["github", "gitlab"]),
-    envvar="MLGATE_PLATFORM",
-    show_envvar=True,
-    help="With --live: where the deployment repository is (default: from the CI environment).",
+@platform_option(
+    "With --live: where the deployment repository is (default: from the CI environment).",
+    local=False,
 )
 def history_command(
     *,
