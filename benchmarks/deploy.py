@@ -31,28 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 for folder in ("tests/fakes", "tests/integration", "tests/unit/deploy"):
     sys.path.insert(0, str(ROOT / folder))
 
-from mlgate.core.deploy import ManifestSpec  # noqa: E402
+from test_changes import CASES, FIELDS, MANIFESTS  # noqa: E402 - the unit tests' files
+
 from mlgate.deploy.changes import plan_changes  # noqa: E402
 
-MANIFESTS = ROOT / "tests" / "unit" / "deploy" / "manifests"
-FIELDS = {
-    "name": "churn-classifier",
-    "version": "7",
-    "run_id": "0a1b2c",
-    "artifact_uri": "s3://models/churn/7/artifacts",
-    "models_uri": "models:/churn-classifier/7",
-    "environment": "production",
-    "uri": "s3://models/churn/7/artifacts",
-}
-SPECS = [
-    ManifestSpec(path="inferenceservice.yaml", kind="kserve", canary=10),
-    ManifestSpec(path="seldon-model.yaml", kind="seldon"),
-    ManifestSpec(
-        path="values.yaml", kind="set", set=(("model.uri", "{uri}"), ("model.version", "{version}"))
-    ),
-    ManifestSpec(path="raw-canary.yaml", kind="kserve", canary=20),
-    ManifestSpec(path="staged.yaml", kind="kserve"),
-]
 # The same edits for ruamel.yaml: (file, key path, value).
 RUAMEL = {
     "inferenceservice.yaml": [(("spec", "predictor", "model", "storageUri"), FIELDS["uri"])],
@@ -63,6 +45,7 @@ RUAMEL = {
     ],
     "staged.yaml": [(("spec", "predictor", "sklearn", "storageUri"), FIELDS["uri"])],
 }
+SPECS = [CASES[name] for name in RUAMEL]
 
 
 def schema_load_seconds() -> float:

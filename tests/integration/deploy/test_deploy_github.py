@@ -182,7 +182,9 @@ def test_deploy_follows_the_alias_and_the_recorded_verdict(
     assert fake.git.repos[REPO].pulls == [] and writes(fake) == []
 
 
-def cli_deploy(registry: Registry, fake: FakeGitHub, token: str, *args: str):  # type: ignore[no-untyped-def]
+def cli_deploy(  # type: ignore[no-untyped-def]
+    registry: Registry, fake: FakeGitHub, token: str, *args: str, env: dict[str, str] | None = None
+):
     return CliRunner().invoke(
         cli,
         [
@@ -199,6 +201,7 @@ def cli_deploy(registry: Registry, fake: FakeGitHub, token: str, *args: str):  #
             "GITHUB_API_URL": fake.api_url,
             "MLGATE_DEPLOY_TOKEN": token,
             "GITHUB_REPOSITORY": "acme/model",
+            **(env or {}),
         },
     )
 
@@ -266,23 +269,9 @@ def test_the_cli_prints_the_pr_and_the_step_output(
     registry.promoted(0.90)
     outputs = tmp_path / "outputs"
     outputs.touch()
-    result = CliRunner().invoke(
-        cli,
-        [
-            "deploy",
-            "--tracking-uri",
-            registry.server,
-            "--config",
-            str(registry.folder / "mlgate.yml"),
-            "--platform",
-            "github",
-        ],
-        env={
-            "GITHUB_API_URL": fake.api_url,
-            "GITHUB_TOKEN": "deploy-token",
-            "GITHUB_REPOSITORY": "acme/model",
-            "GITHUB_OUTPUT": str(outputs),
-        },
+    # The workflow's own token, when no deploy token is given.
+    result = cli_deploy(
+        registry, fake, "", env={"GITHUB_TOKEN": "deploy-token", "GITHUB_OUTPUT": str(outputs)}
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith(
