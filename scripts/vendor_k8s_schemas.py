@@ -1,12 +1,18 @@
 """Rebuild the Kubernetes schemas `mlgate deploy` validates against, as pinned data.
 
-    python scripts/vendor_k8s_schemas.py --kserve CRD.yaml --seldon CRD.yaml \
-        --kubernetes DIR [--out src/mlgate/schemas/k8s]
+    python scripts/vendor_k8s_schemas.py [--kserve CRD.yaml] [--seldon CRD.yaml] \
+        [--kubernetes DIR] [--argo-rollouts DIR] [--flagger CRD.yaml] \
+        [--out src/mlgate/schemas/k8s]
+
+Each source given rebuilds its one file; the others are left as they are.
 
 - ``--kserve``: kserve/kserve ``config/crd/full/serving.kserve.io_inferenceservices.yaml``
 - ``--seldon``: SeldonIO/seldon-core ``operator/config/crd/bases/mlops.seldon.io_models.yaml``
 - ``--kubernetes``: a ``vX.Y.Z-local-strict`` folder of the kubernetes-validate wheel
   (JSON Schemas generated from the Kubernetes OpenAPI document)
+- ``--argo-rollouts``: argoproj/argo-rollouts ``manifests/crds/`` (Rollout, AnalysisTemplate,
+  ClusterAnalysisTemplate: what ``examples/canary/`` and a deploy of a Rollout use)
+- ``--flagger``: fluxcd/flagger ``artifacts/flagger/crd.yaml`` (Canary, MetricTemplate)
 
 Descriptions are dropped (they are most of the bytes and validation never reads them).
 CRD schemas become strict the way ``kubectl apply --validate=strict`` is: an object with
@@ -58,15 +64,33 @@ def _strict(node: Any) -> Any:
     return out
 
 
-def crd_schemas(path: Path) -> dict[str, Any]:
-    crd = yaml.safe_load(path.read_text())
-    group = crd["spec"]["group"]
-    kind = crd["spec"]["names"]["kind"]
-    return {
-        f"{group}/{version['name']}/{kind}": _strict(_strip(version["schema"]["openAPIV3Schema"]))
-        for version in crd["spec"]["versions"]
-        if version.get("served", True)
-    }
+def crd_schemas(path: Path, kinds: frozenset[str] | None = None) -> dict[str, Any]:
+    """Every served version's schema of the CRDs in ``path`` (one document or several),
+    of ``kinds`` only when given."""
+    out = {}
+    for crd in yaml.safe_load_all(path.read_text()):
+        if not crd or crd.get("kind") != "CustomResourceDefinition":
+            continue
+        group = crd["spec"]["group"]
+        kind = crd["spec"]["names"]["kind"]
+        if kinds is not None and kind not in kinds:
+            continue
+        for version in crd["spec"]["versions"]:
+            if version.get("served", True):
+                schema = version["schema"]["openAPIV3Schema"]
+                out[f"{group}/{version['name']}/{kind}"] = _strict(_strip(schema))
+    return out
+
+
+ARGO_ROLLOUTS = ("rollout-crd.yaml", "analysis-template-crd.yaml", "cluster-analysis-template-crd.yaml")
+FLAGGER_KINDS = frozenset({"Canary", "MetricTemplate"})
+
+
+def argo_rollouts_schemas(folder: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ARGO_ROLLOUTS:
+        out.update(crd_schemas(folder / name))
+    return out
 
 
 def _refs(node: Any) -> set[str]:
@@ -111,17 +135,24 @@ def built_in_schemas(folder: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kserve", type=Path, required=True)
-    parser.add_argument("--seldon", type=Path, required=True)
-    parser.add_argument("--kubernetes", type=Path, required=True)
+    parser.add_argument("--kserve", type=Path)
+    parser.add_argument("--seldon", type=Path)
+    parser.add_argument("--kubernetes", type=Path)
+    parser.add_argument("--argo-rollouts", type=Path)
+    parser.add_argument("--flagger", type=Path)
     parser.add_argument("--out", type=Path, default=Path("src/mlgate/schemas/k8s"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    outputs = {
-        "kserve.json": crd_schemas(args.kserve),
-        "seldon.json": crd_schemas(args.seldon),
-        "kubernetes.json": built_in_schemas(args.kubernetes),
+    builders = {
+        "kserve.json": (args.kserve, crd_schemas),
+        "seldon.json": (args.seldon, crd_schemas),
+        "kubernetes.json": (args.kubernetes, built_in_schemas),
+        "argo-rollouts.json": (args.argo_rollouts, argo_rollouts_schemas),
+        "flagger.json": (args.flagger, lambda path: crd_schemas(path, FLAGGER_KINDS)),
     }
+    outputs = {name: build(source) for name, (source, build) in builders.items() if source}
+    if not outputs:
+        parser.error("name at least one source")
     for name, data in outputs.items():
         text = json.dumps(data, separators=(",", ":"), sort_keys=True)
         (args.out / name).write_text(text + "\n", encoding="utf-8")

@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SERVICE = 3
     INTERNAL = 4
+    INCONCLUSIVE = 5  # mlgate canary only: not decided yet (too little traffic, none)
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 

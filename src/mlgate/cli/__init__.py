@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from mlgate import __version__
+from mlgate.cli.canary import canary_group
 from mlgate.cli.compare import compare_command
 from mlgate.cli.config import config_group
 from mlgate.cli.demo import demo_command
@@ -67,6 +68,7 @@ cli.add_command(drift_command)
 cli.add_command(skew_command)
 cli.add_command(monitor_command)
 cli.add_command(relay_group)
+cli.add_command(canary_group)
 cli.add_command(plan_command)
 cli.add_command(summary_command)
 

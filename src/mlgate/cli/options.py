@@ -211,3 +211,13 @@ def read_config(config_path: Path | None) -> Any:
     from mlgate.files.config import find_config, load_config
 
     return load_config(find_config(config_path, cwd=Path()))
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:8080`` for IPv6; an empty host listens everywhere)."""
+    import re
+
+    match = re.fullmatch(r"\[?([^\[\]]*?)\]?:(\d{1,5})", value.strip())
+    if not match or int(match.group(2)) > 65535:
+        raise click.BadParameter(f"{value!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
+    return match.group(1) or "0.0.0.0", int(match.group(2))

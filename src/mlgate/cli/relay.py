@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate.cli.options import config_option, read_config
+from mlgate.cli.options import config_option, listen_address, read_config
 
 if TYPE_CHECKING:
     from mlgate.relay import RelaySettings
@@ -48,13 +48,6 @@ def _secret() -> str:
             "set MLGATE_WEBHOOK_SECRET to the webhook's secret (16 characters or more)"
         )
     return secret
-
-
-def _listen(value: str) -> tuple[str, int]:
-    match = re.fullmatch(r"\[?([^\[\]]*?)\]?:(\d{1,5})", value.strip())
-    if not match or int(match.group(2)) > 65535:
-        raise click.BadParameter(f"{value!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
-    return match.group(1) or "0.0.0.0", int(match.group(2))
 
 
 @click.group("relay", invoke_without_command=True, epilog=RELAY_EPILOG)
@@ -138,7 +131,7 @@ def _settings(params: dict[str, Any], *, secret: str) -> RelaySettings:
     from mlgate.relay import RelaySettings
 
     config = read_config(params.get("config_path"))
-    host, port = _listen(params["listen"])
+    host, port = listen_address(params["listen"])
     github_repo = params.get("github_repo")
     if github_repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", github_repo):
         raise click.BadParameter("expected OWNER/REPO", param_hint="--github-repo")

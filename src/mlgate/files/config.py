@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.core.approval import Policy
+from mlgate.core.canary import CanarySettings
 from mlgate.core.checks import Status
 from mlgate.core.classes import ClassSettings
 from mlgate.core.columns import ColumnNames
@@ -32,6 +33,7 @@ from mlgate.core.tracking import MonitorSettings
 from mlgate.core.webhooks import DEFAULT_EVENTS, RelayFilter
 from mlgate.errors import ConfigError
 from mlgate.files.config_sections import (
+    canary_settings,
     deploy_settings,
     drift_settings,
     metric_rule,
@@ -95,6 +97,7 @@ class Config:
     relay: RelayFilter = field(default_factory=RelayFilter)
     relay_ref: str = "main"
     deploy: DeploySettings | None = None
+    canary: CanarySettings | None = None
     digest: str | None = None
 
     @property
@@ -198,6 +201,9 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
         ),
         relay_ref=data.get("relay", {}).get("ref", "main"),
         deploy=deploy_settings(document, data.get("deploy"), base_dir=base_dir),
+        canary=canary_settings(
+            document, data.get("canary"), _significance(data.get("significance", {}))
+        ),
         digest=digest(data),
     )
 

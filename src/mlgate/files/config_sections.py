@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.canary import CanarySettings
 from mlgate.core.deploy import DeploySettings, ManifestSpec
 from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
 from mlgate.core.rules import MetricRule
@@ -297,4 +298,91 @@ def _valid_ref(name: str) -> bool:
     bad = re.search(r"[\x00-\x20~^:?*\[\\\x7f]|\.\.|@\{|//", name)
     return (
         not bad and not name.startswith(("/", "-", ".")) and not name.endswith(("/", ".lock", "."))
+    )
+
+
+def canary_settings(
+    document: Document, section: dict[str, Any] | None, significance: Significance
+) -> CanarySettings | None:
+    """The ``canary:`` section; None when mlgate.yml has none."""
+    from mlgate.core.canary import LATENCY, OUTPUT_DRIFT, TRAFFIC, PrometheusQueries
+    from mlgate.core.metric_catalogue import computed_name
+
+    if section is None:
+        return None
+    variants = section.get("variants", {})
+    stable, canary = variants.get("stable", "stable"), variants.get("canary", "canary")
+    if stable == canary:
+        raise document.error(
+            ("canary", "variants", "canary"), f"stable and canary are both {stable!r}", ConfigError
+        )
+    rules = []
+    for name, spec in section["rules"].items():
+        where = ("canary", "rules", str(name))
+        known = name in TRAFFIC or name == OUTPUT_DRIFT or computed_name(name) is not None
+        if not known:
+            raise document.error(
+                where,
+                f"unknown canary rule {name!r}: error_rate, {', '.join(LATENCY)}, "
+                f"{OUTPUT_DRIFT}, or with labels a metric the monitor computes (accuracy, "
+                "roc_auc, log_loss, mae, …)",
+                ConfigError,
+            )
+        if name == OUTPUT_DRIFT:
+            extra = sorted(set(spec) - {"max", "warn_only"})
+            if extra:
+                raise document.error(
+                    (*where, extra[0]),
+                    f"{OUTPUT_DRIFT} takes max (the PSI threshold) and warn_only only",
+                    ConfigError,
+                )
+            rules.append(
+                MetricRule(
+                    name=name,
+                    higher_is_better=False,
+                    max=_float(spec.get("max")),
+                    warn_only=bool(spec.get("warn_only", False)),
+                )
+            )
+            continue
+        rule = metric_rule(document, str(name), spec, where=("canary", "rules"))
+        if not (rule.checks_change or rule.checks_bounds):
+            raise document.error(
+                where,
+                f"{name}: give a tolerance (max_{rule.worse_word}, max_{rule.worse_word}_pct) "
+                "or a bound (min, max): the canary is judged against it",
+                ConfigError,
+            )
+        rules.append(rule)
+    return CanarySettings(
+        stable=str(stable),
+        canary=str(canary),
+        window=section.get("window", "10m"),
+        confidence=float(section.get("confidence", significance.confidence)),
+        rules=tuple(rules),
+        resamples=significance.resamples,
+        seed=significance.seed,
+        prometheus=_prometheus(document, section.get("prometheus"), PrometheusQueries),
+    )
+
+
+def _prometheus(document: Document, section: dict[str, Any] | None, build: Any) -> Any:
+    if section is None:
+        return None
+    for key in ("requests", "errors", "latency_buckets", "output_buckets"):
+        text = section.get(key)
+        if text is not None and "{variant}" not in text:
+            raise document.error(
+                ("canary", "prometheus", key),
+                "the template has no {variant}, so both variants would read the same series; "
+                'select the variant with a label matcher, e.g. {variant="{variant}"}',
+                ConfigError,
+            )
+    return build(
+        url=section["url"],
+        requests=section["requests"],
+        errors=section.get("errors"),
+        latency_buckets=section.get("latency_buckets"),
+        output_buckets=section.get("output_buckets"),
+        timeout=float(section.get("timeout", 10)),
     )

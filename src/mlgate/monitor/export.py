@@ -35,7 +35,7 @@ def version_of(label: str) -> str:
     return found.group(1) if found else ""
 
 
-def _group(key: dict[str, str], families: list[Family], *, judged: bool) -> Group:
+def labelled_group(key: dict[str, str], families: list[Family], *, judged: bool) -> Group:
     """Every series of the group carries the group's labels, first (an unnamed model is
     ``default``, as the Pushgateway path needs a value)."""
     key = {**key, "model": key["model"] or "default"}
@@ -76,7 +76,7 @@ def _check(key: dict[str, str], status: float, now: float, found: list[Family]) 
                 samples=[((), now)],
             )
         )
-    return _group(key, [*families, *found], judged=judged)
+    return labelled_group(key, [*families, *found], judged=judged)
 
 
 def drift_families(report: DriftReport, *, model: str, version: str) -> list[Family]:
@@ -233,7 +233,7 @@ def run_group(command: str, *, model: str, status: Status | None, now: float) ->
             samples=[((), now)],
         )
     )
-    return _group({"model": model, "command": command}, families, judged=True)
+    return labelled_group({"model": model, "command": command}, families, judged=True)
 
 
 def monitor_groups(

@@ -38,11 +38,14 @@ def output_drift(
         pairs.append(("prediction", columns[names.prediction], theirs[their_names.prediction]))
     if their_names.label in theirs:
         pairs.append(("label", columns[names.label][labelled], theirs[their_names.label]))
-    measured = [_measure(name, ours, ref, settings) for name, ours, ref in pairs]
+    measured = [measure_output(name, ours, ref, settings) for name, ours, ref in pairs]
     return decided(measured, settings=settings)
 
 
-def _measure(name: str, current: Any, reference: Any, settings: DriftSettings) -> FeatureDrift:
+def measure_output(
+    name: str, current: Any, reference: Any, settings: DriftSettings
+) -> FeatureDrift:
+    """One output column of two samples, measured and judged as a feature is."""
     import numpy as np
 
     from mlgate.core.stats.feature_drift import measure_categorical, measure_numeric

@@ -162,12 +162,12 @@ def judge_outcomes(
             have = ", ".join(sorted(columns)[:12])
             raise InputError(f"{path}: no column {needed!r} ({what}; columns: {have})")
     _unique_ids(path, columns[names.id], names.id)
-    labelled = _present(columns[names.label])
+    labelled = present(columns[names.label])
     times = _timestamps(path, columns, settings)
     try:
         ref = None
         if reference.columns is not None:
-            labelled_ref = _present(reference.columns[reference.names.label])
+            labelled_ref = present(reference.columns[reference.names.label])
             ref = Sample.of(
                 single(
                     reference.columns,
@@ -306,7 +306,7 @@ def _tracked(live: Any, ref: Any, recorded: dict[str, float]) -> tuple[MetricRul
     )
 
 
-def _present(values: Any) -> Any:
+def present(values: Any) -> Any:
     import numpy as np
 
     if values.dtype.kind == "f":

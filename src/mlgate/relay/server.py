@@ -86,7 +86,7 @@ class RelayServer(ThreadingHTTPServer):
         with self.log_lock:
             if delivered:
                 self.counts["redriven"] = self.counts.get("redriven", 0) + 1
-            self.log_stream.write(self.redact(_one_line(line)) + "\n")
+            self.log_stream.write(self.redact(one_line(line)) + "\n")
             self.log_stream.flush()
 
     def health(self) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class RelayServer(ThreadingHTTPServer):
         )
         with self.log_lock:
             self.counts[answer.outcome] = self.counts.get(answer.outcome, 0) + 1
-            self.log_stream.write(self.redact(_one_line(line)) + "\n")
+            self.log_stream.write(self.redact(one_line(line)) + "\n")
             self.log_stream.flush()
 
 
@@ -173,26 +173,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> Answer:
         if self.path.split("?")[0] != "/":
             return Answer(status=404, outcome="refused", detail="deliveries go to POST /")
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            self.close_connection = True
-            return Answer(status=411, outcome="refused", detail="a Content-Length is required")
-        try:
-            length = int(self.headers.get("Content-Length") or "")
-        except ValueError:
-            self.close_connection = True
-            return Answer(status=411, outcome="refused", detail="a Content-Length is required")
-        if length < 0 or length > self.server.max_bytes:
-            self.close_connection = True  # the body is left unread
-            return Answer(
-                status=413,
-                outcome="refused",
-                detail=f"the body is {length} bytes, over the {self.server.max_bytes}-byte bound",
-            )
-        try:
-            body = self.rfile.read(length)
-        except OSError:
-            self.close_connection = True
-            return Answer(status=408, outcome="refused", detail="the body did not arrive in time")
+        body = read_body(self, self.server.max_bytes)
+        if isinstance(body, tuple):
+            return Answer(status=body[0], outcome="refused", detail=body[1])
         if not self.server.slots.acquire(timeout=QUEUE_WAIT_SECONDS):
             return Answer(status=503, outcome="failed", detail="the relay is at capacity")
         try:
@@ -211,5 +194,29 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _one_line(text: str) -> str:
+def read_body(handler: BaseHTTPRequestHandler, max_bytes: int) -> bytes | tuple[int, str]:
+    """The request's body, or (status, why) when it is refused: chunked or without a
+    Content-Length (411), over ``max_bytes`` (413, left unread), too slow (408). A refusal
+    closes the connection, since the body was not read."""
+    refused: tuple[int, str] | None = None
+    length = -1
+    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
+        refused = (411, "a Content-Length is required")
+    else:
+        try:
+            length = int(handler.headers.get("Content-Length") or "")
+        except ValueError:
+            refused = (411, "a Content-Length is required")
+    if refused is None and (length < 0 or length > max_bytes):
+        refused = (413, f"the body is {length} bytes, over the {max_bytes}-byte bound")
+    if refused is None:
+        try:
+            return handler.rfile.read(length)
+        except OSError:
+            refused = (408, "the body did not arrive in time")
+    handler.close_connection = True
+    return refused
+
+
+def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
