@@ -57,6 +57,16 @@ deployment repository). See docs/deploy.md.
     help="Print the diff and the PR/MR it would open, from the local checkout deploy.path; "
     "touch no remote.",
 )
+@click.option(
+    "--canary",
+    "canary_percent",
+    type=click.IntRange(0, 100),
+    envvar="MLGATE_DEPLOY_CANARY",
+    show_envvar=True,
+    help="The share of traffic the version gets on KServe (canaryTrafficPercent, or the first "
+    "spec.canary[] entry), for every kind: kserve file: the next stage of a staged rollout "
+    "after `mlgate canary` passed (100: all of it), or 0 to take it all away.",
+)
 @platform_option("Where the deployment repository is (default: from the CI environment).")
 @format_option
 def deploy_command(
@@ -66,6 +76,7 @@ def deploy_command(
     tracking_uri: str | None,
     version: str | None,
     dry_run: bool,
+    canary_percent: int | None,
     platform: str | None,
     fmt: str,
 ) -> None:
@@ -73,11 +84,25 @@ def deploy_command(
     from mlgate.deploy.run import DeployRequest
 
     config, name, uri = model_settings(config_path, model, tracking_uri)
+    if canary_percent is not None:
+        config = _staged(config, canary_percent)
     request = DeployRequest(
         tracking_uri=uri, model=name, version=version, config=config, dry_run=dry_run
     )
     code = run_deploy(request, platform=platform, fmt=fmt)
     click.get_current_context().exit(code)
+
+
+def _staged(config: Any, percent: int) -> Any:
+    """The config with every ``kind: kserve`` file's canary share set to ``percent``."""
+    from dataclasses import replace
+
+    if config.deploy is None or not any(f.kind == "kserve" for f in config.deploy.files):
+        raise click.UsageError("--canary needs a deploy.files entry of kind: kserve")
+    files = tuple(
+        replace(f, canary=percent) if f.kind == "kserve" else f for f in config.deploy.files
+    )
+    return replace(config, deploy=replace(config.deploy, files=files))
 
 
 def run_deploy(request: DeployRequest, *, platform: str | None, fmt: str = "text") -> int:

@@ -337,3 +337,17 @@ def test_a_byte_order_mark_stays_and_the_edit_lands_on_the_value() -> None:
     found = change(CASES["values.yaml"], text=text)
     assert found.after.startswith("\ufeff# Helm values")
     assert "  uri: s3://models/churn/7/artifacts  # set by mlgate deploy\n" in found.after
+
+
+@pytest.mark.parametrize("percent", [0, 50, 100])
+def test_the_next_stage_of_a_staged_rollout_changes_only_the_share(percent: int) -> None:
+    """`mlgate deploy --canary N` after `mlgate canary` passed: the version stays, the
+    share moves (100: all traffic, 0: none), and the result passes KServe's admission."""
+    from dataclasses import replace
+
+    first = change(CASES["staged.yaml"])
+    found = change(replace(CASES["staged.yaml"], canary=percent), text=first.after)
+    before, after = first.after.splitlines(), found.after.splitlines()
+    assert [line for line in after if line not in before] == [
+        f"    canaryTrafficPercent: {percent}  # the new revision's share while the canary runs"
+    ]
