@@ -82,6 +82,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/paired_intervals.py
 	$(BIN)/python benchmarks/interval_coverage.py
 	$(BIN)/python benchmarks/decision_quality.py
+	$(BIN)/python benchmarks/canary_decisions.py
 	$(BIN)/python benchmarks/numbers_cases.py
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/drift_stream.py

@@ -82,7 +82,11 @@ def crd_schemas(path: Path, kinds: frozenset[str] | None = None) -> dict[str, An
     return out
 
 
-ARGO_ROLLOUTS = ("rollout-crd.yaml", "analysis-template-crd.yaml", "cluster-analysis-template-crd.yaml")
+ARGO_ROLLOUTS = (
+    "rollout-crd.yaml",
+    "analysis-template-crd.yaml",
+    "cluster-analysis-template-crd.yaml",
+)
 FLAGGER_KINDS = frozenset({"Canary", "MetricTemplate"})
 
 

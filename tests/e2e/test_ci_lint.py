@@ -14,6 +14,7 @@ EXAMPLE_WORKFLOWS = sorted((ROOT / "examples" / "github" / ".github" / "workflow
 MONOREPO_WORKFLOWS = sorted(
     (ROOT / "examples" / "monorepo" / ".github" / "workflows").glob("*.yml")
 )
+CANARY_WORKFLOWS = sorted((ROOT / "examples" / "canary" / "kserve").glob("*.yml"))
 OWN_WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 TEST_WORKFLOWS = sorted((ROOT / "tests" / "e2e" / "github" / "workflows").glob("*.yml"))
 ACTIONS = [
@@ -58,6 +59,7 @@ def test_zizmor_finds_nothing_in_the_example_workflows() -> None:
         config,
         "examples/github",
         "examples/monorepo",
+        *CANARY_WORKFLOWS,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings" in done.stdout
@@ -65,7 +67,13 @@ def test_zizmor_finds_nothing_in_the_example_workflows() -> None:
 
 def test_actionlint_with_shellcheck_is_clean() -> None:
     tool("shellcheck")  # actionlint runs it on every `run:` script when it is on PATH
-    workflows = (*EXAMPLE_WORKFLOWS, *MONOREPO_WORKFLOWS, *OWN_WORKFLOWS, *TEST_WORKFLOWS)
+    workflows = (
+        *EXAMPLE_WORKFLOWS,
+        *MONOREPO_WORKFLOWS,
+        *CANARY_WORKFLOWS,
+        *OWN_WORKFLOWS,
+        *TEST_WORKFLOWS,
+    )
     done = run(tool("actionlint"), *workflows)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -83,7 +91,11 @@ def test_the_actions_scripts_pass_shellcheck() -> None:
         ("vendor.github-actions", ACTIONS),
         (
             "vendor.github-workflows",
-            EXAMPLE_WORKFLOWS + MONOREPO_WORKFLOWS + OWN_WORKFLOWS + TEST_WORKFLOWS,
+            EXAMPLE_WORKFLOWS
+            + MONOREPO_WORKFLOWS
+            + CANARY_WORKFLOWS
+            + OWN_WORKFLOWS
+            + TEST_WORKFLOWS,
         ),
     ],
 )

@@ -25,6 +25,7 @@ JOBS = (
     "promote",
     "deploy",
     "relay",
+    "canary",
     "demo",
 )  # each may use earlier
 OUTSIDE_WORLD = (

@@ -97,6 +97,7 @@ class Measurement:
     n_canary: int = 0
     unit: str = "requests"  # or "labels"
     missing: str | None = None  # why there is nothing to judge (no traffic, NaN, …)
+    wanting: int | None = None  # with ``missing``: the more traffic that would let it judge
     # Δ only bounded on one side: "canary" (its value is at least this: a fail stands, a
     # pass cannot be shown), "stable" (the reverse).
     censored: str | None = None
@@ -189,7 +190,7 @@ def judge(rule: MetricRule, measured: Measurement) -> Judgement:
         method=measured.method,
     )
     if measured.missing is not None:
-        return replace(base, reason=measured.missing)
+        return replace(base, reason=measured.missing, needed=measured.wanting)
     if measured.decided is not None:
         decision, reason = measured.decided
         return replace(base, decision=decision, reason=reason)

@@ -1,6 +1,7 @@
 """Kubernetes objects checked against the schemas the cluster would apply, before anything
-leaves the machine: KServe's ``InferenceService`` and Seldon Core 2's ``Model`` against
-their CRDs' ``openAPIV3Schema``, built-in kinds (Deployment, StatefulSet, …) against the
+leaves the machine: KServe's ``InferenceService``, Seldon Core 2's ``Model``, Argo
+Rollouts' ``Rollout`` and ``AnalysisTemplate`` and Flagger's ``Canary`` against their
+CRDs' ``openAPIV3Schema``, built-in kinds (Deployment, StatefulSet, …) against the
 Kubernetes OpenAPI schema. The schemas are pinned data in ``schemas/k8s/`` (sources and
 licences in its NOTICE.md); unknown fields are errors, as with ``kubectl apply
 --validate=strict``."""
@@ -14,7 +15,12 @@ from importlib import resources
 from typing import Any
 
 KeyPath = tuple[str | int, ...]
-_FILES = {"serving.kserve.io": "kserve.json", "mlops.seldon.io": "seldon.json"}
+_FILES = {
+    "serving.kserve.io": "kserve.json",
+    "mlops.seldon.io": "seldon.json",
+    "argoproj.io": "argo-rollouts.json",
+    "flagger.app": "flagger.json",
+}
 
 
 @cache
@@ -69,5 +75,7 @@ def schema_sources() -> dict[str, str]:
     """Which kinds are checked (for docs and the benchmark)."""
     kinds = {k: "kserve" for k in _load("kserve.json")}
     kinds.update({k: "seldon" for k in _load("seldon.json")})
+    kinds.update({k: "argo-rollouts" for k in _load("argo-rollouts.json")})
+    kinds.update({k: "flagger" for k in _load("flagger.json")})
     kinds.update({k: "kubernetes" for k in _load("kubernetes.json")["kinds"]})
     return kinds

@@ -68,8 +68,8 @@ def test_an_estimate_on_the_tolerance_names_no_amount() -> None:
 
 @pytest.mark.parametrize("why", ["no traffic to the canary", "the requests query returned NaN"])
 def test_nothing_to_judge_is_never_a_pass(why: str) -> None:
-    found = judge(ERRORS, Measurement(name="error_rate", missing=why))
-    assert (found.decision, found.reason, found.needed) == (Decision.INCONCLUSIVE, why, None)
+    found = judge(ERRORS, Measurement(name="error_rate", missing=why, wanting=80))
+    assert (found.decision, found.reason, found.needed) == (Decision.INCONCLUSIVE, why, 80)
 
 
 def test_a_censored_canary_can_fail_but_never_pass() -> None:

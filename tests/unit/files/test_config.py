@@ -98,7 +98,7 @@ def test_find_config(tmp_path: Path) -> None:
         ("modle: x\n", "mlgate.yml:1: modle: unknown key; did you mean 'model'?"),
         (
             "zzz: 1\n",
-            "mlgate.yml:1: zzz: unknown key; allowed keys: approval, baseline, classes, deploy, drift, evaluation, metric_prefix, metrics, model, monitor, paths, predictions, promote, register, relay, report, signature, significance, skew, slices, tests",
+            "mlgate.yml:1: zzz: unknown key; allowed keys: approval, baseline, canary, classes, deploy, drift, evaluation, metric_prefix, metrics, model, monitor, paths, predictions, promote, register, relay, report, signature, significance, skew, slices, tests",
         ),
         (
             "metrics:\n  acc: {max_drop: '1%'}\n",

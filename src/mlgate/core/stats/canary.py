@@ -25,6 +25,12 @@ from mlgate.core.stats.unpaired import newcombe, wilson
 
 Array = Any
 RAW_BINS = 2048  # bins for raw values: the pooled sample's quantiles
+# A quantile's bootstrap interval is too narrow when few observations lie beyond it: each
+# variant needs TAIL of them (p95: 200 requests, p99: 1,000) before it is judged.
+TAIL = 10
+# Below this many requests a variant's error rate is not judged: a score interval on a
+# handful of requests rejects too often when a canary is polled again and again.
+MIN_REQUESTS = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +61,8 @@ def error_rate(
         return Measurement(
             name="error_rate", n_stable=n_s, n_canary=n_c, missing=f"no traffic to the {side}"
         )
+    if min(n_s, n_c) < MIN_REQUESTS:
+        return _too_few("error_rate", n_s, n_c, MIN_REQUESTS, "for the score intervals to hold")
     low, high = wilson(e_c, n_c, confidence=confidence)
     rate = e_c / n_c
     return Measurement(
@@ -130,6 +138,9 @@ def latency(
         return Measurement(
             name=name, n_stable=n_s, n_canary=n_c, missing=f"no traffic to the {side}"
         )
+    floor = tail_floor(q)
+    if min(n_s, n_c) < floor:
+        return _too_few(name, n_s, n_c, floor, f"so that {TAIL:g} fall beyond its {name}")
     (p_s, cen_s), (p_c, cen_c) = quantile(stable, q), quantile(canary, q)
     draws_s, out_s = _redraws(stable, q, resamples, rng)
     draws_c, out_c = _redraws(canary, q, resamples, rng)
@@ -166,6 +177,24 @@ def latency(
             "linear interpolation inside a bucket"
         ),
     )
+
+
+def _too_few(name: str, n_s: int, n_c: int, floor: int, why: str) -> Measurement:
+    side = "canary" if n_c < floor else "stable version"
+    wanting = max(floor - n_c, 0) + max(floor - n_s, 0)
+    return Measurement(
+        name=name,
+        n_stable=n_s,
+        n_canary=n_c,
+        missing=f"too little traffic to the {side} to judge {name}: {min(n_s, n_c):,} requests, "
+        f"at least {floor:,} needed {why}",
+        wanting=wanting,
+    )
+
+
+def tail_floor(q: float) -> int:
+    """The fewest requests a variant needs for its ``q`` quantile to be judged."""
+    return math.ceil(TAIL / min(q, 1 - q) - 1e-9)
 
 
 def _redraws(hist: Histogram, q: float, resamples: int, rng: Any) -> tuple[Array, Array]:

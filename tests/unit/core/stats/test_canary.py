@@ -46,6 +46,12 @@ def test_no_traffic_is_nothing_to_judge() -> None:
     assert error_rate((3, 100), (0, 0), confidence=0.95).missing == "no traffic to the canary"
 
 
+def test_a_handful_of_requests_is_not_judged_but_says_what_would_be() -> None:
+    found = error_rate((30, 3000), (2, 40), confidence=0.95)
+    assert found.interval is None and found.wanting == 60
+    assert "at least 100" in (found.missing or "")
+
+
 def test_intervals_cover_an_unchanged_canary() -> None:
     rng = np.random.default_rng(11)
     covered_rate = covered_p95 = 0
