@@ -30,8 +30,8 @@ py_version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 if [[ "$command" == "test" && ! ",$extras," =~ ,test, ]]; then
   extras="${extras:+$extras,}test"
 fi
-# Drift reads Parquet feature tables with pyarrow (the `drift` extra).
-if [[ "$command" =~ ^(drift|monitor)$ && ! ",$extras," =~ ,drift, ]]; then
+# Drift (and the canary's outcomes) read Parquet tables with pyarrow (the `drift` extra).
+if [[ "$command" =~ ^(drift|monitor|canary)$ && ! ",$extras," =~ ,drift, ]]; then
   extras="${extras:+$extras,}drift"
 fi
 

@@ -42,6 +42,12 @@ case "$command" in
     printf '%s' "$MLGATE_ACTION_PLAN" >"$plan_file"
     args=(summary --plan "$plan_file" -- "${MLGATE_ACTION_VERDICTS:-.}")
     ;;
+  canary)
+    args=(canary)
+    if [[ -n "${MLGATE_OUTCOMES:-}" ]]; then
+      args+=(--outcomes "$MLGATE_OUTCOMES")
+    fi
+    ;;
   rollback)
     args=(rollback)
     if [[ -n "${MLGATE_ROLLED_BACK_BY:-}" ]]; then
@@ -49,7 +55,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor, plan, summary, deploy"
+    echo "::error title=mlgate::input command must be one of gate, evaluate, publish, promote, rollback, test, drift, monitor, plan, summary, deploy, canary"
     echo "exit-code=2" >>"$GITHUB_OUTPUT"
     exit 2
     ;;

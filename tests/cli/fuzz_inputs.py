@@ -1,7 +1,7 @@
 """Mutated input files through the real commands: every format mlgate reads, from a valid
 example, broken the ways files break (bytes cut or inserted, NUL and invalid UTF-8, another
 separator, the header dropped, a line doubled, a value replaced) — the answer must be a
-decision or an input error (exit 0, 1 or 2), never an internal error (exit 4) or a
+decision or an input error (exit 0, 1 or 2; the canary's inconclusive, 5), never an internal error (exit 4) or a
 traceback. Shared by tests/cli/test_fuzz_inputs.py and benchmarks/fuzz_inputs.py."""
 
 from __future__ import annotations
@@ -21,7 +21,15 @@ from mlgate.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-ALLOWED = {0, 1, 2}
+ALLOWED = {0, 1, 2, 5}  # 5: mlgate canary's "inconclusive", a decision like 0 and 1
+CANARY_CONFIG = b"""model: churn-classifier
+canary:
+  rules:
+    error_rate: {max_rise: 0.05}
+    latency_p95: {max_rise_pct: 50}
+    accuracy: {max_drop: 0.1}
+    output_drift: {max: 0.5}
+"""
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,23 @@ def _drift_report(folder: Path) -> bytes:
     return out.read_bytes()
 
 
+def _canary_outcomes(_: Path) -> bytes:
+    """600 requests a variant, the canary no worse: a pass the mutations must not break."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    lines = ["id,variant,error,latency,label,prediction,score"]
+    for variant in ("stable", "canary"):
+        for i in range(600):
+            label = int(rng.random() < 0.4)
+            prediction = label if rng.random() < 0.9 else 1 - label
+            score = round(float(np.clip(0.2 + 0.6 * prediction + rng.normal(0, 0.1), 0, 1)), 4)
+            error = "true" if rng.random() < 0.01 else "false"
+            latency = round(float(rng.lognormal(-3, 0.3)), 5)
+            lines.append(f"{variant}-{i},{variant},{error},{latency},{label},{prediction},{score}")
+    return ("\n".join(lines) + "\n").encode()
+
+
 def _plan(folder: Path) -> bytes:
     """A one-model plan as ``mlgate plan --format json`` prints it, and that model's verdict
     where the summary looks for it."""
@@ -146,6 +171,7 @@ COMPARE = (
     "--report",
     "report.md",
 )
+CANARY = ("canary", "--out", "canary.json", "--report", "canary.md", "--print", "none")
 ON_QUICKSTART = (
     *COMPARE,
     "-c",
@@ -280,6 +306,18 @@ FORMATS = (
         ),
     ),
     Format(
+        name="canary outcomes",
+        example="canary-in.csv",
+        seed=_canary_outcomes,
+        args=(*CANARY, "-c", "canary.yml", "--outcomes", "{file}"),
+    ),
+    Format(
+        name="canary config",
+        example="canary-in.yml",
+        seed=lambda _: CANARY_CONFIG,
+        args=(*CANARY, "-c", "{file}", "--outcomes", "canary.csv"),
+    ),
+    Format(
         name="outcomes",
         example="outcomes.csv",
         seed=_candidate_predictions,
@@ -318,6 +356,8 @@ def workspace() -> Path:
     shutil.copy(EXAMPLES / "drift" / "mlgate.yml", folder / "drift.yml")
     (folder / "reference.csv").write_bytes(_head(EXAMPLES / "drift" / "training.csv", 300))
     (folder / "current.csv").write_bytes(_head(EXAMPLES / "drift" / "served.csv", 300))
+    (folder / "canary.yml").write_bytes(CANARY_CONFIG)
+    (folder / "canary.csv").write_bytes(_canary_outcomes(folder))
     return folder
 
 

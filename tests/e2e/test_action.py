@@ -329,6 +329,13 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
     (repo / "mlgate.yml").write_text(
         f"model: {model_name}\nmetric_prefix: eval_\n"
         "monitor:\n  performance:\n    accuracy: {max_drop: 0.03}\n"
+        "canary:\n  rules:\n    error_rate: {max_rise: 0.01}\n"
+    )
+    # command: canary on a file: 8% errors on the canary against 1% on the stable version
+    (repo / "canary.csv").write_text(
+        "variant,error\n"
+        + "".join(f"stable,{'true' if i % 100 == 0 else 'false'}\n" for i in range(2000))
+        + "".join(f"canary,{'true' if i % 25 < 2 else 'false'}\n" for i in range(1000))
     )
 
     def outcomes(name: str, accuracy: float) -> None:
@@ -367,7 +374,7 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
         .tags["mlgate.drift_reference"]
     )
 
-    def scheduled(current: str, outcomes: str) -> ActRun:
+    def scheduled(current: str, outcomes: str, canary: str = "") -> ActRun:
         return run_act(
             repo,
             "schedule",
@@ -381,13 +388,16 @@ def test_scheduled_monitor_opens_then_closes_the_drift_issue(
                 "MLGATE_E2E_CURRENT": current,
                 "MLGATE_E2E_OUTCOMES": outcomes,
                 "MLGATE_E2E_PUSHGATEWAY": "http://127.0.0.1:9",
+                "MLGATE_E2E_CANARY": canary,
             },
             token=TOKEN,
         )
 
-    drifted = scheduled("served-drifted.csv", "outcomes-worse.csv")
+    drifted = scheduled("served-drifted.csv", "outcomes-worse.csv", "canary.csv")
     assert drifted.returncode == 0, drifted.text()[-4000:]
     outputs = drifted.printed_outputs()
+    assert (outputs["decision"], outputs["canary-exit-code"]) == ("fail", "1")
+    assert f"Canary fail: {model_name}" in drifted.summary()
     assert outputs["drift"] == "warn" and outputs["exit-code"] == "0"
     issues = github.issues(REPO)
     assert len(issues) == 1 and issues[0]["user"]["login"] == BOT

@@ -243,6 +243,45 @@ def test_a_scheduled_pipeline_opens_then_closes_the_drift_issue(
     notes = gitlab.state.issue_notes[(PROJECT_ID, issues[0]["iid"])]
     assert notes[-1]["body"].startswith("✅ Drift ended after 1 check")
 
+    # The example's mlgate-canary job, in a pipeline triggered with MLGATE_EVENT=canary (the
+    # same venv): a healthy canary passes; a failing one fails the job and, with the
+    # example's MLGATE_CANARY_ROLLBACK, asks for the rollback — which finds nothing to roll
+    # back to here (production was set by hand, no version before it) and says so.
+    for name, errors in (("canary-ok.csv", 1), ("canary-bad.csv", 8)):
+        (repo / name).write_text(
+            "variant,error,latency\n"
+            + "".join(
+                f"stable,{'true' if i % 100 == 0 else 'false'},{0.05 + i % 50 / 1000}\n"
+                for i in range(20_000)
+            )
+            + "".join(
+                f"canary,{'true' if i % 100 < errors else 'false'},{0.05 + i % 50 / 1000}\n"
+                for i in range(10_000)
+            )
+        )
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "commit", "-qm", "canary traffic"], check=True, capture_output=True
+    )
+    values = {**values, "CI_PIPELINE_SOURCE": "trigger", "MLGATE_EVENT": "canary"}
+    healthy = run_gitlab_ci_local(
+        repo, variables={**values, "MLGATE_CANARY_OUTCOMES": "canary-ok.csv"}
+    )
+    log = healthy.stdout + healthy.stderr
+    assert healthy.returncode == 0, log[-5000:]
+    assert "PASS  mlgate-canary" in log and "mlgate-monitor" not in log
+    decided = repo / ".gitlab-ci-local" / "artifacts" / "mlgate-canary" / "mlgate-canary.json"
+    assert '"decision": "pass"' in decided.read_text()
+    failing = run_gitlab_ci_local(
+        repo, variables={**values, "MLGATE_CANARY_OUTCOMES": "canary-bad.csv"}
+    )
+    log = failing.stdout + failing.stderr
+    assert failing.returncode != 0 and "FAIL  mlgate-canary" in log, log[-5000:]
+    assert '"decision": "fail"' in decided.read_text()
+    assert "mlgate canary: fail — rolling back" in log and "nothing to roll back to" in log
+    aliases = MlflowClient(mlflow_server).get_registered_model(model_name).aliases
+    assert aliases["champion"] == version
+
 
 def test_a_registry_trigger_pipeline_requests_approval_and_its_manual_job_promotes(
     mlflow_server: str,

@@ -451,6 +451,20 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                         issue["closed_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
                     issue["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
                 return self._send(200, issue)
+            pulls = fake.git.repos[repo].pulls if repo in fake.git.repos else []
+            pull = next((p for p in pulls if p["number"] == number), None)
+            if pull is not None and self.command == "GET":  # a pull request is an issue too
+                api = f"{fake.api_url}/repos/{repo}"
+                return self._send(
+                    200,
+                    {
+                        **{k: pull[k] for k in ("id", "number", "state", "title", "body", "user")},
+                        "url": f"{api}/issues/{number}",
+                        "html_url": f"https://github.com/{repo}/pull/{number}",
+                        "comments_url": f"{api}/issues/{number}/comments",
+                        "pull_request": {"url": f"{api}/pulls/{number}"},
+                    },
+                )
             return self._send(404, NOT_FOUND)
 
         def _comment(self, cid: int, payload: dict[str, Any]) -> None:

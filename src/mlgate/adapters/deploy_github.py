@@ -113,6 +113,16 @@ class GitHubDeployRepository:
             pull = self._repo.get_pull(proposal.number)
             pull.enable_automerge(merge_method="SQUASH", expected_head_oid=head)
 
+    def comment(self, number: int, *, marker: str, body: str) -> str | None:
+        """Our comment marked ``marker`` on pull request #number, edited in place (or posted);
+        its URL."""
+        from mlgate.core.comments import CommentMode
+
+        found = self._github.publish_comment(
+            number=number, marker=marker, body=body, mode=CommentMode.UPDATE
+        )
+        return found.url
+
     def state(self, number: int) -> str:
         with self._guard(f"reading pull request #{number}"):
             pull = self._repo.get_pull(number)

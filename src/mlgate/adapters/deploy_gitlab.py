@@ -111,6 +111,17 @@ class GitLabDeployRepository:
             mr = self._project.mergerequests.get(proposal.number, lazy=True)
             mr.merge(merge_when_pipeline_succeeds=True, sha=head)
 
+    def comment(self, number: int, *, marker: str, body: str) -> str | None:
+        """Our note marked ``marker`` on merge request !number, edited in place (or posted)."""
+        from mlgate.core.comments import CommentMode
+
+        with self._guard(f"reading merge request !{number}"):
+            web_url = str(self._project.mergerequests.get(number).web_url)
+        found = self._gitlab.publish_note(
+            iid=number, marker=marker, body=body, mode=CommentMode.UPDATE, web_url=web_url
+        )
+        return found.url
+
     def state(self, number: int) -> str:
         with self._guard(f"reading merge request !{number}"):
             return str(self._project.mergerequests.get(number).state)

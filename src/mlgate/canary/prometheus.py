@@ -94,8 +94,13 @@ class _Reader:
                 "is expected; aggregate it with sum(…)"
             )
         value = samples[0][1]
-        if math.isnan(value):
-            return f"the {name} query for {side!r} returned NaN ({query})"
+        if not math.isfinite(value):
+            shown = "NaN" if math.isnan(value) else f"{value:+}".replace("inf", "Inf")
+            return f"the {name} query for {side!r} returned {shown} ({query})"
+        if value < 0:
+            raise InputError(
+                f"canary.prometheus.{name}: {query!r} returns {value:g}, which is not a count"
+            )
         return value
 
     def histogram(self, name: str, side: str) -> Histogram | Missing:
@@ -130,8 +135,10 @@ def _histogram(
         raise InputError(f"{where}: no +Inf bucket, so the histogram's total is unknown")
     bounds = sorted(buckets)
     cumulative = [buckets[b] for b in bounds]
-    if any(math.isnan(v) for v in cumulative):
-        return f"the {name} query returned NaN buckets ({query})"
+    if not all(math.isfinite(v) for v in cumulative):
+        return f"the {name} query returned NaN or infinite buckets ({query})"
+    if cumulative[0] < 0:
+        raise InputError(f"{where}: a negative bucket count, which is not a count")
     slack = 1e-6 * max(abs(cumulative[-1]), 1.0)
     for before, after, bound in zip(cumulative, cumulative[1:], bounds[1:], strict=False):
         if after < before - slack:

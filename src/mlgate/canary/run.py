@@ -109,13 +109,12 @@ def _unmeasured(name: str) -> Measurement:
 def write_outputs(report: CanaryReport, *, out_path: Path, report_path: Path) -> str:
     """``mlgate-canary.json``, then the Markdown (also the GitHub job summary and the
     ``decision`` step output); returns the Markdown."""
-    import json
-
     from mlgate.adapters.github_env import append, write_step_outputs
     from mlgate.files.atomic import write_text_atomic
+    from mlgate.files.canary import write_canary
     from mlgate.report.canary import canary_markdown
 
-    write_text_atomic(out_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_canary(out_path, report)
     markdown = canary_markdown(report)
     write_text_atomic(report_path, markdown)
     if os.environ.get("GITHUB_STEP_SUMMARY"):

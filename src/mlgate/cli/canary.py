@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,7 @@ from mlgate.cli.options import (
     config_option,
     listen_address,
     model_and_store_options,
+    platform_option,
     written_files,
 )
 
@@ -85,8 +87,17 @@ def _at(value: str | None) -> float | None:
     help="On fail, run `mlgate rollback` (the production alias back, and the reverse "
     "deployment change when mlgate.yml has deploy:).",
 )
+@click.option(
+    "--comment",
+    is_flag=True,
+    envvar="MLGATE_CANARY_COMMENT",
+    show_envvar=True,
+    help="Post the report as one comment on the deployment PR/MR of the production version "
+    "(recorded by `mlgate deploy`; needs --tracking-uri and deploy:), edited by each run.",
+)
 @config_option
 @model_and_store_options
+@platform_option("Where the deployment PR/MR is, for --comment (default: from the CI environment).")
 @written_files(
     out="mlgate-canary.json",
     out_dest="out_path",
@@ -105,9 +116,11 @@ def canary_group(
     at: str | None,
     inconclusive: str | None,
     rollback: bool,
+    comment: bool,
     config_path: Path | None,
     model: str | None,
     tracking_uri: str | None,
+    platform: str | None,
     out_path: Path,
     report_path: Path,
     print_format: str,
@@ -142,6 +155,8 @@ def canary_group(
             [group], metrics_file=metrics_file, pushgateway=pushgateway, require_push=require_push
         ):
             click.echo(f"mlgate: warning: {problem}", err=True)
+    if comment:
+        _comment(report, markdown, config=config, tracking_uri=tracking_uri, platform=platform)
     if report.decision is Decision.FAIL and rollback:
         from mlgate.cli.promote import rollback_command
 
@@ -155,6 +170,35 @@ def canary_group(
             reason=f"canary failed: {report.reason}"[:500],
         )
     ctx.exit(exit_code(report.decision, inconclusive=inconclusive))
+
+
+def _comment(
+    report: Any, markdown: str, *, config: Any, tracking_uri: str | None, platform: str | None
+) -> None:
+    """The report on the deployment PR/MR; a failure to post is a warning (the decision and
+    its exit code stand)."""
+    from mlgate.adapters.ci import platform_from_environment
+    from mlgate.canary.comment import comment_on_deployment
+    from mlgate.errors import MlgateError, UsageError
+
+    if not tracking_uri:
+        raise UsageError("--comment needs --tracking-uri (or MLFLOW_TRACKING_URI)")
+    where = platform_from_environment(platform, dict(os.environ))
+    try:
+        url = comment_on_deployment(
+            report,
+            markdown,
+            config=config,
+            tracking_uri=tracking_uri,
+            platform=where,
+            env=dict(os.environ),
+        )
+    except UsageError:
+        raise
+    except MlgateError as exc:
+        click.echo(f"mlgate: warning: the canary report was not posted: {exc}", err=True)
+        return
+    click.echo(f"canary report: {url}", err=True)
 
 
 @canary_group.command("serve")

@@ -29,13 +29,22 @@ def config_group() -> None:
 @click.option(
     "--verdict", is_flag=True, help="Print the schema of verdict.json instead of mlgate.yml's."
 )
-def schema_command(verdict: bool) -> None:
+@click.option(
+    "--canary",
+    is_flag=True,
+    help="Print the schema of mlgate-canary.json (`mlgate canary`'s decision) instead.",
+)
+def schema_command(verdict: bool, canary: bool) -> None:
     """Print the JSON Schema of mlgate.yml (for editors and validators).
 
     Point your editor at it, e.g. with the YAML language server's
     `# yaml-language-server: $schema=mlgate.schema.json` comment.
     """
-    if verdict:
+    if verdict and canary:
+        raise click.UsageError("--verdict and --canary: choose one")
+    if canary:
+        from mlgate.files.canary import schema
+    elif verdict:
         from mlgate.files.verdict import schema
     else:
         from mlgate.files.config import schema
@@ -79,6 +88,15 @@ def check_command(config_path: Path | None) -> None:
     if performance:
         click.echo(f"  monitor.performance: {plural(len(performance), 'alert rule')}")
         for line in rule_lines(performance):
+            click.echo(f"    {line}")
+    canary = config.canary
+    if canary is not None:
+        source = "Prometheus" if canary.prometheus else "an outcomes file (--outcomes)"
+        click.echo(
+            f"  canary: {plural(len(canary.rules), 'rule')} on {source}, "
+            f"{canary.confidence:.0%} intervals, variants {canary.stable!r} / {canary.canary!r}"
+        )
+        for line in rule_lines(canary.rules):
             click.echo(f"    {line}")
 
 

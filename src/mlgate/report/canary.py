@@ -5,10 +5,11 @@ inconclusive rule the traffic that would decide it), and the gate's interval plo
 
 from __future__ import annotations
 
-from mlgate.core.canary import CanaryReport, Decision, Judgement
+from mlgate.core.canary import CanaryReport, Decision, Judgement, exit_code
 from mlgate.core.checks import Status
 from mlgate.core.verdict import MetricRow
 from mlgate.report.interval_plot import interval_plot
+from mlgate.report.markdown import marker as report_marker
 from mlgate.report.text import md, md_code, number, number_pair, signed
 
 ICON = {Decision.PASS: "✅", Decision.FAIL: "❌", Decision.INCONCLUSIVE: "⏸️"}
@@ -17,14 +18,19 @@ STATUS = {
     Decision.FAIL: Status.FAIL,
     Decision.INCONCLUSIVE: Status.WARN,
 }
-MARKER = "<!-- mlgate:canary model={model} -->"
+
+
+def marker(model: str | None) -> str:
+    """The hidden line that identifies the canary report for ``model`` in a PR/MR thread
+    (the gate report's encoding, under its own name)."""
+    return report_marker(model).replace("mlgate:report", "mlgate:canary", 1)
 
 
 def canary_markdown(report: CanaryReport) -> str:
     decision = report.decision
     model = report.model or "(model not named)"
     lines = [
-        MARKER.format(model=md(model, limit=200).replace("-->", "")),
+        marker(report.model),
         f"## {ICON[decision]} Canary {decision.value}: {md(model)}",
         "",
         f"**{_headline(decision)}** {md(report.reason, limit=600)}",
@@ -36,7 +42,11 @@ def canary_markdown(report: CanaryReport) -> str:
         "|---|---|---:|---:|---|---:|---|",
     ]
     lines += [_row(j) for j in report.judgements]
-    plot = interval_plot([_metric_row(j) for j in report.judgements], confidence=report.confidence)
+    plot = interval_plot(
+        [_metric_row(j) for j in report.judgements],
+        confidence=report.confidence,
+        words={j.name: j.decision.value for j in report.judgements},
+    )
     if plot is not None:
         lines += ["", plot.markdown()]
     lines += ["", "<details><summary>Why, metric by metric</summary>", ""]
@@ -138,5 +148,5 @@ def _metric_row(j: Judgement) -> MetricRow:
 
 
 def _exit_line(decision: Decision) -> str:
-    code = {Decision.PASS: 0, Decision.FAIL: 1, Decision.INCONCLUSIVE: 5}[decision]
+    code = exit_code(decision)
     return f"<sub>mlgate canary exits {code} ({decision.value}); docs/canary.md</sub>"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mlgate.core.verdict import MetricRow
@@ -46,8 +46,14 @@ def tolerance(row: MetricRow) -> float | None:
     return min(found) if found else None
 
 
-def interval_plot(rows: Sequence[MetricRow], *, confidence: float | None) -> Plot | None:
-    """None when no gated metric has a change to draw."""
+def interval_plot(
+    rows: Sequence[MetricRow],
+    *,
+    confidence: float | None,
+    words: Mapping[str, str] | None = None,
+) -> Plot | None:
+    """None when no gated metric has a change to draw. ``words`` names a metric's outcome
+    in place of its row status (the canary's pass / fail / inconclusive)."""
     drawn: list[tuple[MetricRow, float, float, float | None, float | None]] = []
     left_out: list[str] = []
     for row in rows:
@@ -69,7 +75,8 @@ def interval_plot(rows: Sequence[MetricRow], *, confidence: float | None) -> Plo
     )
     scale = min(MAX_SCALE, max(2, math.ceil(extent)))
     lines = [_header(scale), _ticks(scale)]
-    lines += [_line(row, g, lo, hi, scale) for row, _, g, lo, hi in drawn]
+    said = words or {}
+    lines += [_line(row, g, lo, hi, scale, said.get(row.name)) for row, _, g, lo, hi in drawn]
     ci = f"{confidence:.0%} interval" if confidence else "interval"
     lines.append("")
     lines.append(f"● change  ├─┤ {ci}  ┊ one tolerance worse  │ no change")
@@ -110,7 +117,14 @@ def _ticks(scale: int) -> str:
     return " " * NAME_WIDTH + " " + "".join(cells)
 
 
-def _line(row: MetricRow, change: float, low: float | None, high: float | None, scale: int) -> str:
+def _line(  # noqa: PLR0917 (the drawn row's numbers, in the order they are computed)
+    row: MetricRow,
+    change: float,
+    low: float | None,
+    high: float | None,
+    scale: int,
+    word: str | None = None,
+) -> str:
     cells = [" "] * WIDTH
     if low is not None and high is not None:
         start, end = _position(low, scale), _position(high, scale)
@@ -124,10 +138,10 @@ def _line(row: MetricRow, change: float, low: float | None, high: float | None, 
         cells[end] = "▶" if high > scale else "┤"
     at = _position(change, scale)
     cells[at] = "◀" if change < -scale else "▶" if change > scale else "●"
-    return f"{_name(row.name)} {''.join(cells)}  {_numbers(row)}"
+    return f"{_name(row.name)} {''.join(cells)}  {_numbers(row, word)}"
 
 
-def _numbers(row: MetricRow) -> str:
+def _numbers(row: MetricRow, word: str | None = None) -> str:
     assert row.delta is not None
     text = f"Δ {signed(row.delta)}"
     if row.interval is not None:
@@ -136,7 +150,7 @@ def _numbers(row: MetricRow) -> str:
             text += " n.s."
     else:
         text += " (point estimate)"
-    return f"{text}  {row.status.value}"
+    return f"{text}  {word or row.status.value}"
 
 
 def _name(name: str) -> str:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from canary_prometheus import END, CanaryPrometheus, needs_promtool
 from click.testing import CliRunner, Result
 
 from mlgate.cli import cli
+from mlgate.files.canary import schema
 
 pytestmark = [needs_promtool, pytest.mark.xdist_group("canary-prometheus")]
 RULES = "{error_rate: {max_rise: 0.005}, latency_p95: {max_rise_pct: 20}}"
@@ -25,7 +27,10 @@ def run(tmp_path: Path, config: str, *extra: str) -> tuple[Result, dict]:
     args = ["canary", "--config", str(path), "--at", str(END), "--out", str(out)]
     args += ["--report", str(tmp_path / "mlgate-canary.md"), *extra]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    return result, json.loads(out.read_text()) if out.exists() else {}
+    found = json.loads(out.read_text()) if out.exists() else {}
+    if found:
+        jsonschema.validate(found, schema())  # docs/canary.md's contract
+    return result, found
 
 
 def metrics(found: dict) -> dict[str, dict]:

@@ -8,11 +8,13 @@ import csv
 import json
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
 from mlgate.cli import cli
+from mlgate.files.canary import schema
 
 CONFIG = (
     "model: churn\n"
@@ -97,6 +99,7 @@ def test_the_json_and_markdown_agree(tmp_path: Path) -> None:
     markdown = (tmp_path / "mlgate-canary.md").read_text()
     found = json.loads((tmp_path / "mlgate-canary.json").read_text())
     assert found["kind"] == "mlgate-canary" and found["schema_version"] == 1
+    jsonschema.validate(found, schema())
     assert markdown.startswith("<!-- mlgate:canary model=churn -->")
     assert f"Canary {found['decision']}: churn" in markdown
 

@@ -20,6 +20,14 @@ EXPORTED = {
     "mlgate_performance_degraded",
     "mlgate_outcomes_total",
     "mlgate_monitor_last_success_timestamp_seconds",
+    # mlgate canary (docs/canary.md): why a rollout stopped
+    "mlgate_canary_decision",
+    "mlgate_canary_delta",
+    "mlgate_canary_delta_low",
+    "mlgate_canary_delta_high",
+    "mlgate_canary_requests",
+    "mlgate_canary_needed",
+    "mlgate_canary_last_decision_timestamp_seconds",
 }
 
 
