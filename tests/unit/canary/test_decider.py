@@ -86,6 +86,6 @@ def test_an_error_is_reused_too() -> None:
 
 def test_the_web_answer_leads_with_the_decision() -> None:
     body = answer_body(report("churn", Decision.INCONCLUSIVE))
-    assert list(body)[0] == "decision" and body["decision"] == "inconclusive"
+    assert next(iter(body)) == "decision" and body["decision"] == "inconclusive"
     assert body["metrics"]["error_rate"]["ci"] == [-0.001, 0.005]
     assert body["metrics"]["error_rate"]["n"] == {"stable": 9000, "canary": 1000}

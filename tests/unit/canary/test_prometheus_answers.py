@@ -98,7 +98,7 @@ def test_the_queries_mistakes_are_input_errors(
     answers: dict[str, list[Sample]], words: str
 ) -> None:
     every = {"r": [({}, 100.0)], "e": [({}, 1.0)], "b": histogram([1, 2, 3, 100]), **answers}
-    with pytest.raises(InputError, match="canary.prometheus.") as caught:
+    with pytest.raises(InputError, match=r"canary\.prometheus\.") as caught:
         measured(every)
     assert words in str(caught.value)
 
