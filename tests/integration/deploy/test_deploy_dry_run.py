@@ -133,3 +133,18 @@ def test_without_a_repository_the_checkout_is_the_configs_folder(tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert f'+      storageUri: "gs://models/churn/{version}"' in result.stdout
     assert f"would propose on branch mlgate/deploy/churn/champion of {tmp_path}" in result.stdout
+
+
+def test_the_stages_of_a_staged_rollout(tmp_path: Path) -> None:
+    """`--canary N` for this run: the version gets N% (canaryTrafficPercent added), then all
+    of it once the canary passed; a share past 100 is refused."""
+    registry = laptop(tmp_path, "churn")
+    version = registry.promoted(0.90)
+    staged = registry.run("deploy", "--dry-run", "--canary", "10", env=NO_CI)
+    assert staged.exit_code == 0, staged.output
+    assert "+    canaryTrafficPercent: 10\n" in staged.stdout
+    assert f'+      storageUri: "gs://models/churn/{version}"' in staged.stdout
+    whole = registry.run("deploy", "--dry-run", "--canary", "100", env=NO_CI)
+    assert "+    canaryTrafficPercent: 100\n" in whole.stdout
+    refused = registry.run("deploy", "--dry-run", "--canary", "101", env=NO_CI)
+    assert refused.exit_code == 2 and "101 is not in the range 0<=x<=100" in refused.stderr
