@@ -19,7 +19,6 @@ from mlgate.core.canary import (
     OUTPUT_DRIFT,
     CanarySettings,
     Measurement,
-    PrometheusQueries,
     Traffic,
 )
 from mlgate.core.drift_settings import DriftSettings
@@ -35,8 +34,6 @@ def measure_prometheus(
 ) -> Measured:
     import numpy as np
 
-    queries = settings.prometheus
-    assert queries is not None
     names = {rule.name for rule in settings.rules}
     reader = _Reader(api=api, settings=settings, at=at)
     requests = {side: reader.count("requests", side) for side in SIDES}
@@ -48,13 +45,13 @@ def measure_prometheus(
             side: Traffic(requests=traffic[side].requests, errors=_whole(errors[side]))
             for side in SIDES
         }
-        found["error_rate"] = _error_rate(requests, errors, queries, settings)
+        found["error_rate"] = _error_rate(requests, errors, settings)
     rng = np.random.default_rng(settings.seed)
     wanted = [name for name in LATENCY if name in names]
     if wanted:
         hists = {side: reader.histogram("latency_buckets", side) for side in SIDES}
         for name in wanted:
-            found[name] = _latency(name, hists, requests, settings, rng)
+            found[name] = _latency(name, hists, settings, rng)
     if OUTPUT_DRIFT in names:
         hists = {side: reader.histogram("output_buckets", side) for side in SIDES}
         rule = next(r for r in settings.rules if r.name == OUTPUT_DRIFT)
@@ -156,7 +153,6 @@ def _whole(value: float | Missing) -> int | None:
 def _error_rate(
     requests: dict[str, float | Missing],
     errors: dict[str, float | Missing],
-    queries: PrometheusQueries,
     settings: CanarySettings,
 ) -> Measurement:
     from mlgate.core.stats.canary import error_rate
@@ -181,32 +177,38 @@ def _error_rate(
     return error_rate(counts["stable"], counts["canary"], confidence=settings.confidence)
 
 
-def _latency(
-    name: str,
-    hists: dict[str, Histogram | Missing],
-    requests: dict[str, float | Missing],
-    settings: CanarySettings,
-    rng: Any,
-) -> Measurement:
-    from mlgate.core.stats.canary import latency
-
-    for side in SIDES:
-        found = hists[side]
-        if isinstance(found, str):
-            return Measurement(name=name, missing=found)
-    stable, canary = hists["stable"], hists["canary"]
+def _pair(
+    name: str, hists: dict[str, Histogram | Missing], what: str
+) -> tuple[Histogram, Histogram] | Measurement:
+    """Both variants' histograms, or the measurement that says why they cannot be compared
+    (a query gave nothing, or the variants' buckets differ)."""
+    found = [hists[side] for side in SIDES]
+    for one in found:
+        if isinstance(one, str):
+            return Measurement(name=name, missing=one)
+    stable, canary = found
     assert isinstance(stable, Histogram) and isinstance(canary, Histogram)
     if stable.bounds != canary.bounds:
         return Measurement(
             name=name,
-            missing="the variants' latency histograms have different buckets; compare them "
+            missing=f"the variants' {what} histograms have different buckets; compare them "
             "with the same le bounds",
         )
+    return stable, canary
+
+
+def _latency(
+    name: str, hists: dict[str, Histogram | Missing], settings: CanarySettings, rng: Any
+) -> Measurement:
+    from mlgate.core.stats.canary import latency
+
+    pair = _pair(name, hists, "latency")
+    if isinstance(pair, Measurement):
+        return pair
     return latency(
         name,
         LATENCY[name],
-        stable,
-        canary,
+        *pair,
         confidence=settings.confidence,
         resamples=settings.resamples,
         rng=rng,
@@ -218,16 +220,10 @@ def _outputs(hists: dict[str, Histogram | Missing], drift: DriftSettings, rule: 
     from mlgate.core.drift import judge_feature
     from mlgate.core.stats.feature_drift import measured_categorical
 
-    for side in SIDES:
-        found = hists[side]
-        if isinstance(found, str):
-            return Measurement(name=OUTPUT_DRIFT, missing=found)
-    stable, canary = hists["stable"], hists["canary"]
-    assert isinstance(stable, Histogram) and isinstance(canary, Histogram)
-    if stable.bounds != canary.bounds:
-        return Measurement(
-            name=OUTPUT_DRIFT, missing="the variants' output histograms have different buckets"
-        )
+    pair = _pair(OUTPUT_DRIFT, hists, "output")
+    if isinstance(pair, Measurement):
+        return pair
+    stable, canary = pair
     labels = [f"≤{b:g}" for b in stable.bounds]
     measured = measured_categorical(labels, stable.counts(), canary.counts())
     feature = judge_feature("output", "categorical", measured, settings=drift_for(drift, rule))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -37,9 +38,8 @@ def registry(tmp_path: Path, mlflow_server: str, model_name: str) -> Registry:
     return Registry(mlflow_server, model_name, tmp_path)
 
 
-def deployed(registry: Registry, fake: FakeGitHub) -> int:
-    """The alias holder's deployment PR, opened and merged; its number."""
-    target = GitHubTarget(api_url=fake.api_url, repository=REPO, token="deploy-token")
+def proposed(registry: Registry, repository: Any) -> int:
+    """`mlgate deploy` of the alias holder to ``repository``: its PR/MR number."""
     result = deploy(
         DeployRequest(
             tracking_uri=registry.server,
@@ -47,11 +47,18 @@ def deployed(registry: Registry, fake: FakeGitHub) -> int:
             version=None,
             config=load_config(registry.folder / "mlgate.yml"),
         ),
-        repository=lambda _settings: GitHubDeployRepository(target, min_interval=0),
+        repository=lambda _settings: repository,
     )
     assert result.proposal is not None
-    fake.git.merge(REPO, result.proposal.number)
     return result.proposal.number
+
+
+def deployed(registry: Registry, fake: FakeGitHub) -> int:
+    """The alias holder's deployment PR, opened and merged; its number."""
+    target = GitHubTarget(api_url=fake.api_url, repository=REPO, token="deploy-token")
+    number = proposed(registry, GitHubDeployRepository(target, min_interval=0))
+    fake.git.merge(REPO, number)
+    return number
 
 
 def outcomes(path: Path, *, canary_errors: int) -> Path:
@@ -177,16 +184,7 @@ def test_gitlab_parity_one_note_on_the_deployment_mr(registry: Registry, tmp_pat
         server.git.seed(REPO, dict(FILES))
         registry.promoted(0.90)
         target = GitLabTarget(url=server.url, project=REPO, token="deploy-token")
-        result = deploy(
-            DeployRequest(
-                tracking_uri=registry.server,
-                model=registry.model,
-                version=None,
-                config=load_config(registry.folder / "mlgate.yml"),
-            ),
-            repository=lambda _settings: GitLabDeployRepository(target),
-        )
-        assert result.proposal is not None
+        number = proposed(registry, GitLabDeployRepository(target))
         env = {"CI_API_V4_URL": f"{server.url}/api/v4", "MLGATE_DEPLOY_TOKEN": "deploy-token"}
         for errors, code in ((10, 0), (80, 1)):
             ran = registry.run(
@@ -203,7 +201,7 @@ def test_gitlab_parity_one_note_on_the_deployment_mr(registry: Registry, tmp_pat
                 env=env,
             )
             assert ran.exit_code == code, ran.output
-        [note] = server.notes(REPO, result.proposal.number)
+        [note] = server.notes(REPO, number)
         assert (
             note["body"].startswith("<!-- mlgate:canary model=") and "Canary fail" in note["body"]
         )
