@@ -6,10 +6,10 @@ counted into Prometheus-style histogram buckets. Scenarios: an unchanged canary,
 with twice the error rate, a canary 20% slower, and a canary with no traffic at all.
 
 Judges, each seeing the same draws:
-- mlgate: `error_rate: {max_rise: 0.005}`, `latency_p95: {max_rise_pct: 10}`, 95%
-  intervals, judged on the traffic so far after checks 2, 4, …, 10 (Argo's web provider
-  polling); the rollout stops at the first fail, promotes on a pass at the end. The
-  tolerances are the Flagger thresholds' (1.5% errors, +10% p95).
+- mlgate: `error_rate: {max_rise: 0.005}`, `latency_p95: {max_rise_pct: 10}`, 95% over
+  `looks: 5` (99% each), judged on the traffic so far after checks 2, 4, …, 10 (Argo's web
+  provider polling); the rollout stops at the first fail, promotes on a pass at the end.
+  The tolerances are the Flagger thresholds' (1.5% errors, +10% p95).
 - Flagger-style point threshold: each check's one-minute canary error rate ≤ 1.5% (a
   threshold must sit well above the noise of one minute's rate) and p95
   ≤ 1.1 × the stable's usual p95 (`thresholdRange` on the canary alone); rolled back after
@@ -19,6 +19,9 @@ Judges, each seeing the same draws:
 
 Rows: how often each judge rolls back (false rollbacks for the unchanged canary, detection
 otherwise) and, for mlgate, how often it passes and how often it is still inconclusive.
+A second table polls mlgate every minute for thirty minutes, with `looks: 1` and
+`looks: 30`: what repeated looks do to a fixed-confidence interval, and what the
+correction costs.
 Run: .venv/bin/python benchmarks/canary_decisions.py [--runs 200]
 """
 
@@ -71,8 +74,16 @@ def p95(counts: np.ndarray) -> float:
     return quantile(histogram(counts), 0.95)[0] if counts.sum() else 0.0
 
 
-def mlgate_judge(series: dict[str, list], rng: np.random.Generator) -> str:
-    for look in LOOKS:
+def mlgate_judge(
+    series: dict[str, list],
+    rng: np.random.Generator,
+    *,
+    looks: tuple[int, ...] = LOOKS,
+    per_look: int = len(LOOKS),
+) -> str:
+    """canary.looks = ``per_look``: each look at 1 − 0.05/per_look."""
+    confidence = 1 - 0.05 / per_look
+    for look in looks:
         sides = {}
         for side in ("stable", "canary"):
             errors = sum(e for e, _ in series[side][:look])
@@ -80,13 +91,15 @@ def mlgate_judge(series: dict[str, list], rng: np.random.Generator) -> str:
             sides[side] = (errors, counts)
         (e_s, c_s), (e_c, c_c) = sides["stable"], sides["canary"]
         measured = {
-            "error_rate": error_rate((e_s, int(c_s.sum())), (e_c, int(c_c.sum())), confidence=0.95),
+            "error_rate": error_rate(
+                (e_s, int(c_s.sum())), (e_c, int(c_c.sum())), confidence=confidence
+            ),
             "latency_p95": latency(
                 "latency_p95",
                 0.95,
                 histogram(c_s),
                 histogram(c_c),
-                confidence=0.95,
+                confidence=confidence,
                 resamples=400,
                 rng=rng,
             ),
@@ -159,6 +172,32 @@ def simulate(
     return tallies
 
 
+def polled(levels: list[int], runs: int) -> None:
+    """Thirty one-minute checks, mlgate judging after each: looks 1 against looks 30."""
+    minutes = tuple(range(1, 31))
+    print()
+    print("mlgate polled every minute for 30 minutes (rollbacks; unchanged / 2× error rate):")
+    print()
+    print("| canary.looks | scenario | " + " | ".join(f"{v:,}/min" for v in levels) + " |")
+    print("|---|---|" + "---:|" * len(levels))
+    for per_look in (1, 30):
+        for scenario in ("unchanged", "2× error rate"):
+            error_x, slow_x = SCENARIOS[scenario]
+            shares = []
+            for level in levels:
+                rng = np.random.default_rng(11 + level)
+                rolled = 0
+                for _ in range(runs):
+                    series = {
+                        "stable": [minute(rng, level * 9, 1.0, 1.0) for _ in minutes],
+                        "canary": [minute(rng, level, error_x, slow_x) for _ in minutes],
+                    }
+                    verdict = mlgate_judge(series, rng, looks=minutes, per_look=per_look)
+                    rolled += verdict == "rollback"
+                shares.append(f"{rolled / runs:.1%}")
+            print(f"| {per_look} | {scenario} | " + " | ".join(shares) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=200)
@@ -188,6 +227,7 @@ def main() -> None:
     print("zero canary traffic (10 checks, 0 requests):")
     for name, found in idle.items():
         print(f"  {name}: {found}")
+    polled([50, 200, 1000], max(args.runs // 2, 50))
     print(f"\n({time.perf_counter() - started:.0f} s)")
 
 

@@ -73,7 +73,7 @@ def label_metrics(
                 missing=f"no labelled outcomes of the {side} yet",
             )
         return out, counts
-    common = {"confidence": settings.confidence, "resamples": settings.resamples, "rng": rng}
+    common = {"confidence": settings.look_confidence, "resamples": settings.resamples, "rng": rng}
     theirs = summarise(stable, names=wanted, resamples=settings.resamples, rng=rng)
     change = compare(canary, reference=theirs, recorded={}, names=wanted, **common)
     own = compare(

@@ -150,7 +150,7 @@ def _error_rate(errors: Any, sides: dict[str, Any], settings: CanarySettings) ->
     from mlgate.core.stats.canary import error_rate
 
     counts = {side: (int(errors[mask].sum()), int(mask.sum())) for side, mask in sides.items()}
-    return error_rate(counts["stable"], counts["canary"], confidence=settings.confidence)
+    return error_rate(counts["stable"], counts["canary"], confidence=settings.look_confidence)
 
 
 def _latency(
@@ -175,7 +175,7 @@ def _latency(
         name,
         q,
         *hists,
-        confidence=settings.confidence,
+        confidence=settings.look_confidence,
         resamples=settings.resamples,
         rng=rng,
         points=(float(np.quantile(stable, q)), float(np.quantile(canary, q))),

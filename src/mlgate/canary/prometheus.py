@@ -174,7 +174,7 @@ def _error_rate(
                 missing=f"{side}: {bad} errors of {total} requests — the errors and requests "
                 "queries do not count the same requests",
             )
-    return error_rate(counts["stable"], counts["canary"], confidence=settings.confidence)
+    return error_rate(counts["stable"], counts["canary"], confidence=settings.look_confidence)
 
 
 def _pair(
@@ -209,7 +209,7 @@ def _latency(
         name,
         LATENCY[name],
         *pair,
-        confidence=settings.confidence,
+        confidence=settings.look_confidence,
         resamples=settings.resamples,
         rng=rng,
     )

@@ -71,10 +71,17 @@ class CanarySettings:
     canary: str = "canary"
     window: str = "10m"
     confidence: float = 0.95
+    looks: int = 1  # how many times one canary is judged (Argo's count, Flagger's iterations)
     rules: tuple[MetricRule, ...] = ()
     resamples: int = 2000
     seed: int = 0
     prometheus: PrometheusQueries | None = None
+
+    @property
+    def look_confidence(self) -> float:
+        """Each look's confidence: Bonferroni over ``looks``, so that the chance of any wrong
+        fail or pass over all the looks at one canary stays within 1 − confidence."""
+        return 1 - (1 - self.confidence) / self.looks
 
     def query(self, template: str, variant: str) -> str:
         """A PromQL template with ``{variant}`` and ``{window}`` filled in (other braces —
@@ -321,8 +328,9 @@ class CanaryReport:
     variants: dict[str, str]  # stable/canary → the variant values
     window: str | None
     at: str | None  # the evaluation time asked for (Prometheus), ISO 8601
-    confidence: float
+    confidence: float  # each interval's: canary.confidence spread over canary.looks
     judgements: tuple[Judgement, ...]
+    looks: int = 1
     traffic: dict[str, Traffic] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # how the numbers were made (interpolation, rounding)
 
@@ -346,6 +354,7 @@ class CanaryReport:
             "window": self.window,
             "at": self.at,
             "confidence": self.confidence,
+            "looks": self.looks,
             "traffic": {side: t.to_dict() for side, t in self.traffic.items()},
             "metrics": [j.to_dict() for j in self.judgements],
             "notes": list(self.notes),
@@ -362,7 +371,7 @@ def exit_code(decision: Decision, *, inconclusive: str | None = None) -> int:
 
 def _ci(interval: Interval) -> str:
     return (
-        f"{interval.confidence:.0%} CI [{_num(interval.low, signed=True)}, "
+        f"{interval.confidence * 100:.4g}% CI [{_num(interval.low, signed=True)}, "
         f"{_num(interval.high, signed=True)}]"
     )
 

@@ -359,6 +359,7 @@ def canary_settings(
         canary=str(canary),
         window=section.get("window", "10m"),
         confidence=float(section.get("confidence", significance.confidence)),
+        looks=int(section.get("looks", 1)),
         rules=tuple(rules),
         resamples=significance.resamples,
         seed=significance.seed,

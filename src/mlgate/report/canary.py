@@ -38,7 +38,7 @@ def canary_markdown(report: CanaryReport) -> str:
         _traffic(report),
         "",
         "| Metric | Rule | Stable | Canary | Δ canary − stable "
-        f"({report.confidence:.0%} CI) | n stable / canary | Decision |",
+        f"({_percent(report.confidence)} CI) | n stable / canary | Decision |",
         "|---|---|---:|---:|---|---:|---|",
     ]
     lines += [_row(j) for j in report.judgements]
@@ -60,6 +60,11 @@ def canary_markdown(report: CanaryReport) -> str:
         how.append(f"window {md_code(report.window)}")
     if report.at:
         how.append(f"at {md_code(report.at)}")
+    if report.looks > 1:
+        family = 1 - (1 - report.confidence) * report.looks
+        how.append(
+            f"{report.confidence:.3g} intervals: {family:.0%} over canary.looks {report.looks}"
+        )
     lines.append(" · ".join(how) + ".")
     methods = sorted({j.method for j in report.judgements if j.method})
     for note in (*(f"{m}." for m in methods), *report.notes):
@@ -83,6 +88,11 @@ def canary_terminal(report: CanaryReport) -> str:
             f"Δ {signed(j.delta, digits=3)}{ci} (n {j.n_stable:,}/{j.n_canary:,}){needed}"
         )
     return "\n".join(lines)
+
+
+def _percent(confidence: float) -> str:
+    """95%, or 99.5% for a look's share of it: never rounded to 100%."""
+    return f"{confidence * 100:.4g}%"
 
 
 def _headline(decision: Decision) -> str:

@@ -77,7 +77,7 @@ def interval_plot(
     lines = [_header(scale), _ticks(scale)]
     said = words or {}
     lines += [_line(row, g, lo, hi, scale, said.get(row.name)) for row, _, g, lo, hi in drawn]
-    ci = f"{confidence:.0%} interval" if confidence else "interval"
+    ci = f"{confidence * 100:.4g}% interval" if confidence else "interval"
     lines.append("")
     lines.append(f"● change  ├─┤ {ci}  ┊ one tolerance worse  │ no change")
     lines.append("(each line in units of its metric's tolerance; better is to the right)")

@@ -162,3 +162,18 @@ def test_labelled_rules_need_a_file_not_prometheus(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["canary", "--config", str(tmp_path / "mlgate.yml")])
     assert result.exit_code == 2
     assert "needs labels" in result.output
+
+
+def test_looks_spread_the_confidence_over_the_polls(tmp_path: Path) -> None:
+    data = outcomes(tmp_path / "o.csv", canary_accuracy=0.9, n=3000)
+    _, once = run(tmp_path, data)
+    _, polled = run(tmp_path, data, CONFIG.replace("canary:\n", "canary:\n  looks: 10\n"))
+    assert (once["looks"], once["confidence"]) == (1, 0.95)
+    assert polled["looks"] == 10 and polled["confidence"] == pytest.approx(0.995)
+
+    def width(found: dict) -> float:
+        rate = next(m for m in found["metrics"] if m["name"] == "error_rate")
+        return float(rate["ci"][1] - rate["ci"][0])
+
+    assert width(polled) > 1.3 * width(once)  # z 2.81 against 1.96
+    assert "canary.looks 10" in (tmp_path / "mlgate-canary.md").read_text()
