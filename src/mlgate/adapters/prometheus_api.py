@@ -75,7 +75,12 @@ class PrometheusApi:
                 last = first_line(exc)
                 continue
             body = _json(answer)
-            if answer.status_code == 400 and body.get("errorType") == "bad_data":
+            # bad_data (400): the PromQL does not parse; execution (422): it cannot be
+            # evaluated as written (many-to-many matching, say) — the query's mistakes.
+            if answer.status_code in (400, 422) and body.get("errorType") in (
+                "bad_data",
+                "execution",
+            ):
                 raise ConfigError(
                     f"canary.prometheus.{name}: Prometheus rejects {query!r}: "
                     f"{first_line(str(body.get('error', '')))}"

@@ -169,3 +169,15 @@ def test_a_query_prometheus_rejects_is_exit_2(
     result, _ = run(tmp_path, config)
     assert result.exit_code == 2
     assert "Prometheus rejects" in result.output
+
+
+def test_a_query_prometheus_cannot_evaluate_is_exit_2(
+    tmp_path: Path, canary_prometheus: CanaryPrometheus
+) -> None:
+    """Prometheus's 422 (errorType execution): many-to-many matching is the query's fault."""
+    config = canary_prometheus.config("healthy", RULES)
+    template = config.split("requests: ")[1].split("\n")[0]
+    matching = "'model_requests_total{variant=\"{variant}\"} + on(case) model_requests_total'"
+    result, _ = run(tmp_path, config.replace(template, matching))
+    assert result.exit_code == 2, result.output
+    assert "canary.prometheus.requests: Prometheus rejects" in result.output
