@@ -63,7 +63,8 @@ def canary_markdown(report: CanaryReport) -> str:
     if report.looks > 1:
         family = 1 - (1 - report.confidence) * report.looks
         how.append(
-            f"{report.confidence:.3g} intervals: {family:.0%} over canary.looks {report.looks}"
+            f"{_percent(report.confidence)} intervals: {family:.0%} over canary.looks "
+            f"{report.looks}"
         )
     lines.append(" · ".join(how) + ".")
     methods = sorted({j.method for j in report.judgements if j.method})
