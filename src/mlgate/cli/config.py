@@ -69,7 +69,7 @@ def check_command(config_path: Path | None) -> None:
     significance = config.significance
     click.echo(
         f"  with per-example predictions: mode {significance.mode.value}, "
-        f"{significance.confidence:.0%} intervals, {significance.resamples} resamples"
+        f"{significance.confidence * 100:.4g}% intervals, {significance.resamples} resamples"
         + (f", slices by {', '.join(config.slices.columns)}" if config.slices.columns else "")
     )
     classes = config.classes
@@ -94,7 +94,8 @@ def check_command(config_path: Path | None) -> None:
         source = "Prometheus" if canary.prometheus else "an outcomes file (--outcomes)"
         click.echo(
             f"  canary: {plural(len(canary.rules), 'rule')} on {source}, "
-            f"{canary.confidence:.0%} intervals, variants {canary.stable!r} / {canary.canary!r}"
+            f"{canary.confidence * 100:.4g}% intervals over {plural(canary.looks, 'look')}, "
+            f"variants {canary.stable!r} / {canary.canary!r}"
         )
         for line in rule_lines(canary.rules):
             click.echo(f"    {line}")

@@ -121,7 +121,7 @@ def tolerance_of(rule: MetricRule, baseline: float) -> float | None:
 
 
 def _interval_text(interval: Interval) -> str:
-    return f"{interval.confidence:.0%} CI [{_num(interval.low, signed=True)}, " + (
+    return f"{interval.confidence * 100:.4g}% CI [{_num(interval.low, signed=True)}, " + (
         f"{_num(interval.high, signed=True)}]"
     )
 

@@ -94,7 +94,7 @@ def _metric_row(row: MetricRow) -> str:
     if interval is not None:
         shown = (
             f"{signed(interval.low)} … {signed(interval.high)} "
-            f"({interval.confidence:.0%}, {md(interval.method, limit=40)})"
+            f"({interval.confidence * 100:.4g}%, {md(interval.method, limit=40)})"
         )
     return (
         f"| {_ROW_ICONS.get(row.status, 'ℹ️')} | {md_code(row.name, limit=40)} | "
