@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "cli"))
 
-from fuzz_inputs import FORMATS, Format, mutated, run_case, workspace  # noqa: E402
+from fuzz_inputs import FORMATS, Format, acceptable, mutated, run_case, workspace  # noqa: E402
 
 
 def fuzz(fmt: Format, folder: Path, *, cases: int, at: int) -> tuple[Counter[int], list[str]]:
@@ -42,7 +42,7 @@ def fuzz(fmt: Format, folder: Path, *, cases: int, at: int) -> tuple[Counter[int
         content = data.draw(mutated(original))
         outcome = run_case(folder, fmt, content)
         exits[int(outcome.exit_code)] += 1
-        if outcome.exit_code not in (0, 1, 2) or "Traceback" in outcome.output:
+        if not acceptable(outcome, fmt):
             broken.append(outcome.output.strip().splitlines()[0][:160] if outcome.output else "")
 
     run()
@@ -63,16 +63,18 @@ def main() -> None:
             count = sum(exits.values())
             total += count
             failures += len(broken)
-            rows.append((fmt.name, count, exits[0], exits[1], exits[2], len(broken), broken[:1]))
+            rows.append(
+                (fmt.name, count, exits[0], exits[1], exits[2], exits[5], len(broken), broken[:1])
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"mutated input files through the real commands (seed {args.seed})\n")
-    print("| format | cases | exit 0 | exit 1 | exit 2 | exit 4 or traceback |")
-    print("|---|--:|--:|--:|--:|--:|")
-    for name, count, ok, rejected, refused, bad, example in rows:
-        print(f"| {name} | {count} | {ok} | {rejected} | {refused} | {bad} |")
+    print("| format | cases | exit 0 | exit 1 | exit 2 | exit 5 | exit 4 or traceback |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for name, count, ok, rejected, refused, undecided, bad, example in rows:
+        print(f"| {name} | {count} | {ok} | {rejected} | {refused} | {undecided} | {bad} |")
         for line in example:
-            print(f"|   first: {line} | | | | | |")
+            print(f"|   first: {line} | | | | | | |")
     elapsed = time.perf_counter() - started
     print(f"\n{total} cases in {elapsed:.0f} s; internal errors or tracebacks: {failures}")
     sys.exit(1 if failures else 0)

@@ -1,7 +1,7 @@
 """Mutated input files through the real commands: every format mlgate reads, from a valid
 example, broken the ways files break (bytes cut or inserted, NUL and invalid UTF-8, another
 separator, the header dropped, a line doubled, a value replaced) — the answer must be a
-decision or an input error (exit 0, 1 or 2; the canary's inconclusive, 5), never an internal error (exit 4) or a
+decision or an input error (exit 0, 1 or 2; the canary's inconclusive is a decision, 5), never an internal error (exit 4) or a
 traceback. Shared by tests/cli/test_fuzz_inputs.py and benchmarks/fuzz_inputs.py."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from mlgate.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-ALLOWED = {0, 1, 2, 5}  # 5: mlgate canary's "inconclusive", a decision like 0 and 1
+INPUT_ERROR = 2
 CANARY_CONFIG = b"""model: churn-classifier
 canary:
   rules:
@@ -42,6 +42,7 @@ class Format:
     example: str  # the file name the mutated bytes are written as
     seed: Callable[[Path], bytes]  # the valid example's bytes, made in the folder
     args: tuple[str, ...]
+    decisions: tuple[int, ...] = (0, 1)  # the command's decisions (the canary's: and 5)
 
 
 def _head(path: Path, lines: int) -> bytes:
@@ -310,12 +311,14 @@ FORMATS = (
         example="canary-in.csv",
         seed=_canary_outcomes,
         args=(*CANARY, "-c", "canary.yml", "--outcomes", "{file}"),
+        decisions=(0, 1, 5),
     ),
     Format(
         name="canary config",
         example="canary-in.yml",
         seed=lambda _: CANARY_CONFIG,
         args=(*CANARY, "-c", "{file}", "--outcomes", "canary.csv"),
+        decisions=(0, 1, 5),
     ),
     Format(
         name="outcomes",
@@ -450,5 +453,7 @@ def _run(folder: Path, *args: str) -> Outcome:
     return Outcome(exit_code=result.exit_code, output=output)
 
 
-def acceptable(outcome: Outcome) -> bool:
-    return outcome.exit_code in ALLOWED and "Traceback" not in outcome.output
+def acceptable(outcome: Outcome, fmt: Format) -> bool:
+    """A decision of the format's command or an input error, and no traceback."""
+    allowed = (*fmt.decisions, INPUT_ERROR)
+    return outcome.exit_code in allowed and "Traceback" not in outcome.output
