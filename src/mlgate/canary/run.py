@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +43,13 @@ def settings_of(config: Config) -> CanarySettings:
 
 def judge_canary(config: Config, inputs: CanaryInputs) -> CanaryReport:
     settings = settings_of(config)
+    at = None
+    if inputs.outcomes is None:
+        # One evaluation instant for every query of the decision, so that the requests and
+        # errors counts describe the same window.
+        when = inputs.at if inputs.at is not None else datetime.now(timezone.utc).timestamp()
+        inputs = replace(inputs, at=when)
+        at = datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
     if inputs.outcomes is not None:
         from mlgate.canary.outcomes import measure_outcomes
 
@@ -58,10 +65,6 @@ def judge_canary(config: Config, inputs: CanaryInputs) -> CanaryReport:
         judge(rule, measured.measurements.get(rule.name) or _unmeasured(rule.name))
         for rule in settings.rules
     )
-    at = None
-    if inputs.outcomes is None:
-        when = inputs.at if inputs.at is not None else datetime.now(timezone.utc).timestamp()
-        at = datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
     return CanaryReport(
         model=config.model,
         source=source,

@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any
 
 from mlgate.core.interval import Interval
-from mlgate.core.numbers import decode_number, encode_number
+from mlgate.core.numbers import encode_number
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import tolerance_of
 
@@ -160,24 +160,6 @@ class Judgement:
             "method": self.method,
             "counted": self.counted,
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], rule: MetricRule) -> Judgement:
-        found = data.get("interval")
-        return cls(
-            name=str(data["name"]),
-            decision=Decision(data["decision"]),
-            reason=str(data["reason"]),
-            rule=rule,
-            stable=decode_number(data.get("stable")),
-            canary=decode_number(data.get("canary")),
-            interval=Interval.from_dict(found) if found else None,
-            n_stable=int(data["n"]["stable"]),
-            n_canary=int(data["n"]["canary"]),
-            unit=str(data.get("unit", "requests")),
-            needed=data.get("needed"),
-            method=data.get("method"),
-        )
 
 
 def judge(rule: MetricRule, measured: Measurement) -> Judgement:
