@@ -51,7 +51,9 @@ def outcomes(path: Path, *, canary_accuracy: float, n: int = 6000, seed: int = 0
     return path
 
 
-def run(tmp_path: Path, data: Path, config: str = CONFIG) -> tuple[Result, dict]:
+def run(
+    tmp_path: Path, data: Path, config: str = CONFIG, extra: tuple[str, ...] = ()
+) -> tuple[Result, dict]:
     (tmp_path / "mlgate.yml").write_text(config)
     out = tmp_path / "mlgate-canary.json"
     result = CliRunner().invoke(
@@ -66,6 +68,7 @@ def run(tmp_path: Path, data: Path, config: str = CONFIG) -> tuple[Result, dict]
             str(out),
             "--report",
             str(tmp_path / "mlgate-canary.md"),
+            *extra,
         ],
     )
     return result, json.loads(out.read_text()) if out.exists() else {}
@@ -177,3 +180,23 @@ def test_looks_spread_the_confidence_over_the_polls(tmp_path: Path) -> None:
 
     assert width(polled) > 1.3 * width(once)  # z 2.81 against 1.96
     assert "canary.looks 10" in (tmp_path / "mlgate-canary.md").read_text()
+
+
+def test_the_decision_is_exported_for_the_dashboard(tmp_path: Path) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    data = outcomes(tmp_path / "o.csv", canary_accuracy=0.84, n=1500)
+    textfile = tmp_path / "mlgate.prom"
+    result, found = run(tmp_path, data, extra=("--metrics-file", str(textfile)))
+    assert result.exit_code == 1, result.output
+    families = {f.name: f for f in text_string_to_metric_families(textfile.read_text())}
+    [decision] = families["mlgate_canary_decision"].samples
+    assert decision.value == 1.0  # fail
+    assert decision.labels == {"model": "churn", "command": "canary"}
+    deltas = {s.labels["metric"]: s.value for s in families["mlgate_canary_delta"].samples}
+    accuracy = next(m for m in found["metrics"] if m["name"] == "accuracy")
+    assert deltas["accuracy"] == pytest.approx(accuracy["delta"])
+    lows = {s.labels["metric"] for s in families["mlgate_canary_delta_low"].samples}
+    assert {"accuracy", "error_rate", "latency_p95"} <= lows
+    requests = {s.labels["variant"]: s.value for s in families["mlgate_canary_requests"].samples}
+    assert requests == {"stable": 1500.0, "canary": 1500.0}
