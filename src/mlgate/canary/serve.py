@@ -6,7 +6,10 @@
   "pass"`` and ``failureCondition: result.decision == "fail"`` leave inconclusive to Argo's
   inconclusive (the rollout pauses). What mlgate could not establish (Prometheus down, a
   bad query) is 503 / 500 with ``decision: "error"``: an Argo *error*, never a pass.
-- ``POST /v1/flagger/rollout`` — Flagger's ``rollout`` webhook: 200 unless the canary
+- ``POST /v1/flagger/pre-rollout`` — before any traffic moves: 200 when every query runs
+  (whatever it finds), 500/503 when one is a mistake or Prometheus is down, so a misconfigured
+  analysis stops the rollout before the canary gets traffic;
+  ``POST /v1/flagger/rollout`` — Flagger's ``rollout`` webhook: 200 unless the canary
   fails (412 counts a failed check); ``POST /v1/flagger/confirm-promotion`` — 200 only
   when it passes, so promotion waits until the canary is shown not worse. The payload is
   Flagger's (``name``, ``namespace``, ``phase``, ``checksum``, ``metadata``);
@@ -37,7 +40,14 @@ from mlgate.relay.server import one_line, read_body
 
 MAX_BODY_BYTES = 16 * 1024
 READ_TIMEOUT_SECONDS = 10.0
-HOOKS = ("rollout", "confirm-promotion")
+HOOKS = ("pre-rollout", "rollout", "confirm-promotion")
+# Which decisions let each hook pass: pre-rollout only needs the queries to run (before any
+# traffic moves, a decision is not expected), rollout anything but a fail, promotion a pass.
+_PASSING = {
+    "pre-rollout": {d.value for d in Decision},
+    "rollout": {Decision.PASS.value, Decision.INCONCLUSIVE.value},
+    "confirm-promotion": {Decision.PASS.value},
+}
 Judge = Callable[[Config], CanaryReport]
 
 
@@ -193,14 +203,8 @@ class _Handler(BaseHTTPRequestHandler):
         status, answer = self._decided(model)
         if status != 200:
             return status, answer, model
-        decision = answer["decision"]
-        passing = (
-            decision != Decision.FAIL.value
-            if hook == "rollout"
-            else decision == Decision.PASS.value
-        )
         answer = {**answer, "canary": f"{payload['namespace']}/{payload['name']}", "hook": hook}
-        return (200 if passing else 412), answer, model
+        return (200 if answer["decision"] in _PASSING[hook] else 412), answer, model
 
     def _only_model(self) -> str | None:
         models = list(self.server.decider.configs)

@@ -37,6 +37,12 @@ def served(
         path = root / f"{case}.yml"
         path.write_text(canary_prometheus.config(case, RULES, url=url))
         configs[case] = load_config(path)
+    # A requests query without sum(…): several series where one is expected, a mistake.
+    broken = canary_prometheus.config("healthy", RULES).replace(
+        "sum(increase(model_requests_total", "(increase(model_requests_total", 1
+    )
+    (root / "broken.yml").write_text(broken.replace("model: healthy", "model: broken"))
+    configs["broken"] = load_config(root / "broken.yml")
 
     def judge(config: Any) -> Any:
         return judge_canary(config, CanaryInputs(at=END))
@@ -100,6 +106,19 @@ def test_flagger_promotion_waits_until_the_canary_is_shown_not_worse(
     assert hook(server, "confirm-promotion", "healthy") == 200
     assert hook(server, "confirm-promotion", "trickle") == 412
     assert hook(server, "confirm-promotion", "errors") == 412
+
+
+def test_flagger_pre_rollout_stops_a_misconfigured_analysis_before_traffic_moves(
+    served: tuple[CanaryServer, io.StringIO],
+) -> None:
+    server = served[0]
+    assert hook(server, "pre-rollout", "trickle") == 200  # the queries run; undecided is fine
+    assert hook(server, "pre-rollout", "errors") == 200  # it judges nothing yet
+    payload = json.dumps({**FLAGGER, "metadata": {"model": "broken"}}).encode()
+    status, body = request(server, "POST", "/v1/flagger/pre-rollout", payload)
+    assert (status, body["decision"]) == (500, "error")
+    assert "canary.prometheus.requests" in body["reason"]
+    assert hook(server, "pre-rollout", "down") == 503
 
 
 def test_a_burst_of_polls_is_answered_from_one_query_set(
@@ -178,6 +197,6 @@ def test_oversized_chunked_and_unknown_requests_are_refused(
         server, "POST", "/v1/flagger/rollout", b"{}", **{"Transfer-Encoding": "chunked"}
     )
     assert status == 411
-    assert request(server, "POST", "/v1/flagger/pre-rollout", b"{}")[0] == 404
+    assert request(server, "POST", "/v1/flagger/post-rollout", b"{}")[0] == 404
     assert request(server, "GET", "/v1/canary/unknown")[0] == 404
     assert request(server, "GET", "/healthz")[1]["status"] == "ok"

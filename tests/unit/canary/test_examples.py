@@ -50,6 +50,7 @@ def test_the_job_analysis_maps_inconclusive_for_a_two_outcome_job() -> None:
 def test_flagger_calls_both_hooks_canary_serve_answers() -> None:
     [canary] = documents(EXAMPLES / "flagger" / "canary.yaml")
     hooks = {h["type"]: h["url"] for h in canary["spec"]["analysis"]["webhooks"]}
+    assert list(hooks) == list(HOOKS)  # in the order Flagger calls them
     assert set(hooks) == set(HOOKS)
     for kind, url in hooks.items():
         assert url.endswith(f"/v1/flagger/{kind}")
