@@ -13,6 +13,7 @@ npm      npm     installing gitlab-ci-local from tests/e2e/package.json
 prometheus prometheus the monitoring export tests (a real Prometheus scraping the push)
 promtool prometheus checking the shipped alert rules
 prometheus-pushgateway prometheus-pushgateway the Pushgateway the monitor pushes to
+java     openjdk-17-jre-headless the Spark tests' local[2] session (tests/integration/spark)
 "
 
 python="${PYTHON:-python3}"

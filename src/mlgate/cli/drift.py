@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate.cli.options import F, FilePath, config_option, model_and_store_options, written_files
+from mlgate.cli.options import (
+    F,
+    FilePath,
+    config_option,
+    engine_options,
+    model_and_store_options,
+    written_files,
+)
 
 if TYPE_CHECKING:
     from mlgate.core.drift import DriftReport
@@ -99,18 +106,19 @@ def _fail_option(func: Any) -> Any:
     envvar="MLGATE_DRIFT_REFERENCE",
     show_envvar=True,
     help="Reference data: a CSV/Parquet file, or the reference stored with a registered "
-    "version: @ALIAS (of --model), models:/NAME@ALIAS, models:/NAME/VERSION. "
-    "Default: @ the production alias.",
+    "version: @ALIAS (of --model), models:/NAME@ALIAS, models:/NAME/VERSION "
+    "(--engine spark: or a table Spark reads). Default: @ the production alias.",
 )
 @click.option(
     "--current",
-    type=FilePath,
     envvar="MLGATE_DRIFT_CURRENT",
     show_envvar=True,
-    help="Current data (CSV/Parquet). Default: drift.data in mlgate.yml.",
+    help="Current data (CSV/Parquet; --engine spark: a table Spark reads). Default: "
+    "drift.data in mlgate.yml.",
 )
 @config_option
 @model_and_store_options
+@engine_options
 @_fail_option
 @_output_options("mlgate-drift", "MLGATE_DRIFT")
 @export_options
@@ -120,10 +128,13 @@ def drift_command(
     /,
     *,
     reference: str | None,
-    current: Path | None,
+    current: str | None,
     config_path: Path | None,
     model: str | None,
     tracking_uri: str | None,
+    engine: str | None,
+    where: str | None,
+    spark_remote: str | None,
     fail: bool | None,
     out_path: Path,
     report_path: Path,
@@ -134,6 +145,7 @@ def drift_command(
 ) -> None:
     """Compare each feature of the current data with the reference data."""
     from mlgate.monitor.drift import drift_report
+    from mlgate.monitor.engine import Engine
 
     config = _with_fail(config_at(config_path), fail)
     report = drift_report(
@@ -142,6 +154,7 @@ def drift_command(
         config=config,
         model=model,
         tracking_uri=tracking_uri,
+        engine=Engine.chosen(engine, config.drift.engine, where=where, remote=spark_remote),
     )
     code = _finish(
         report,
@@ -158,19 +171,19 @@ def drift_command(
 @click.command("skew", epilog=SKEW_EPILOG)
 @click.option(
     "--training",
-    type=FilePath,
     required=True,
     envvar="MLGATE_SKEW_TRAINING",
     show_envvar=True,
-    help="The features the model was trained on (offline table; CSV/Parquet).",
+    help="The features the model was trained on (offline table; CSV/Parquet; --engine "
+    "spark: or a table Spark reads).",
 )
 @click.option(
     "--serving",
-    type=FilePath,
     required=True,
     envvar="MLGATE_SKEW_SERVING",
     show_envvar=True,
-    help="The features as served (online log; CSV/Parquet).",
+    help="The features as served (online log; CSV/Parquet; --engine spark: or a table Spark "
+    "reads, filtered by --where).",
 )
 @click.option(
     "--key",
@@ -180,6 +193,7 @@ def drift_command(
 )
 @config_option
 @click.option("--model", envvar="MLGATE_MODEL", show_envvar=True, help="Model name for the report.")
+@engine_options
 @_fail_option
 @_output_options("mlgate-skew", "MLGATE_SKEW")
 @export_options
@@ -188,11 +202,14 @@ def skew_command(
     ctx: click.Context,
     /,
     *,
-    training: Path,
-    serving: Path,
+    training: str,
+    serving: str,
     key: str | None,
     config_path: Path | None,
     model: str | None,
+    engine: str | None,
+    where: str | None,
+    spark_remote: str | None,
     fail: bool | None,
     out_path: Path,
     report_path: Path,
@@ -203,9 +220,17 @@ def skew_command(
 ) -> None:
     """Compare the features a model was trained on with what was served."""
     from mlgate.monitor.drift import skew_report
+    from mlgate.monitor.engine import Engine
 
     config = _with_fail(config_at(config_path), fail)
-    report = skew_report(training=training, serving=serving, config=config, key=key, model=model)
+    report = skew_report(
+        training=training,
+        serving=serving,
+        config=config,
+        key=key,
+        model=model,
+        engine=Engine.chosen(engine, config.drift.engine, where=where, remote=spark_remote),
+    )
     code = _finish(
         report,
         out_path=out_path,
@@ -224,11 +249,11 @@ def config_at(config_path: Path | None) -> Config:
     return load_config(find_config(config_path, cwd=Path()))
 
 
-def current_data(current: Path | None, config: Config) -> Path:
+def current_data(current: str | None, config: Config) -> str:
     if current is not None:
         return current
     if config.drift.data:
-        return Path(config.drift.data)
+        return config.drift.data
     raise click.UsageError("give the current data: --current FILE or drift.data in mlgate.yml")
 
 

@@ -13,6 +13,7 @@ from mlgate.cli.drift import config_at, current_data, echo_report, export_option
 from mlgate.cli.options import (
     FilePath,
     config_option,
+    engine_options,
     model_and_store_options,
     platform_option,
     written_files,
@@ -40,10 +41,10 @@ bad input; 3 when GitHub/GitLab failed after retries (or the push, with --requir
 @click.command("monitor", epilog=MONITOR_EPILOG)
 @click.option(
     "--current",
-    type=FilePath,
     envvar="MLGATE_DRIFT_CURRENT",
     show_envvar=True,
-    help="Recent production data (CSV/Parquet). Default: drift.data in mlgate.yml.",
+    help="Recent production data (CSV/Parquet; --engine spark: a table Spark reads). "
+    "Default: drift.data in mlgate.yml.",
 )
 @click.option(
     "--reference",
@@ -54,11 +55,11 @@ bad input; 3 when GitHub/GitLab failed after retries (or the push, with --requir
 )
 @click.option(
     "--outcomes",
-    type=FilePath,
     envvar="MLGATE_OUTCOMES",
     show_envvar=True,
     help="Served predictions joined with the labels that arrived later (CSV, Parquet, "
-    "JSON Lines; the predictions-file columns, plus monitor.timestamp).",
+    "JSON Lines; the predictions-file columns, plus monitor.timestamp; --engine spark: a "
+    "table Spark reads).",
 )
 @click.option(
     "--performance-reference",
@@ -70,6 +71,7 @@ bad input; 3 when GitHub/GitLab failed after retries (or the push, with --requir
 )
 @config_option
 @model_and_store_options
+@engine_options
 @platform_option(
     "Where the tracking issue lives (default: from the CI environment, else local: files only)."
 )
@@ -87,13 +89,16 @@ def monitor_command(
     ctx: click.Context,
     /,
     *,
-    current: Path | None,
+    current: str | None,
     reference: str | None,
-    outcomes: Path | None,
+    outcomes: str | None,
     performance_reference: Path | None,
     config_path: Path | None,
     model: str | None,
     tracking_uri: str | None,
+    engine: str | None,
+    where: str | None,
+    spark_remote: str | None,
     platform: str | None,
     out_path: Path,
     report_path: Path,
@@ -103,9 +108,13 @@ def monitor_command(
     require_push: bool,
 ) -> None:
     """Watch production on a schedule: drift, output drift, degradation; one issue per model."""
+    from mlgate.monitor.engine import Engine
     from mlgate.monitor.run import Inputs, run_monitor
 
     config = config_at(config_path)
+    chosen = Engine.chosen(
+        engine, config.monitor.engine, config.drift.engine, where=where, remote=spark_remote
+    )
     if current is None and outcomes is None and not config.drift.data:
         raise click.UsageError(
             "give what to check: --current FILE (or drift.data in mlgate.yml), --outcomes FILE, "
@@ -125,6 +134,7 @@ def monitor_command(
             metrics_file=metrics_file,
             pushgateway=pushgateway,
             require_push=require_push,
+            engine=chosen,
         ),
         config=config,
         env=dict(os.environ),

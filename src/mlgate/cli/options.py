@@ -65,6 +65,35 @@ def model_and_store_options(func: F) -> F:
     )(func)
 
 
+def engine_options(func: F) -> F:
+    """--engine, --where, --spark-remote (drift, skew, monitor; docs/spark.md)."""
+    func = click.option(
+        "--spark-remote",
+        envvar="SPARK_REMOTE",
+        show_envvar=True,
+        help="Spark Connect address (sc://HOST:PORT/;token=…) for --engine spark. Default: "
+        "the active session (spark-submit, a notebook), else the standard Spark "
+        "configuration (spark-defaults.conf, PYSPARK_SUBMIT_ARGS).",
+    )(func)
+    func = click.option(
+        "--where",
+        envvar="MLGATE_WHERE",
+        show_envvar=True,
+        help='A Spark SQL filter on the current (serving) table, e.g. "served_at >= '
+        "'2026-12-01'\" (--engine spark).",
+    )(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "spark"]),
+        envvar="MLGATE_ENGINE",
+        show_envvar=True,
+        help="Where the tables are compared: local (this process; streams past "
+        "drift.memory_mb) or spark (a Spark session's executors; tables may then be "
+        "table:CATALOG.SCHEMA.NAME, folders, globs, s3a://, abfss://, gs:// paths). "
+        "Default: monitor.engine / drift.engine in mlgate.yml, else local.",
+    )(func)
+
+
 def model_tests_option(func: F) -> F:
     return click.option(
         "--model-tests",

@@ -33,6 +33,8 @@ class DriftSettings:
     reference_rows: int = 50_000
     seed: int = 0
     memory_mb: int = 1024  # past this, tables stream (files/streaming.py)
+    engine: str = "local"  # or "spark" (adapters/spark.py)
+    max_categories: int = 10_000  # Spark: past this, a feature's top categories and "other"
 
     def for_feature(self, name: str) -> Thresholds:
         return self.features.get(name, self.default)

@@ -31,6 +31,7 @@ class MonitorSettings:
     labels: tuple[str, ...] = ("mlgate", "data-drift")
     fail: bool = False  # exit 1 while drift or degradation lasts
     min_rows: int | None = None  # the drift floor for monitor runs (None: drift.min_rows)
+    engine: str | None = None  # local or spark (None: drift.engine)
     retrain_workflow: str | None = None  # GitHub workflow file or id to dispatch
     retrain_ref: str | None = None
     retrain_inputs: dict[str, str] = field(default_factory=dict)

@@ -248,7 +248,7 @@ def evaluation_drift(
     try:
         report = drift_report(
             reference=reference,
-            current=Path(config.drift.data),
+            current=config.drift.data,
             config=config,
             model=request.model,
             tracking_uri=request.tracking_uri,

@@ -29,6 +29,7 @@ from mlgate.core.provenance import EvaluationSettings
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.slices import SliceSettings
+from mlgate.core.sources import relative_to
 from mlgate.core.tracking import MonitorSettings
 from mlgate.core.webhooks import DEFAULT_EVENTS, RelayFilter
 from mlgate.errors import ConfigError
@@ -211,7 +212,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
 def _evaluation(section: dict[str, Any], *, base_dir: Path) -> EvaluationSettings:
     data = section.get("data")
     if data is not None and not data.startswith("dvc://"):
-        data = str(base_dir / data)
+        data = relative_to(str(base_dir), data)
     return EvaluationSettings(
         data=data,
         name=section.get("name"),

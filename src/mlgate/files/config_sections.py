@@ -15,6 +15,7 @@ from mlgate.core.deploy import DeploySettings, ManifestSpec
 from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
+from mlgate.core.sources import relative_to
 from mlgate.core.tracking import MonitorSettings
 from mlgate.errors import ConfigError
 from mlgate.files.documents import Document
@@ -35,7 +36,11 @@ def drift_settings(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
     }
     for name in section.get("ignore", ()):
         features[name] = Thresholds(ignore=True)
-    paths = {k: str(base_dir / section[k]) for k in ("data", "reference") if k in section}
+    paths = {
+        k: relative_to(str(base_dir), str(section[k]))
+        for k in ("data", "reference")
+        if k in section
+    }
     return DriftSettings(
         default=default,
         features=features,
@@ -47,6 +52,8 @@ def drift_settings(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
         reference_rows=int(section.get("reference_rows", 50_000)),
         seed=int(section.get("seed", 0)),
         memory_mb=int(section.get("memory_mb", 1024)),
+        engine=str(section.get("engine", "local")),
+        max_categories=int(section.get("max_categories", 10_000)),
         **paths,
     )
 
@@ -95,6 +102,7 @@ def monitor_settings(
         labels=tuple(section.get("labels", MonitorSettings().labels)),
         fail=bool(section.get("fail", False)),
         min_rows=int(section["min_rows"]) if "min_rows" in section else None,
+        engine=section.get("engine"),
         retrain_workflow=retrain.get("workflow"),
         retrain_ref=retrain.get("ref"),
         retrain_inputs={

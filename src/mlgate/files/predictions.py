@@ -70,12 +70,13 @@ def _read_arrow(path: Path, kind: str) -> Columns:
     try:
         names = table.column_names
         check_header(path, names)
-        return {name: _arrow_column(table.column(name)) for name in names}
+        return {name: arrow_values(table.column(name)) for name in names}
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read {kind}: {_not_text(exc)}") from None
 
 
-def _arrow_column(column: Any) -> Any:
+def arrow_values(column: Any) -> Any:
+    """One Arrow column as read_predictions returns it."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc

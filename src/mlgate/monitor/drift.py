@@ -14,20 +14,24 @@ from mlgate.core.refs import AliasRef, RefError, VersionRef, parse_model_ref
 from mlgate.errors import InputError, UsageError
 from mlgate.files.config import Config
 from mlgate.files.tables import read_table
+from mlgate.monitor.engine import Engine
 
 
 def drift_report(
     *,
     reference: str,
-    current: Path,
+    current: str | Path,
     config: Config,
     model: str | None = None,
     tracking_uri: str | None = None,
+    engine: Engine | None = None,
 ) -> DriftReport:
     """``reference`` is a CSV/Parquet file, or a registered version (``@champion``,
-    ``models:/NAME@ALIAS``, ``models:/NAME/3``) whose stored reference is downloaded."""
+    ``models:/NAME@ALIAS``, ``models:/NAME/3``) whose stored reference is downloaded;
+    with the Spark engine, either side may also be a table Spark reads."""
     from mlgate.monitor.tables import compare_tables
 
+    engine = engine or Engine(name=config.drift.engine)
     name = model or config.model
     ref = _registry_ref(reference, model=name)
     with tempfile.TemporaryDirectory(prefix="mlgate-reference-") as folder:
@@ -36,6 +40,20 @@ def drift_report(
         else:
             fetched = _references(tracking_uri).fetch(ref, folder=Path(folder))
             reference_path, label = fetched.path, fetched.label
+        if engine.name == "spark":
+            return _on_spark(
+                reference if ref is None else reference_path,
+                str(current),
+                label=label,
+                settings=config.drift,
+                kind=Kind.DRIFT,
+                model=name,
+                engine=engine,
+            )
+        current = engine.local_path(current, option="--current")
+        reference_path = engine.local_path(
+            reference if ref is None else reference_path, option="--reference"
+        )
         streamed = _streamed(
             reference_path,
             current,
@@ -59,14 +77,38 @@ def drift_report(
 
 
 def skew_report(
-    *, training: Path, serving: Path, config: Config, key: str | None, model: str | None = None
+    *,
+    training: str | Path,
+    serving: str | Path,
+    config: Config,
+    key: str | None,
+    model: str | None = None,
+    engine: Engine | None = None,
 ) -> DriftReport:
     """Distributions of the features compared as drift is, labelled skew; with a key, the
     rows in both files also compared value by value."""
     from mlgate.monitor.skew import key_mismatches
     from mlgate.monitor.tables import compare_tables
 
+    engine = engine or Engine(name=config.drift.engine)
     join = key or config.skew.key
+    if engine.name == "spark":
+        if join:
+            raise UsageError(
+                "--key matches rows one to one in memory; the Spark engine compares the "
+                "distributions only: drop --key (and skew.key) or use --engine local"
+            )
+        return _on_spark(
+            str(training),
+            str(serving),
+            label=str(training),
+            settings=config.drift,
+            kind=Kind.SKEW,
+            model=model or config.model,
+            engine=engine,
+        )
+    training = engine.local_path(training, option="--training")
+    serving = engine.local_path(serving, option="--serving")
     if join is None:  # matching rows by key needs both files in memory
         streamed = _streamed(
             training,
@@ -108,6 +150,38 @@ def skew_report(
         mismatches=tuple(sorted(mismatches, key=lambda m: (-m.share, m.feature))),
         max_mismatch=config.skew.max_mismatch,
         mismatch_fails=config.skew.fail,
+    )
+
+
+def _on_spark(
+    reference: str | Path,
+    current: str,
+    *,
+    label: str,
+    settings: DriftSettings,
+    kind: Kind,
+    model: str | None,
+    engine: Engine,
+) -> DriftReport:
+    """Both sides on Spark: the reference as a file read on the driver (a registered
+    version's sample, or a local file), or as a table Spark reads."""
+    from mlgate.adapters.spark import Source
+    from mlgate.core.sources import is_spark_source
+    from mlgate.monitor.spark_drift import compare_on_spark
+
+    side: Path | Source
+    if isinstance(reference, Path):
+        side = reference
+    else:
+        side = Source(reference) if is_spark_source(reference) else Path(reference)
+    return compare_on_spark(
+        side,
+        Source(current, where=engine.where),
+        settings=settings,
+        kind=kind,
+        reference_label=label,
+        model=model,
+        remote=engine.remote,
     )
 
 

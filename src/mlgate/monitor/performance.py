@@ -10,24 +10,20 @@ given with ``--performance-reference`` stands in for both on a laptop.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlgate.core.columns import ColumnNames
 from mlgate.core.drift import FeatureDrift
-from mlgate.core.metric_catalogue import computed_name, higher_is_better
 from mlgate.core.performance import (
     PerformanceReport,
     PerformanceSettings,
-    Window,
-    judge_live,
-    not_computed,
 )
-from mlgate.core.rules import MetricRule
-from mlgate.core.verdict import MetricRow
 from mlgate.errors import ConfigError, InputError, UsageError
 from mlgate.files.config import Config
+from mlgate.monitor.engine import Engine
+from mlgate.monitor.live_verdict import WindowSide, judge_live_side, local_side
 
 Columns = dict[str, Any]
 
@@ -133,10 +129,24 @@ def _logged_predictions(registry: Any, run_id: str | None) -> Columns | None:
 
 
 def monitor_outcomes(
-    path: Path, *, reference: Reference, config: Config, settings: PerformanceSettings
+    source: str | Path,
+    *,
+    reference: Reference,
+    config: Config,
+    settings: PerformanceSettings,
+    engine: Engine | None = None,
 ) -> Outcomes:
+    """``source``: a predictions file, or (the Spark engine) a table Spark reads."""
     from mlgate.files.predictions import read_predictions
 
+    engine = engine or Engine()
+    if engine.name == "spark":
+        from mlgate.monitor.spark_outcomes import outcomes_on_spark
+
+        return outcomes_on_spark(
+            str(source), reference=reference, config=config, settings=settings, engine=engine
+        )
+    path = engine.local_path(source, option="--outcomes")
     columns = read_predictions(path, role="outcomes")
     return judge_outcomes(columns, path=path, reference=reference, config=config, settings=settings)
 
@@ -150,10 +160,9 @@ def judge_outcomes(
     settings: PerformanceSettings,
 ) -> Outcomes:
     """The outcomes file's columns (``path`` names it in reports and errors) judged."""
-    import numpy as np
 
     from mlgate.core.stats.labels import PairingError, TaskError
-    from mlgate.core.stats.live import Sample, compare, summarise
+    from mlgate.core.stats.live import Sample
     from mlgate.core.stats.paired import single
 
     names = config.columns
@@ -161,9 +170,9 @@ def judge_outcomes(
         if needed not in columns:
             have = ", ".join(sorted(columns)[:12])
             raise InputError(f"{path}: no column {needed!r} ({what}; columns: {have})")
-    _unique_ids(path, columns[names.id], names.id)
+    unique_ids(path, columns[names.id], names.id)
     labelled = present(columns[names.label])
-    times = _timestamps(path, columns, settings)
+    times = timestamps(path, columns, settings)
     try:
         ref = None
         if reference.columns is not None:
@@ -190,68 +199,19 @@ def judge_outcomes(
         raise ConfigError(str(exc)) from None
     except PairingError as exc:
         raise InputError(str(exc)) from None
-    rules = settings.rules or _tracked(live, ref, reference.recorded)
-    keys = {r.name: computed_name(r.name) or r.name for r in rules}
-    wanted = tuple(dict.fromkeys(keys.values()))
-    rng = np.random.default_rng(settings.seed)
-    # The reference is summarised once, for the whole file and every window alike.
-    theirs = (
-        summarise(ref, names=wanted, resamples=settings.resamples, rng=rng)
-        if ref is not None
-        else None
-    )
-
-    def judged(sample: Sample) -> tuple[Any, ...]:
-        found = compare(
-            sample,
-            reference=theirs,
-            recorded=reference.recorded,
-            names=wanted,
-            confidence=settings.confidence,
-            resamples=settings.resamples,
-            rng=rng,
-        )
-
-        def row(rule: MetricRule) -> MetricRow:
-            estimate = found.get(keys[rule.name])  # the metric under the name mlgate computes
-            judged_row = judge_live(
-                rule,
-                live=estimate.live if estimate else None,
-                reference=estimate.reference if estimate else reference.recorded.get(rule.name),
-                interval=estimate.interval if estimate else None,
-                mode=settings.mode,
-            )
-            return _why_not(judged_row, sample, names=names)
-
-        return tuple(row(rule) for rule in rules)
-
-    overall = judged(live)
-    enough = int(labelled.sum()) >= max(settings.min_labels, 1)
-    # Too few labels is "not judged yet" (the report says so); rules that can never be
-    # computed from these outcomes are a configuration to fix.
-    if enough and settings.rules and all(not_computed(row) for row in overall):
-        raise InputError(
-            f"{path}: none of the monitor.performance metrics can be computed from the "
-            "outcomes: " + "; ".join(f"{row.name}: {row.reasons[-1]}" for row in overall)
-        )
-    windows: tuple[Window, ...] = ()
+    overall = local_side(live)
+    windows: list[WindowSide] = []
     if times is not None and settings.window:
-        windows = _windows(times, labelled, live, settings, judged)
-    report = PerformanceReport(
-        model=config.model,
-        version=reference.version,
-        reference=reference.label,
+        windows = _windows(times, labelled, live, settings)
+    report = judge_live_side(
+        overall,
+        windows,
+        ref=ref,
+        reference=reference,
+        config=config,
+        settings=settings,
         outcomes=str(path),
         served=len(labelled),
-        labelled=int(labelled.sum()),
-        rows=overall,
-        windows=windows,
-        window=settings.window if windows else None,
-        settings={
-            "mode": settings.mode.value,
-            "confidence": settings.confidence,
-            "min_labels": settings.min_labels,
-        },
     )
     from mlgate.monitor.output_drift import output_drift
 
@@ -259,51 +219,6 @@ def judge_outcomes(
         columns, labelled=labelled, names=names, reference=reference, settings=config.drift
     )
     return Outcomes(performance=report, outputs=outputs)
-
-
-_REGRESSION = frozenset({"mae", "rmse", "r2"})
-
-
-def _why_not(row: MetricRow, sample: Any, *, names: ColumnNames) -> MetricRow:
-    """A metric the outcomes could not give, with the reason: the task the outcomes were
-    read as (and the setting that decides it), or the scores it needs."""
-    if not not_computed(row):
-        return row
-    key = computed_name(row.name) or row.name
-    if sample.n == 0:
-        why = f"{row.name}: no labelled outcomes yet"
-    elif key in _REGRESSION and sample.task != "regression":
-        shown = ", ".join(sample.classes[:4])
-        why = (
-            f"{row.name} needs a regression task, but the outcomes were read as {sample.task} "
-            f"(labels {shown}; predictions.task: {names.task}): set predictions.task: regression"
-        )
-    elif key not in _REGRESSION and sample.task == "regression":
-        why = (
-            f"{row.name} is a classification metric, but the outcomes were read as regression "
-            f"(predictions.task: {names.task})"
-        )
-    elif key in ("roc_auc", "log_loss") and sample.scores is None:
-        why = f"{row.name} needs scores (column {names.score!r}) in the outcomes"
-    elif row.candidate is not None:
-        why = f"{row.name} is not computable from these outcomes (one class only?)"
-    else:
-        why = f"mlgate does not compute {row.name} from predictions"
-    kept = tuple(r for r in row.reasons if "not computable" not in r)
-    return replace(row, reasons=(*kept, why))
-
-
-def _tracked(live: Any, ref: Any, recorded: dict[str, float]) -> tuple[MetricRule, ...]:
-    """No rules configured: every metric both sides have, tracked (shown, never alerting)."""
-    from mlgate.core.stats.live import values
-
-    ours = values(live)
-    theirs = values(ref) if ref is not None else recorded
-    return tuple(
-        MetricRule(name=name, higher_is_better=higher_is_better(name))
-        for name in ours
-        if name in theirs
-    )
 
 
 def present(values: Any) -> Any:
@@ -317,7 +232,7 @@ def present(values: Any) -> Any:
     return (text != "") & (text != "None") & (text != "nan")
 
 
-def _unique_ids(path: Path, ids: Any, column: str) -> None:
+def unique_ids(path: Path | str, ids: Any, column: str) -> None:
     import numpy as np
 
     keys = ids if ids.dtype.kind in "iuf" else ids.astype(str)
@@ -331,7 +246,7 @@ def _unique_ids(path: Path, ids: Any, column: str) -> None:
         )
 
 
-def _timestamps(path: Path, columns: Columns, settings: PerformanceSettings) -> Any:
+def timestamps(path: Path | str, columns: Columns, settings: PerformanceSettings) -> Any:
     """The time column as numpy datetime64 (seconds), or None without one."""
     import numpy as np
 
@@ -359,21 +274,31 @@ def _timestamps(path: Path, columns: Columns, settings: PerformanceSettings) -> 
     return np.asarray([np.datetime64(c[:26].replace(" ", "T"), "s") for c in text.tolist()])
 
 
-def _windows(
-    times: Any, labelled: Any, live: Any, settings: PerformanceSettings, judged: Any
-) -> tuple[Window, ...]:
+def window_starts(times: Any, window: str | None) -> Any:
+    """Each row's window: its day, or the Monday its week starts on."""
     import numpy as np
 
     days = times.astype("datetime64[D]")
-    if settings.window == "week":  # weeks start on Monday; 1970-01-01 was a Thursday
+    if window == "week":  # weeks start on Monday; 1970-01-01 was a Thursday
         days = days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
-    starts, index = np.unique(days, return_inverse=True)
+    return days
+
+
+def _windows(
+    times: Any, labelled: Any, live: Any, settings: PerformanceSettings
+) -> list[WindowSide]:
+    import numpy as np
+
+    starts, index = np.unique(window_starts(times, settings.window), return_inverse=True)
     labelled_index = index[labelled]
     out = []
     for i, start in enumerate(starts):
-        served = int((index == i).sum())
         mask = labelled_index == i
-        count = int(mask.sum())
-        rows = judged(live.subset(mask)) if count >= settings.min_labels else ()
-        out.append(Window(start=str(start), served=served, labelled=count, rows=rows))
-    return tuple(out)
+        out.append(
+            WindowSide(
+                start=str(start),
+                served=int((index == i).sum()),
+                side=local_side(live.subset(mask)),
+            )
+        )
+    return out

@@ -15,13 +15,14 @@ from mlgate.core.checks import Status
 from mlgate.core.monitoring import MonitorReport
 from mlgate.errors import InputError, MlgateError, ServiceError
 from mlgate.files.config import Config
+from mlgate.monitor.engine import Engine
 
 
 @dataclass(frozen=True, kw_only=True)
 class Inputs:
-    current: Path | None
+    current: str | None
     reference: str | None
-    outcomes: Path | None
+    outcomes: str | None
     performance_reference: Path | None
     model: str | None
     tracking_uri: str | None
@@ -31,6 +32,7 @@ class Inputs:
     metrics_file: Path | None = None
     pushgateway: str | None = None
     require_push: bool = False
+    engine: Engine = field(default_factory=Engine)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +64,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
                 config=config,
                 model=inputs.model,
                 tracking_uri=inputs.tracking_uri,
+                engine=inputs.engine,
             )
         except (InputError, ServiceError) as exc:
             errors.append(exc)
@@ -80,6 +83,7 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
                 reference=reference,
                 config=config,
                 settings=config.monitor.performance,
+                engine=inputs.engine,
             )
         except (InputError, ServiceError) as exc:
             errors.append(exc)

@@ -54,7 +54,7 @@ def drift_section(
             if headline
             else ""
         ),
-        "sides": _sides(report),
+        "sides": _sides(report) + _engine(report),
         "distance_header": "KS D / JS",
         "rows": [_row(f) for f in shown],
         "more": plural(len(features) - len(shown), "more feature") if len(features) > show else "",
@@ -101,6 +101,35 @@ def _sides(report: DriftReport) -> str:
         f"({report.reference.rows:,} rows) · {cur_word}: "
         f"{md_code(report.current.label, limit=120)} ({report.current.rows:,} rows)"
     )
+
+
+def _engine(report: DriftReport) -> str:
+    """Where it was computed, and what is bounded rather than exact (the streamed and the
+    Spark engines; the in-memory comparison is exact and says nothing)."""
+    s = report.settings
+    parts = []
+    if s.get("engine") == "spark":
+        partitions = plural(int(s.get("partitions", 0)), "partition")
+        parts.append(f"Computed on Spark: the current data in {partitions}")
+    elif s.get("streamed"):
+        parts.append("Streamed (larger than drift.memory_mb)")
+    if not parts:
+        return ""
+    if "ks_error" in s:
+        parts.append(
+            f"KS D within ±{float(s['ks_error']):.2g} of the exact value (the reference's "
+            "quantile sketch)"
+        )
+    else:
+        parts.append("every count, PSI and KS D exact")
+    folded = s.get("categories")
+    if folded:
+        names = ", ".join(md_code(n, limit=40) for n in folded["features"][:5])
+        parts.append(
+            f'{names}: the {folded["kept"]:,} most frequent categories and "(other '
+            f'categories)" (listed counts short by at most {folded["count_error"]:,})'
+        )
+    return "\n\n" + "; ".join(parts) + "."
 
 
 def _row(feature: FeatureDrift) -> dict[str, str]:
@@ -208,6 +237,8 @@ def drift_terminal(report: DriftReport, *, show: int = 15) -> str:
         f"reference {clean(report.reference.label, limit=80)} ({report.reference.rows:,} rows)"
         f" · current {clean(report.current.label, limit=80)} ({report.current.rows:,} rows)"
     )
+    if report.settings.get("engine") == "spark":
+        lines.append(f"on Spark: {plural(int(report.settings.get('partitions', 0)), 'partition')}")
     rows = [("", "feature", "PSI", "D/JS", "p", "why")]
     for f in report.features[:show]:
         m = f.measured

@@ -19,6 +19,7 @@ from mlgate.core.interval import Interval
 from mlgate.core.stats import metrics as m
 from mlgate.core.stats import unpaired as u
 from mlgate.core.stats.intervals import percentile_interval
+from mlgate.core.stats.sums import OutcomeSums, proportions_of, values_and_variances
 
 Array = Any
 
@@ -97,9 +98,26 @@ def summarise(sample: Sample, *, names: tuple[str, ...], resamples: int, rng: An
         losses = m.log_loss_per_example(sample.labels, sample.scores)
         found["log_loss"] = float(losses.mean())
         variances["log_loss"] = float(losses.var(ddof=1) / len(losses)) if len(losses) > 1 else 0.0
-    proportions = {name: p for name in u.PROPORTIONS if (p := _proportion(cells, name)) is not None}
+    proportions = proportions_of(cells)
     wanted = [n for n in names if n in found and n not in proportions]
     draws = u.confusion_draws(cells, resamples=resamples, rng=rng) if wanted else {}
+    return Summary(values=found, proportions=proportions, draws=draws, variances=variances)
+
+
+def summarise_sums(
+    sums: OutcomeSums, *, names: tuple[str, ...], resamples: int, rng: Any
+) -> Summary:
+    """The Summary :func:`summarise` gives, from a side's sums (core/stats/sums.py): the
+    same values, proportions and bootstrap draws (the same ``rng`` calls, in the same
+    order), the same variances — ROC AUC's from its score bins."""
+    if sums.n == 0:
+        return Summary(values={}, proportions={}, draws={}, variances={})
+    found, variances = values_and_variances(sums)
+    if sums.task == "regression":
+        return Summary(values=found, proportions={}, draws={}, variances=variances)
+    proportions = proportions_of(sums.cells)
+    wanted = [n for n in names if n in found and n not in proportions]
+    draws = u.confusion_draws(sums.cells, resamples=resamples, rng=rng) if wanted else {}
     return Summary(values=found, proportions=proportions, draws=draws, variances=variances)
 
 
@@ -121,6 +139,26 @@ def compare(
     """``names`` on the live sample, against ``reference`` (a summarised sample) when
     given, else the ``recorded`` numbers; a metric the reference lacks gets no interval."""
     ours = summarise(live, names=names, resamples=resamples, rng=rng)
+    return compare_summary(
+        ours,
+        reference=reference,
+        recorded=recorded,
+        names=names,
+        confidence=confidence,
+        resamples=resamples,
+    )
+
+
+def compare_summary(
+    ours: Summary,
+    *,
+    reference: Summary | None,
+    recorded: Mapping[str, float],
+    names: tuple[str, ...],
+    confidence: float,
+    resamples: int,
+) -> dict[str, LiveEstimate]:
+    """:func:`compare` for a live side already summarised (from its sums, on Spark)."""
     theirs = reference.values if reference is not None else dict(recorded)
     out = {}
     for name in names:
@@ -163,16 +201,6 @@ def _interval(
     return u.normal_interval(
         live.values[name] - at, variance + other, confidence=confidence, method=method
     )
-
-
-def _proportion(cells: Array, name: str) -> tuple[int, int] | None:
-    k = cells.shape[0]
-    if name in ("accuracy", "precision_micro", "recall_micro"):
-        return int(np.trace(cells)), int(cells.sum())
-    if k != 2 or name not in ("precision", "recall"):
-        return None
-    tp, fp, fn = int(cells[1, 1]), int(cells[0, 1]), int(cells[1, 0])
-    return (tp, tp + fp) if name == "precision" else (tp, tp + fn)
 
 
 def _auc(sample: Sample) -> tuple[float, float]:
