@@ -51,8 +51,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     order is otherwise pytest's, and the same on every worker."""
 
     def rank(item: pytest.Item) -> int:
-        if item.get_closest_marker("production"):
-            return 0  # one worker runs the whole group, after its servers start
+        if item.get_closest_marker("production") or item.get_closest_marker("spark"):
+            return 0  # one worker runs the whole group, after its servers (or JVM) start
         if item.get_closest_marker("e2e"):
             return 0
         return 1 if item.get_closest_marker("slow") else 2

@@ -10,6 +10,7 @@ set here. pyspark is imported only in this module and the partition functions it
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ INSTALL = "pip install 'mlgate[spark]'"
 _SUFFIXES = {".parquet": "parquet", ".orc": "orc", ".csv": "csv", ".json": "json",
              ".jsonl": "json", ".ndjson": "json"}  # fmt: skip
 QUIET_LOGS = Path(__file__).with_name("spark_log4j2.properties")
+DAEMON = "mlgate.adapters.spark_daemon"
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,10 @@ def session(remote: str | None = None) -> Any:
                 "--spark-remote for Spark Connect"
             )
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = SparkSession.builder.appName("mlgate").config(
-            "spark.ui.showConsoleProgress", "false"
+        builder = (
+            SparkSession.builder.appName("mlgate")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.python.daemon.module", DAEMON)
         )
         if not os.environ.get("MLGATE_DEBUG"):
             # The JVM's log lines (a Java stack trace for every failed task) off the terminal.
@@ -103,6 +107,9 @@ def session(remote: str | None = None) -> Any:
                 "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={QUIET_LOGS}"
             )
         spark = builder.getOrCreate()
+    # Stopped before the interpreter exits: a JVM killed under its Python workers leaves
+    # each one printing a BrokenPipeError traceback on the terminal.
+    atexit.register(spark.stop)
     return spark
 
 
@@ -239,7 +246,9 @@ def _java_cause(exc: Exception) -> str:
         root = _first_line(Exception(str(deepest.getMessage())))
     except Exception:  # the gateway is gone: its text is all there is
         return _first_line(exc)
-    return top if root == top else f"{top}: {root}"
+    if root == top or top.startswith("Exception thrown in"):  # a wrapper's own words: none
+        return root
+    return f"{top}: {root}"
 
 
 def _condition(exc: Exception) -> str | None:

@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from spark_tables import write_tables
+
+from mlgate.cli import cli
 
 
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from pyspark.sql import SparkSession
 
-    from mlgate.adapters.spark import QUIET_LOGS
+    from mlgate.adapters.spark import DAEMON, QUIET_LOGS
 
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
     os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -27,6 +30,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.python.daemon.module", DAEMON)
         .config("spark.sql.warehouse.dir", str(warehouse))
         .config(
             "spark.driver.extraJavaOptions",
@@ -45,3 +49,20 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("spark-tables")
     write_tables(folder)
     return folder
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Iterator[Any]:
+    """`mlgate …` in-process (the session above is the active one), in an empty folder."""
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("MLGATE_")}
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="mlgate")
+
+    try:
+        yield invoke
+    finally:
+        os.chdir(old)
+        os.environ.update(saved)

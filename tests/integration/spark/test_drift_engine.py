@@ -17,7 +17,7 @@ from mlgate.files.config import Config, load_config
 from mlgate.monitor.drift import drift_report
 from mlgate.monitor.engine import Engine
 
-pytestmark = pytest.mark.xdist_group("spark")
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 SPARK = Engine(name="spark")
 
 

@@ -15,7 +15,7 @@ from mlgate.files.config import load_config
 from mlgate.monitor.engine import Engine
 from mlgate.monitor.performance import Reference, monitor_outcomes
 
-pytestmark = pytest.mark.xdist_group("spark")
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 ROWS = 200_000
 
 
