@@ -63,7 +63,7 @@ def outcomes_on_spark(
             raise InputError(f"{table.label()}: no column {needed!r} ({what}; columns: {have})")
     _unique_ids(frame, names.id, table)
     ref = _reference_sample(reference)
-    task, classes = _task_and_classes(frame, names, table, ref)
+    task, classes = digest_task_and_classes(frame, names, table.label(), ref=ref)
     plan = _Plan(names=names, source=table.label(), task=task, classes=classes, settings=settings)
     served: dict[str, int] = {}
     windows: dict[str, Any] = {}
@@ -150,8 +150,8 @@ def _reference_sample(reference: Reference) -> Any:
         raise InputError(str(exc)) from None
 
 
-def _task_and_classes(
-    frame: Any, names: ColumnNames, table: Source, ref: Any
+def digest_task_and_classes(
+    frame: Any, names: ColumnNames, source: str, *, ref: Any
 ) -> tuple[str, tuple[str, ...]]:
     """As the in-memory route decides them, from a digest: a row of each distinct label
     and prediction (every class the data holds) and the first rows."""
@@ -160,7 +160,7 @@ def _task_and_classes(
     from mlgate.files.predictions import arrow_values
     from mlgate.monitor.performance import present
 
-    with spark_errors(f"reading the classes of {table.label()}", table=table.label()):
+    with spark_errors(f"reading the classes of {source}", table=source):
         parts = [frame.limit(DIGEST_ROWS)]
         for column in (names.label, names.prediction):
             if column in frame.columns:
@@ -175,7 +175,7 @@ def _task_and_classes(
             columns,
             names=names,
             take=present(columns[names.label]),
-            source=table.label(),
+            source=source,
             classes=ref.classes if ref is not None else None,
             task=ref.task if ref is not None else None,
         )

@@ -65,6 +65,14 @@ def confusion_intervals(
     of the k³ joint outcomes (k = ``classes``)."""
     k = classes
     cells = np.bincount((labels * k + candidate) * k + baseline, minlength=k**3)
+    return cells_intervals(cells, k, confidence=confidence, resamples=resamples, seed=seed)
+
+
+def cells_intervals(
+    cells: Array, k: int, *, confidence: float, resamples: int, seed: int
+) -> dict[str, tuple[float, Interval]]:
+    """:func:`confusion_intervals` from the k³ joint-outcome counts themselves — which add
+    across partitions, so a Spark job's counts give exactly the in-memory intervals."""
     n = int(cells.sum())
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(n, cells / n, size=resamples)
