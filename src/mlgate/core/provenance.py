@@ -167,6 +167,8 @@ class EvaluationSettings:
     require: bool | None = None
     predictions: Route = Route.AUTO  # how to get per-example predictions on the same data
     max_rows: int | None = None  # scoring: at most this many rows, a deterministic sample
+    engine: str = "local"  # spark: evaluation.data is a table both models are scored on
+    where: str | None = None  # spark: a filter on evaluation.data
 
 
 def needs_rescoring(candidate: Dataset | None, baseline: Dataset | None) -> bool:

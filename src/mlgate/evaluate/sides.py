@@ -56,6 +56,8 @@ def registry_sides(
     files were given: those are paired as they are)."""
     from mlgate.evaluate.data import candidate_data
 
+    if config.evaluation.engine == "spark" and baseline is not None and models is not None:
+        return _on_spark(config, candidate, baseline, models, commit=commit)
     logged = candidate.metric_set.identity.dataset
     dataset, data, notes = candidate_data(config.evaluation, logged=logged, workdir=workdir)
     identity = candidate.metric_set.identity
@@ -129,6 +131,63 @@ def registry_sides(
         predicted=found.predicted,
         scored=None if found.candidate_logged else found.scored,
         scored_on=data.dataset if data is not None else None,
+    )
+
+
+def _on_spark(
+    config: Config,
+    candidate: RegistryModel,
+    baseline: RegistryModel,
+    models: tuple[Model, Model],
+    *,
+    commit: str | None,
+) -> Sides:
+    """evaluation.engine: spark — both models scored on the table's rows in one Spark job
+    (evaluate/spark_scoring.py): production is re-scored on the candidate's data, paired
+    by construction."""
+    from mlgate.core.evidence import Evidence
+    from mlgate.core.provenance import judge_data, unscored
+    from mlgate.evaluate.spark_scoring import score_on_spark
+
+    found = score_on_spark(models, config=config)
+    identity = candidate.metric_set.identity
+    ours = replace(
+        candidate.metric_set,
+        identity=replace(identity, commit=commit or identity.commit, dataset=found.dataset),
+    )
+    names = tuple(found.predicted.estimates)
+    merged_c, merged_b = found.predicted.merge(
+        ours, baseline.metric_set, baseline_label=models[1].uri
+    )
+    comparison = judge_data(
+        candidate=found.dataset,
+        baseline=baseline.metric_set.identity.dataset,
+        settings=config.evaluation,
+        rescored=names,
+        not_rescored=unscored([rule.name for rule in config.rules], names),
+    )
+    said = [f"scored on Spark: {found.notes['partitions']} partitions"]
+    said += [
+        f"{name} within ±{bound:.2g} of its exact value (score bins)"
+        for name, bound in found.notes["bounds"].items()
+    ]
+    evidence = Evidence(
+        source=Source.SCORED,
+        examples=found.predicted.examples,
+        rows=found.rows,
+        notes=tuple(said),
+        point_only=tuple(r.name for r in config.rules if r.name not in found.predicted.estimates),
+        candidate=models[0].uri,
+        baseline=models[1].uri,
+    )
+    return Sides(
+        candidate=merged_c,
+        baseline=merged_b,
+        comparison=comparison,
+        notes=[],
+        evidence=evidence,
+        predicted=found.predicted,
+        log_dataset=found.dataset if identity.dataset is None else None,
     )
 
 

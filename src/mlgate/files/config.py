@@ -223,6 +223,8 @@ def _evaluation(section: dict[str, Any], *, base_dir: Path) -> EvaluationSetting
         # YAML 1.1 reads a bare `off` as false.
         predictions=Route(section.get("predictions", "auto") or "off"),
         max_rows=section.get("max_rows"),
+        engine=str(section.get("engine", "local")),
+        where=section.get("where"),
     )
 
 
