@@ -31,7 +31,16 @@ def bin_dir(tmp_path: Path) -> Path:
         found = shutil.which(name)
         assert found, name
         (folder / name).symlink_to(found)
-    tools = ("git", "rsync", "node", "npm", "prometheus", "promtool", "prometheus-pushgateway")
+    tools = (
+        "git",
+        "rsync",
+        "node",
+        "npm",
+        "prometheus",
+        "promtool",
+        "prometheus-pushgateway",
+        "java",
+    )
     for name in (*tools, "initdb"):
         stub(folder, name)
     stub(folder, "id", 'echo "${FAKE_UID:-1000}"')

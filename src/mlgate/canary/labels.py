@@ -29,7 +29,7 @@ def label_metrics(
     from mlgate.core.stats.labels import PairingError, TaskError
     from mlgate.core.stats.live import Sample, compare, summarise
     from mlgate.core.stats.paired import single
-    from mlgate.monitor.performance import present
+    from mlgate.monitor.outcome_data import present
 
     if names.label not in columns:
         listed = ", ".join(r.name for r in rules)

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from mlgate.core.columns import ColumnNames
 from mlgate.core.stats.estimates import Estimate
 from mlgate.core.stats.intervals import percentile_interval
@@ -87,6 +85,8 @@ def _add(total: PairSums, part: PairSums) -> None:
 
 def _sums(plan: PairPlan, table: Any) -> PairSums:
     """One buffer of rows: both sides read as predictions files are, then summed."""
+    import numpy as np
+
     from mlgate.core.stats import metrics as m
     from mlgate.core.stats.paired import single
     from mlgate.core.stats.poisson import resampled_sums

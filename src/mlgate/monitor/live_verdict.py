@@ -26,7 +26,7 @@ from mlgate.files.config import Config
 
 if TYPE_CHECKING:
     from mlgate.core.stats.live import Summary
-    from mlgate.monitor.performance import Reference
+    from mlgate.monitor.outcome_data import Reference
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from mlgate.core.drift_family import decided
 from mlgate.core.drift_settings import DriftSettings
 
 if TYPE_CHECKING:
-    from mlgate.monitor.performance import Reference
+    from mlgate.monitor.outcome_data import Reference
 
 Columns = dict[str, Any]
 

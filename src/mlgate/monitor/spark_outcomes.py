@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.adapters.spark import Source, read, session, spark_errors, summaries
 from mlgate.core.columns import ColumnNames
@@ -26,7 +26,9 @@ from mlgate.core.performance import PerformanceSettings
 from mlgate.errors import ConfigError, InputError
 from mlgate.files.config import Config
 from mlgate.monitor.engine import Engine
-from mlgate.monitor.performance import Outcomes, Reference
+
+if TYPE_CHECKING:
+    from mlgate.monitor.outcome_data import Outcomes, Reference
 
 DIGEST_ROWS = 10_000
 ALL = ""  # the key of the rows when there are no windows
@@ -52,6 +54,7 @@ def outcomes_on_spark(
 ) -> Outcomes:
     from mlgate.core.stats.sums import auc_error
     from mlgate.monitor.live_verdict import WindowSide, judge_live_side, sums_side
+    from mlgate.monitor.outcome_data import Outcomes
 
     spark = session(engine.remote)
     table = Source(source, where=engine.where)
@@ -135,7 +138,7 @@ def _reference_sample(reference: Reference) -> Any:
     from mlgate.core.stats.labels import PairingError, TaskError
     from mlgate.core.stats.live import Sample
     from mlgate.core.stats.paired import single
-    from mlgate.monitor.performance import present
+    from mlgate.monitor.outcome_data import present
 
     if reference.columns is None:
         return None
@@ -158,7 +161,7 @@ def digest_task_and_classes(
     from mlgate.core.stats.labels import PairingError, TaskError
     from mlgate.core.stats.paired import single
     from mlgate.files.predictions import arrow_values
-    from mlgate.monitor.performance import present
+    from mlgate.monitor.outcome_data import present
 
     with spark_errors(f"reading the classes of {source}", table=source):
         parts = [frame.limit(DIGEST_ROWS)]
@@ -220,7 +223,7 @@ def _add(plan: _Plan, table: Any, served: dict[str, int], sums: dict[str, Any]) 
     from mlgate.core.stats.paired import single
     from mlgate.core.stats.sums import sums_of
     from mlgate.files.predictions import arrow_values
-    from mlgate.monitor.performance import present, timestamps, window_starts
+    from mlgate.monitor.outcome_data import present, timestamps, window_starts
 
     columns = {name: arrow_values(table.column(name)) for name in table.column_names}
     names = plan.names

@@ -13,7 +13,7 @@ from mlgate.core.drift_family import decided
 from mlgate.core.drift_settings import DriftSettings
 
 if TYPE_CHECKING:
-    from mlgate.monitor.performance import Reference
+    from mlgate.monitor.outcome_data import Reference
 
 
 def outputs_on_spark(

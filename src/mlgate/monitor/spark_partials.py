@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from mlgate.monitor.summaries import Categories, Numbers, fresh_states
 
 Array = Any
@@ -94,18 +92,24 @@ def _shipped(state: Any, plan: Plan) -> dict[str, Any]:
 
 
 def _cells(below: Array, upto: Array) -> tuple[Array, Array]:
+    import numpy as np
+
     at = upto - below
     between = below - np.concatenate([[0], upto[:-1]])
     return _small(between), _small(at)
 
 
 def _uncells(between: Array, at: Array) -> tuple[Array, Array]:
+    import numpy as np
+
     between, at = between.astype(np.int64), at.astype(np.int64)
     upto = np.cumsum(between + at)
     return upto - at, upto
 
 
 def _small(counts: Array) -> Array:
+    import numpy as np
+
     return counts.astype(np.uint32 if counts.max(initial=0) < 2**32 else np.int64)
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from mlgate.files.config import load_config
 from mlgate.monitor.engine import Engine
-from mlgate.monitor.performance import Reference, monitor_outcomes
+from mlgate.monitor.outcome_data import Reference
+from mlgate.monitor.performance import monitor_outcomes
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 ROWS = 200_000
