@@ -38,6 +38,7 @@ OUTSIDE_WORLD = (
     "httpx",
     "boto3",
     "prometheus_client",
+    "pyspark",
 )
 MAX_LINES = 450  # pre-commit's largest module; aim for under 400
 

@@ -155,6 +155,36 @@ def summaries(frame: Any, function: Any, *, doing: str) -> Iterator[tuple[str, b
             yield row["key"], row["part"]
 
 
+def row_hash(frame: Any, columns: list[str] | None = None) -> Any:
+    """A column: each row's 64-bit hash (Spark's xxhash64) of ``columns`` (default: all)."""
+    from pyspark.sql import functions as f
+
+    return f.xxhash64(*[f.col(c) for c in (columns or frame.columns)])
+
+
+def repeated(frame: Any, column: str, *, shown: int = 5) -> tuple[list[Any], int]:
+    """Values of ``column`` on more than one row: up to ``shown`` of them, and how many."""
+    from pyspark.sql import functions as f
+
+    twice = frame.groupBy(column).count().where(f.col("count") > 1)
+    some = [row[0] for row in twice.limit(shown).collect()]
+    return some, (twice.count() if some else 0)
+
+
+def spark_schema(arrow_schema: Any) -> Any:
+    """An Arrow schema as the Spark schema ``mapInArrow`` is declared with."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(arrow_schema)
+
+
+def shipped_file(name: str) -> str:
+    """On an executor: where a file the driver shipped (``SparkContext.addFile``) is."""
+    from pyspark import SparkFiles
+
+    return str(SparkFiles.get(name))
+
+
 def version_of(spark: Any, source: Source) -> str | None:
     """The table's snapshot where its format keeps one (a Delta version, an Iceberg
     snapshot id); None for plain files and when it cannot be read."""

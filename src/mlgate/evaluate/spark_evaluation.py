@@ -137,9 +137,7 @@ def paired_on_spark(
 ) -> tuple[PredictedMetrics, dict[str, Any]]:
     """Both models' per-example predictions in one table (``sides``: each one's column
     names) → every metric with Δ's interval, and what the report states (the bounds)."""
-    from pyspark.sql import functions as f
-
-    from mlgate.adapters.spark import summaries
+    from mlgate.adapters.spark import row_hash, summaries
     from mlgate.evaluate.predictions import PredictedMetrics
     from mlgate.monitor.spark_partials import unpack
 
@@ -147,11 +145,7 @@ def paired_on_spark(
     task, classes = _task_and_classes(frame, sides[0], source)
     # A row's key: its id's hash — or, with no id column, its contents' (equal rows then
     # share their weights, which is what they are).
-    keyed = (
-        f.xxhash64(f.col(id_column))
-        if id_column
-        else f.xxhash64(*[f.col(c) for c in frame.columns])
-    )
+    keyed = row_hash(frame, [id_column] if id_column else None)
     wanted = {
         label,
         *(n for side in sides for n in (side.prediction, side.score) if n in frame.columns),

@@ -49,9 +49,7 @@ class _ScorePlan:
 
 
 def score_on_spark(models: tuple[Model, Model], *, config: Config) -> SparkScored:
-    from pyspark.sql import functions as f
-
-    from mlgate.adapters.spark import version_of
+    from mlgate.adapters.spark import row_hash, version_of
     from mlgate.evaluate.spark_evaluation import paired_on_spark
 
     settings = config.evaluation
@@ -82,7 +80,7 @@ def score_on_spark(models: tuple[Model, Model], *, config: Config) -> SparkScore
         )
         shipped = _ship(spark, local)
         plan = _ScorePlan(models=shipped, label=label, names=names, features=features)
-        keyed = frame.withColumn(ROW, f.xxhash64(*[f.col(c) for c in frame.columns]))
+        keyed = frame.withColumn(ROW, row_hash(frame))
         schema = _output_schema(keyed.limit(HEAD_ROWS), plan, local)
         with spark_errors(f"scoring both models on {table.label()}"):
             # Kept once computed: the classes' digest and the sums read it again.
@@ -141,13 +139,13 @@ def _ship(spark: Any, local: tuple[str, ...]) -> tuple[str, str]:
 def _output_schema(head: Any, plan: _ScorePlan, local: tuple[str, ...]) -> Any:
     """The scored columns' schema, from scoring the first rows here (which also shows a
     model that cannot score before the job starts)."""
-    from pyspark.sql.pandas.types import from_arrow_schema
+    from mlgate.adapters.spark import spark_schema
 
     with spark_errors("reading the first rows of the evaluation data"):
         batch = head.toArrow()
     here = _ScorePlan(models=(local[0], local[1]), label=plan.label, names=plan.names,
                       features=plan.features)  # fmt: skip
-    return from_arrow_schema(_score_table(here, batch).schema)
+    return spark_schema(_score_table(here, batch).schema)
 
 
 def _score_function(plan: _ScorePlan) -> Callable[[Iterator[Any]], Iterator[Any]]:
@@ -189,6 +187,6 @@ def _score_table(plan: _ScorePlan, table: Any) -> Any:
 def _located(model: str) -> str:
     if Path(model).is_dir():
         return model
-    from pyspark import SparkFiles
+    from mlgate.adapters.spark import shipped_file
 
-    return SparkFiles.get(model)
+    return shipped_file(model)

@@ -120,14 +120,12 @@ def _total(parts: Any, *, task: str, classes: tuple[str, ...]) -> Any:
 
 def _unique_ids(frame: Any, column: str, table: Source) -> None:
     """One row per served prediction: ids seen twice, counted on the executors."""
-    from pyspark.sql import functions as f
+    from mlgate.adapters.spark import repeated
 
     with spark_errors(f"checking the ids of {table.label()}", table=table.label()):
-        twice = frame.groupBy(column).count().where(f.col("count") > 1)
-        shown = [row[0] for row in twice.limit(5).collect()]
-        if not shown:
-            return
-        total = twice.count()
+        shown, total = repeated(frame, column)
+    if not shown:
+        return
     raise InputError(
         f"{table.label()}: column {column!r}: {total} ids appear more than once "
         f"({', '.join(repr(str(v)) for v in shown)}); give one row per served prediction"
