@@ -109,8 +109,16 @@ def session(remote: str | None = None) -> Any:
         spark = builder.getOrCreate()
     # Stopped before the interpreter exits: a JVM killed under its Python workers leaves
     # each one printing a BrokenPipeError traceback on the terminal.
-    atexit.register(spark.stop)
+    atexit.register(_stop_quietly, spark)
     return spark
+
+
+def _stop_quietly(spark: Any) -> None:
+    """At exit: a JVM that already died has nothing left to stop."""
+    try:
+        spark.stop()
+    except Exception:  # the gateway is gone; the error was reported where it happened
+        return
 
 
 def _quiet_python_loggers() -> None:
@@ -221,6 +229,8 @@ _USER_CONDITIONS = {
     "UNRESOLVED_COLUMN": "a column the table does not have",
     "DATATYPE_MISMATCH": "a type mismatch",
     "CATALOG_NOT_FOUND": "no such catalog",
+    "DATA_SOURCE_NOT_FOUND": "this Spark session has no reader for that format (Delta and "
+    "Iceberg need their packages in the session: delta-spark, iceberg-spark-runtime)",
     "SCHEMA_NOT_FOUND": "no such schema",
 }
 
@@ -234,6 +244,13 @@ def spark_errors(doing: str, *, table: str | None = None) -> Iterator[None]:
         yield
     except (UsageError, InputError, ServiceError):
         raise
+    except ConnectionError:
+        # The JVM is gone (py4j cannot reach it): most often out of memory.
+        raise ServiceError(
+            f"Spark's JVM stopped answering while {doing}: it most likely ran out of memory "
+            "(raise spark.driver.memory, or spark.executor.memory on a cluster); "
+            "MLGATE_DEBUG=1 shows its log"
+        ) from None
     except Exception as exc:
         module = type(exc).__module__
         if not module.startswith(("pyspark", "py4j", "grpc")):
@@ -260,6 +277,8 @@ def _translated(exc: Exception, doing: str, table: str | None) -> Exception:
         return ServiceError(f"Spark job failed on an executor while {where}: {cause}")
     if names == "Py4JJavaError":
         first = _java_cause(exc)
+        if "Failed to find the data source" in first:  # not analysed yet: no error class
+            return InputError(f"{table or doing}: {_USER_CONDITIONS['DATA_SOURCE_NOT_FOUND']}")
     return ServiceError(f"Spark job failed while {where}: {first if not debug else str(exc)}")
 
 

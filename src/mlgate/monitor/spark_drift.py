@@ -32,6 +32,7 @@ from mlgate.monitor.spark_partials import (
 from mlgate.monitor.summaries import Numbers, drift_from, finish_reference, fresh_states
 
 _MB = 1 << 20
+PARTITION_POINTS = 32_768  # a large reference's sketch points per feature per partition
 
 
 @dataclass
@@ -147,8 +148,14 @@ def _reference_on_spark(
     truncation: Truncation,
 ) -> _Pass:
     """The reference read by Spark: its sketches merged, the edges set; a second pass for
-    exact bin counts when a sketch had to compact (as the streamed engine does)."""
-    plan = Plan("reference", features, capacity, settings.max_categories)
+    exact bin counts when a sketch had to compact (as the streamed engine does). A
+    reference that fits ``capacity`` whole stays exact (each partition sends its values);
+    a larger one is sketched in each partition within PARTITION_POINTS points a feature,
+    which bounds what a partition sends (the bound adds up, and the report states it)."""
+    with spark_errors(f"counting the reference {label}"):
+        rows = frame.count()
+    per_partition = capacity if rows <= capacity else min(capacity, PARTITION_POINTS)
+    plan = Plan("reference", features, per_partition, settings.max_categories)
     done = run_pass(
         frame, plan, states, doing=f"summarising the reference {label}", truncation=truncation
     )

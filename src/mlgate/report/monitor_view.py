@@ -81,6 +81,14 @@ def performance_section(report: PerformanceReport, *, chart: bool = True, show: 
         "|---|---|---|---|---|---|---|---|",
     ]
     lines += [_metric_row(r) for r in report.rows]
+    if report.settings.get("engine") == "spark":
+        said = f"Computed on Spark from sums per partition ({report.settings.get('partitions')})"
+        if "auc_error" in report.settings:
+            said += (
+                f"; ROC AUC from score bins, within ±{float(report.settings['auc_error']):.2g} "
+                "of its exact value"
+            )
+        lines += ["", said + "."]
     if report.windows:
         lines += ["", *_windows(report, show=show)]
         if chart:

@@ -39,6 +39,7 @@ def one_line(result: Any) -> str:
         ("MISSING", (), "no such path"),
         ("SERVED", ("--where", "day >>= 3"), "--where 'day >>= 3' on"),
         ("SERVED", ("--where", "no_column > 3"), "a column the table does not have"),
+        ("delta:SERVED", (), "no reader for that format (Delta and Iceberg need"),
     ],
 )
 def test_a_table_or_filter_that_is_wrong_exits_2_naming_it(
@@ -49,6 +50,7 @@ def test_a_table_or_filter_that_is_wrong_exits_2_naming_it(
         "EMPTY": str(tmp_path / "empty"),
         "MISSING": str(tmp_path / "missing" / "*.parquet"),
         "SERVED": str(tables / "served"),
+        "delta:SERVED": f"delta:{tables / 'served'}",
     }.get(current, current)
     done = drift(run, tables, current, *extra)
     assert done.exit_code == 2, done.output
@@ -132,6 +134,7 @@ def test_a_job_that_fails_on_an_executor_exits_3_without_a_java_stack_trace(
     (served / "part-1.parquet").write_bytes((tables / "reference.parquet").read_bytes()[:4096])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLGATE_", "PYSPARK_"))}
     env["PYSPARK_SUBMIT_ARGS"] = "--master local[1] pyspark-shell"
+    env["SPARK_LOCAL_IP"] = "127.0.0.1"
     done = mlgate("drift", "--engine", "spark", "--reference", str(tables / "reference.parquet"),
                   "--current", str(served), "--print", "none", env=env, cwd=tmp_path)  # fmt: skip
     assert done.returncode == 3, done.stderr

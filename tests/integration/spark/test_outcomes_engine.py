@@ -104,6 +104,9 @@ def test_classification_outcomes_on_spark_match_the_local_route(spark: Any, tmp_
     a, b = local.performance, on_spark.performance
     bound = b.settings["auc_error"]
     assert b.settings["engine"] == "spark" and 0 < bound < 1e-3
+    from mlgate.report.monitor_view import performance_section
+
+    assert f"within ±{bound:.2g} of its exact value" in performance_section(b)
     assert (a.served, a.labelled) == (b.served, b.labelled) == (ROWS, ROWS)
     assert_same_rows(a.rows, b.rows, auc_error=bound)
     assert {r.name: r.status.value for r in a.rows}["accuracy"] == "fail"  # it did degrade
