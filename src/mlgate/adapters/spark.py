@@ -140,6 +140,8 @@ def read(spark: Any, source: Source, *, role: str) -> Any:
             frame = spark.read.table(name)
         else:
             path, fmt = source.path_and_format
+            if "://" not in path:  # the JVM's working folder is not necessarily ours
+                path = str(Path(path).absolute())
             reader = spark.read.format(fmt)
             if fmt == "csv":
                 reader = reader.option("header", "true").option("inferSchema", "true")
@@ -219,7 +221,7 @@ def version_of(spark: Any, source: Source) -> str | None:
 
 # mlgate's own input errors, raised on an executor by the code that reads a partition's
 # rows (a probability outside [0, 1], a class the model does not have): still exit 2.
-_OUR_INPUT_ERRORS = ("PairingError", "TaskError", "InputError", "ConfigError")
+_OUR_INPUT_ERRORS = ("PairingError", "TaskError", "InputError", "ConfigError", "ScoringError")
 
 _USER_CONDITIONS = {
     "TABLE_OR_VIEW_NOT_FOUND": "no such table (check the catalog and schema)",

@@ -147,18 +147,23 @@ def _on_spark(
     by construction."""
     from mlgate.core.evidence import Evidence
     from mlgate.core.provenance import judge_data, unscored
+    from mlgate.errors import InputError
+    from mlgate.evaluate.rescoring import named
+    from mlgate.evaluate.scoring import Unavailable
     from mlgate.evaluate.spark_scoring import score_on_spark
 
     found = score_on_spark(models, config=config)
+    try:  # under the gated names (auc for roc_auc), as the local scoring route gives them
+        predicted = named(found.predicted, wanted=[rule.name for rule in config.rules])
+    except Unavailable as exc:
+        raise InputError(f"evaluation.engine spark: {exc}") from None
     identity = candidate.metric_set.identity
     ours = replace(
         candidate.metric_set,
         identity=replace(identity, commit=commit or identity.commit, dataset=found.dataset),
     )
-    names = tuple(found.predicted.estimates)
-    merged_c, merged_b = found.predicted.merge(
-        ours, baseline.metric_set, baseline_label=models[1].uri
-    )
+    names = tuple(predicted.estimates)
+    merged_c, merged_b = predicted.merge(ours, baseline.metric_set, baseline_label=models[1].uri)
     comparison = judge_data(
         candidate=found.dataset,
         baseline=baseline.metric_set.identity.dataset,
@@ -168,15 +173,15 @@ def _on_spark(
     )
     said = [f"scored on Spark: {found.notes['partitions']} partitions"]
     said += [
-        f"{name} within ±{bound:.2g} of its exact value (score bins)"
-        for name, bound in found.notes["bounds"].items()
+        f"ROC AUC within ±{bound:.2g} of its exact value (score bins)"
+        for bound in found.notes["bounds"].values()
     ]
     evidence = Evidence(
         source=Source.SCORED,
-        examples=found.predicted.examples,
+        examples=predicted.examples,
         rows=found.rows,
         notes=tuple(said),
-        point_only=tuple(r.name for r in config.rules if r.name not in found.predicted.estimates),
+        point_only=tuple(r.name for r in config.rules if r.name not in predicted.estimates),
         candidate=models[0].uri,
         baseline=models[1].uri,
     )
@@ -186,7 +191,7 @@ def _on_spark(
         comparison=comparison,
         notes=[],
         evidence=evidence,
-        predicted=found.predicted,
+        predicted=predicted,
         log_dataset=found.dataset if identity.dataset is None else None,
     )
 

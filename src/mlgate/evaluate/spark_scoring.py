@@ -139,13 +139,20 @@ def _ship(spark: Any, local: tuple[str, ...]) -> tuple[str, str]:
 def _output_schema(head: Any, plan: _ScorePlan, local: tuple[str, ...]) -> Any:
     """The scored columns' schema, from scoring the first rows here (which also shows a
     model that cannot score before the job starts)."""
+    from mlgate.adapters.scoring import ScoringError
     from mlgate.adapters.spark import spark_schema
 
     with spark_errors("reading the first rows of the evaluation data"):
         batch = head.toArrow()
     here = _ScorePlan(models=(local[0], local[1]), label=plan.label, names=plan.names,
                       features=plan.features)  # fmt: skip
-    return spark_schema(_score_table(here, batch).schema)
+    try:
+        scored = _score_table(here, batch)
+    except ScoringError as exc:
+        # Both models must score the table's rows: a gate never passes on numbers it could
+        # not compute (the local route's fallback to logged numbers is for other data).
+        raise InputError(f"evaluation.data: {exc}") from None
+    return spark_schema(scored.schema)
 
 
 def _score_function(plan: _ScorePlan) -> Callable[[Iterator[Any]], Iterator[Any]]:
