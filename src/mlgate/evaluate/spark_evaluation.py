@@ -53,21 +53,11 @@ def pair_function(plan: PairPlan) -> Callable[[Iterator[Any]], Iterator[Any]]:
     """The ``mapInArrow`` function: one partition's PairSums."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        from mlgate.monitor.spark_partials import pack, summary_batch
+        from mlgate.monitor.spark_partials import gathered, pack, summary_batch
 
         total = PairSums()
-        pending: list[Any] = []
-        buffered = 0
-        for batch in batches:
-            pending.append(batch)
-            buffered += batch.num_rows
-            if buffered >= plan.buffer_rows:
-                _add(total, _sums(plan, pa.Table.from_batches(pending)))
-                pending, buffered = [], 0
-        if pending:
-            _add(total, _sums(plan, pa.Table.from_batches(pending)))
+        for table in gathered(batches, plan.buffer_rows):
+            _add(total, _sums(plan, table))
         yield summary_batch(["pair"], [pack(total)])
 
     return run

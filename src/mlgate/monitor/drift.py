@@ -202,8 +202,8 @@ def _streamed(
         return None
     from mlgate.core.drift import schema_drift
     from mlgate.files.streaming import layout
-    from mlgate.monitor.streamed import compare_streamed, fits, shared_features
-    from mlgate.monitor.tables import no_common_columns, schema_changes
+    from mlgate.monitor.streamed import compare_streamed, compared_features, fits
+    from mlgate.monitor.tables import no_common_columns
 
     ref_layout = layout(reference, role="drift reference")
     cur_layout = layout(current, role="current data")
@@ -211,17 +211,9 @@ def _streamed(
         return None
     if not set(ref_layout.types) & set(cur_layout.types):
         raise InputError(no_common_columns(reference, current))
-    changes = [
-        c
-        for c in schema_changes(ref_layout.types, cur_layout.types)
-        if not settings.for_feature(c.column).ignore
-    ]
-    broken = {c.column for c in changes if c.breaking}
-    names = [n for n in ref_layout.types if n in cur_layout.types and n not in broken]
-    try:
-        features = shared_features(names, ref_layout.types, cur_layout.types, settings)
-    except InputError as exc:
-        raise InputError(f"{current}: {exc}") from None
+    changes, features = compared_features(
+        ref_layout.types, cur_layout.types, settings, label=str(current)
+    )
     return compare_streamed(
         ref_layout,
         cur_layout,

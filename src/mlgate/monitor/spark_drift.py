@@ -53,8 +53,8 @@ def compare_on_spark(
     remote: str | None = None,
     ignore: tuple[str, ...] = (),
 ) -> DriftReport:
-    from mlgate.monitor.streamed import shared_features
-    from mlgate.monitor.tables import no_common_columns, schema_changes
+    from mlgate.monitor.streamed import compared_features
+    from mlgate.monitor.tables import no_common_columns
 
     spark = session(remote)
     cur_frame = read(spark, current, role="current data")
@@ -73,15 +73,7 @@ def compare_on_spark(
         cur_types.pop(name, None)
     if not set(ref_types) & set(cur_types):
         raise InputError(no_common_columns(reference_label, current.text))
-    changes = [
-        c for c in schema_changes(ref_types, cur_types) if not settings.for_feature(c.column).ignore
-    ]
-    broken = {c.column for c in changes if c.breaking}
-    names = [n for n in ref_types if n in cur_types and n not in broken]
-    try:
-        features = shared_features(names, ref_types, cur_types, settings)
-    except InputError as exc:
-        raise InputError(f"{current.text}: {exc}") from None
+    changes, features = compared_features(ref_types, cur_types, settings, label=current.text)
     truncation = Truncation()
     numeric = [name for name, categorical in features if not categorical]
     capacity = max(10_000, settings.memory_mb * _MB // 4 // (48 * max(len(numeric), 1)))

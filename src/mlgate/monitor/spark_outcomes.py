@@ -189,22 +189,12 @@ def digest_task_and_classes(
 
 def _partition(plan: _Plan) -> Callable[[Iterator[Any]], Iterator[Any]]:
     def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        from mlgate.monitor.spark_partials import pack, summary_batch
+        from mlgate.monitor.spark_partials import gathered, pack, summary_batch
 
         served: dict[str, int] = {}
         sums: dict[str, Any] = {}
-        pending: list[Any] = []
-        buffered = 0
-        for batch in batches:
-            pending.append(batch)
-            buffered += batch.num_rows
-            if buffered >= plan.buffer_rows:
-                _add(plan, pa.Table.from_batches(pending), served, sums)
-                pending, buffered = [], 0
-        if pending:
-            _add(plan, pa.Table.from_batches(pending), served, sums)
+        for table in gathered(batches, plan.buffer_rows):
+            _add(plan, table, served, sums)
         keys = sorted(served)
         yield summary_batch(
             [*keys, "\x00end"], [*(pack((served[k], sums[k])) for k in keys), pack(None)]

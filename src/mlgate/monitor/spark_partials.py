@@ -39,18 +39,10 @@ def partition_function(plan: Plan) -> Callable[[Iterator[Any]], Iterator[Any]]:
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         states = fresh_states(plan.features, capacity=plan.capacity)
-        pending: list[Any] = []
-        buffered = rows = 0
-        for batch in batches:
-            # Batches gathered to ~128k rows: each sort and search then serves many values.
-            pending.append(batch)
-            buffered += batch.num_rows
-            rows += batch.num_rows
-            if buffered >= plan.buffer_rows:
-                _add(plan, states, pending)
-                pending, buffered = [], 0
-        if pending:
-            _add(plan, states, pending)
+        rows = 0
+        for table in gathered(batches, plan.buffer_rows):
+            _add(plan, states, table)
+            rows += table.num_rows
         names = [name for name, _ in plan.features]
         parts = [pack(_shipped(states[name], plan)) for name in names]
         # The row count last: it closes the partition's summaries.
@@ -59,13 +51,27 @@ def partition_function(plan: Plan) -> Callable[[Iterator[Any]], Iterator[Any]]:
     return run
 
 
-def _add(plan: Plan, states: dict[str, Any], batches: list[Any]) -> None:
+def gathered(batches: Iterator[Any], rows: int) -> Iterator[Any]:
+    """A partition's Arrow batches (Spark's ~10k rows each) as tables of about ``rows``
+    rows: each sort and search then serves many values."""
     import pyarrow as pa
 
+    pending: list[Any] = []
+    buffered = 0
+    for batch in batches:
+        pending.append(batch)
+        buffered += batch.num_rows
+        if buffered >= rows:
+            yield pa.Table.from_batches(pending)
+            pending, buffered = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _add(plan: Plan, states: dict[str, Any], table: Any) -> None:
     from mlgate.files.tables import Table, arrow_column
     from mlgate.monitor import streamed
 
-    table = pa.Table.from_batches(batches)
     columns = {name: arrow_column(name, table.column(name)) for name, _ in plan.features}
     part = Table(path=None, rows=table.num_rows, columns=columns)  # type: ignore[arg-type]
     if plan.pass_ == "reference":

@@ -190,6 +190,24 @@ def add_current(table: Table, states: dict[str, Any], reference: dict[str, Any])
     _in_threads(table, work)
 
 
+def compared_features(
+    reference: dict[str, str], current: dict[str, str], settings: DriftSettings, *, label: str
+) -> tuple[list[Any], list[tuple[str, bool]]]:
+    """The schema's changes (ignored columns left out) and the features both sides share
+    that no breaking change removed; ``label`` names the current data in errors."""
+    from mlgate.monitor.tables import schema_changes
+
+    changes = [
+        c for c in schema_changes(reference, current) if not settings.for_feature(c.column).ignore
+    ]
+    broken = {c.column for c in changes if c.breaking}
+    names = [n for n in reference if n in current and n not in broken]
+    try:
+        return changes, shared_features(names, reference, current, settings)
+    except InputError as exc:
+        raise InputError(f"{label}: {exc}") from None
+
+
 def shared_features(
     names: Iterable[str],
     types: dict[str, str],
