@@ -12,7 +12,7 @@ from typing import Any
 from mlgate.core.columns import ColumnNames
 from mlgate.core.drift import FeatureDrift
 from mlgate.core.performance import PerformanceReport, PerformanceSettings
-from mlgate.errors import InputError
+from mlgate.errors import ConfigError, InputError
 
 Columns = dict[str, Any]
 
@@ -98,3 +98,41 @@ def window_starts(times: Any, window: str | None) -> Any:
     if window == "week":  # weeks start on Monday; 1970-01-01 was a Thursday
         days = days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
     return days
+
+
+def sample_of(
+    columns: Columns, *, names: ColumnNames, take: Any, source: str, like: Any = None
+) -> Any:
+    """The rows ``take`` of predictions-file columns as a live Sample — with ``like``'s task
+    and classes when given (production's evaluation-time sample) — a task that cannot be
+    (predictions.task) exit 2 as a setting, a column that cannot be read exit 2 as input."""
+    from mlgate.core.stats.labels import PairingError, TaskError
+    from mlgate.core.stats.live import Sample
+    from mlgate.core.stats.paired import single
+
+    try:
+        return Sample.of(
+            single(
+                columns,
+                names=names,
+                take=take,
+                source=source,
+                classes=like.classes if like is not None else None,
+                task=like.task if like is not None else None,
+            )
+        )
+    except TaskError as exc:
+        raise ConfigError(str(exc)) from None
+    except PairingError as exc:
+        raise InputError(str(exc)) from None
+
+
+def reference_sample(reference: Reference) -> Any:
+    """Production's evaluation-time predictions as a Sample (its labelled rows), or None
+    when only its recorded metrics are known."""
+    if reference.columns is None:
+        return None
+    labelled = present(reference.columns[reference.names.label])
+    return sample_of(
+        reference.columns, names=reference.names, take=labelled, source=reference.label
+    )

@@ -17,7 +17,7 @@ from mlgate.core.columns import ColumnNames
 from mlgate.core.performance import (
     PerformanceSettings,
 )
-from mlgate.errors import ConfigError, InputError, UsageError
+from mlgate.errors import InputError, UsageError
 from mlgate.files.config import Config
 from mlgate.monitor.engine import Engine
 from mlgate.monitor.live_verdict import WindowSide, judge_live_side, local_side
@@ -25,6 +25,8 @@ from mlgate.monitor.outcome_data import (
     Outcomes,
     Reference,
     present,
+    reference_sample,
+    sample_of,
     timestamps,
     unique_ids,
     window_starts,
@@ -146,10 +148,6 @@ def judge_outcomes(
 ) -> Outcomes:
     """The outcomes file's columns (``path`` names it in reports and errors) judged."""
 
-    from mlgate.core.stats.labels import PairingError, TaskError
-    from mlgate.core.stats.live import Sample
-    from mlgate.core.stats.paired import single
-
     names = config.columns
     for needed, what in ((names.id, "one id per served prediction"), (names.label, "the labels")):
         if needed not in columns:
@@ -158,32 +156,8 @@ def judge_outcomes(
     unique_ids(path, columns[names.id], names.id)
     labelled = present(columns[names.label])
     times = timestamps(path, columns, settings)
-    try:
-        ref = None
-        if reference.columns is not None:
-            labelled_ref = present(reference.columns[reference.names.label])
-            ref = Sample.of(
-                single(
-                    reference.columns,
-                    names=reference.names,
-                    take=labelled_ref,
-                    source=reference.label,
-                )
-            )
-        live = Sample.of(
-            single(
-                columns,
-                names=names,
-                take=labelled,
-                source=str(path),
-                classes=ref.classes if ref is not None else None,
-                task=ref.task if ref is not None else None,
-            )
-        )
-    except TaskError as exc:
-        raise ConfigError(str(exc)) from None
-    except PairingError as exc:
-        raise InputError(str(exc)) from None
+    ref = reference_sample(reference)
+    live = sample_of(columns, names=names, take=labelled, source=str(path), like=ref)
     overall = local_side(live)
     windows: list[WindowSide] = []
     if times is not None and settings.window:

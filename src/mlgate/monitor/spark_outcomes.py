@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from mlgate.adapters.spark import Source, read, session, spark_errors, summaries
 from mlgate.core.columns import ColumnNames
 from mlgate.core.performance import PerformanceSettings
-from mlgate.errors import ConfigError, InputError
+from mlgate.errors import InputError
 from mlgate.files.config import Config
 from mlgate.monitor.engine import Engine
 
@@ -54,7 +54,7 @@ def outcomes_on_spark(
 ) -> Outcomes:
     from mlgate.core.stats.sums import auc_error
     from mlgate.monitor.live_verdict import WindowSide, judge_live_side, sums_side
-    from mlgate.monitor.outcome_data import Outcomes
+    from mlgate.monitor.outcome_data import Outcomes, reference_sample
 
     spark = session(engine.remote)
     table = Source(source, where=engine.where)
@@ -65,7 +65,7 @@ def outcomes_on_spark(
             have = ", ".join(sorted(frame.columns)[:12])
             raise InputError(f"{table.label()}: no column {needed!r} ({what}; columns: {have})")
     _unique_ids(frame, names.id, table)
-    ref = _reference_sample(reference)
+    ref = reference_sample(reference)
     task, classes = digest_task_and_classes(frame, names, table.label(), ref=ref)
     plan = _Plan(names=names, source=table.label(), task=task, classes=classes, settings=settings)
     served: dict[str, int] = {}
@@ -132,34 +132,13 @@ def _unique_ids(frame: Any, column: str, table: Source) -> None:
     )
 
 
-def _reference_sample(reference: Reference) -> Any:
-    from mlgate.core.stats.labels import PairingError, TaskError
-    from mlgate.core.stats.live import Sample
-    from mlgate.core.stats.paired import single
-    from mlgate.monitor.outcome_data import present
-
-    if reference.columns is None:
-        return None
-    labelled = present(reference.columns[reference.names.label])
-    try:
-        return Sample.of(
-            single(reference.columns, names=reference.names, take=labelled, source=reference.label)
-        )
-    except TaskError as exc:
-        raise ConfigError(str(exc)) from None
-    except PairingError as exc:
-        raise InputError(str(exc)) from None
-
-
 def digest_task_and_classes(
     frame: Any, names: ColumnNames, source: str, *, ref: Any
 ) -> tuple[str, tuple[str, ...]]:
     """As the in-memory route decides them, from a digest: a row of each distinct label
     and prediction (every class the data holds) and the first rows."""
-    from mlgate.core.stats.labels import PairingError, TaskError
-    from mlgate.core.stats.paired import single
     from mlgate.files.predictions import arrow_values
-    from mlgate.monitor.outcome_data import present
+    from mlgate.monitor.outcome_data import present, sample_of
 
     with spark_errors(f"reading the classes of {source}", table=source):
         parts = [frame.limit(DIGEST_ROWS)]
@@ -171,19 +150,8 @@ def digest_task_and_classes(
             digest = digest.unionByName(part)
         arrow = digest.toArrow()
     columns = {name: arrow_values(arrow.column(name)) for name in arrow.column_names}
-    try:
-        found = single(
-            columns,
-            names=names,
-            take=present(columns[names.label]),
-            source=source,
-            classes=ref.classes if ref is not None else None,
-            task=ref.task if ref is not None else None,
-        )
-    except TaskError as exc:
-        raise ConfigError(str(exc)) from None
-    except PairingError as exc:
-        raise InputError(str(exc)) from None
+    take = present(columns[names.label])
+    found = sample_of(columns, names=names, take=take, source=source, like=ref)
     return found.task, tuple(found.classes)
 
 
