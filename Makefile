@@ -87,6 +87,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/drift_report.py
 	$(BIN)/python benchmarks/drift_stream.py
 	$(BIN)/python benchmarks/spark_engine.py
+	$(BIN)/python benchmarks/feast_consistency.py
 	$(BIN)/python benchmarks/drift_false_alarms.py
 	$(BIN)/python benchmarks/fuzz_inputs.py
 	$(BIN)/python benchmarks/outcomes_monitor.py

@@ -36,10 +36,17 @@ class Trained:
 
 
 def train_and_log(
-    server: str, *, seed: int, data: pd.DataFrame | None, name: str = "eval", source: str = ""
+    server: str,
+    *,
+    seed: int,
+    data: pd.DataFrame | None,
+    name: str = "eval",
+    source: str = "",
+    training: str = "",
 ) -> Trained:
     """A user's training job: fit, score ``data``, log the metrics and — when given — the
-    data as the run's evaluation dataset with ``mlflow.log_input``."""
+    data as the run's evaluation dataset with ``mlflow.log_input`` (and the Parquet file
+    ``training`` as its training dataset)."""
     import mlflow
     import sklearn
     from mlflow.models import infer_signature
@@ -64,6 +71,10 @@ def train_and_log(
         if data is not None:
             dataset = mlflow.data.from_pandas(data, source=source or None, name=name)
             mlflow.log_input(dataset, context="evaluation")
+        if training:
+            table = pd.read_parquet(training)
+            trained_on = mlflow.data.from_pandas(table, source=training, name="features")
+            mlflow.log_input(trained_on, context="training")
         mlflow.sklearn.log_model(
             model,
             name="model",

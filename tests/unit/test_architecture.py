@@ -39,6 +39,7 @@ OUTSIDE_WORLD = (
     "boto3",
     "prometheus_client",
     "pyspark",
+    "feast",
 )
 MAX_LINES = 450  # pre-commit's largest module; aim for under 400
 

@@ -40,11 +40,16 @@ SKEW_EPILOG = """\b
 Examples:
   mlgate skew --training features/offline.parquet --serving logs/online.parquet
   mlgate skew --training offline.parquet --serving online.parquet --key request_id
+  mlgate skew --feast feature_repo --entities drivers.csv
+  mlgate skew --feast feature_repo --training data/train.parquet
 
 \b
 The feature distributions are compared as `mlgate drift` does. With --key (or skew.key)
 the rows found in both files are also matched one to one, and each feature's share of
 differing values is reported (numbers within skew.tolerance, relative, count as equal).
+With --feast, a Feast repository's online store is compared with its point-in-time offline
+values for sampled keys (--entities, else the views' sources), or --training's rows with
+the offline values at their own time, leakage counted apart (docs/feature-store.md).
 """
 
 
@@ -171,19 +176,36 @@ def drift_command(
 @click.command("skew", epilog=SKEW_EPILOG)
 @click.option(
     "--training",
-    required=True,
     envvar="MLGATE_SKEW_TRAINING",
     show_envvar=True,
     help="The features the model was trained on (offline table; CSV/Parquet; --engine "
-    "spark: or a table Spark reads).",
+    "spark: or a table Spark reads). With --feast: a training table (entity keys, "
+    "skew.feast.timestamp and features) checked for point-in-time correctness.",
 )
 @click.option(
     "--serving",
-    required=True,
     envvar="MLGATE_SKEW_SERVING",
     show_envvar=True,
     help="The features as served (online log; CSV/Parquet; --engine spark: or a table Spark "
     "reads, filtered by --where).",
+)
+@click.option(
+    "--feast",
+    "feast_repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="MLGATE_SKEW_FEAST",
+    show_envvar=True,
+    help="A Feast feature repository (the folder with feature_store.yaml): compare its "
+    "online store with its point-in-time offline values (default: skew.feast.repo when "
+    "neither --serving nor --training is given).",
+)
+@click.option(
+    "--entities",
+    type=FilePath,
+    envvar="MLGATE_SKEW_ENTITIES",
+    show_envvar=True,
+    help="With --feast: a CSV/Parquet file of entity keys (the views' join keys) to check, "
+    "sampled by skew.feast.sample (default: skew.feast.entities, else the views' sources).",
 )
 @click.option(
     "--key",
@@ -202,8 +224,10 @@ def skew_command(
     ctx: click.Context,
     /,
     *,
-    training: str,
-    serving: str,
+    training: str | None,
+    serving: str | None,
+    feast_repo: Path | None,
+    entities: Path | None,
     key: str | None,
     config_path: Path | None,
     model: str | None,
@@ -219,18 +243,31 @@ def skew_command(
     require_push: bool,
 ) -> None:
     """Compare the features a model was trained on with what was served."""
-    from mlgate.monitor.drift import skew_report
     from mlgate.monitor.engine import Engine
 
     config = _with_fail(config_at(config_path), fail)
-    report = skew_report(
-        training=training,
-        serving=serving,
-        config=config,
-        key=key,
-        model=model,
-        engine=Engine.chosen(engine, config.drift.engine, where=where, remote=spark_remote),
-    )
+    chosen = Engine.chosen(engine, config.drift.engine, where=where, remote=spark_remote)
+    if serving is None and (feast_repo or entities or config.skew.feast.repo):
+        from mlgate.monitor.feast_check import feast_report
+
+        if entities is not None and training is not None:
+            raise click.UsageError("--entities and --training are two checks: give one")
+        if chosen.name == "spark" or key:
+            raise click.UsageError("--feast reads the feature store itself: drop --engine / --key")
+        report = feast_report(
+            config=config, repo=feast_repo, entities=entities, training=training, model=model
+        )
+    else:
+        from mlgate.monitor.drift import skew_report
+
+        if training is None or serving is None or feast_repo or entities:
+            raise click.UsageError(
+                "give --training and --serving (two tables), or --feast REPO with "
+                "--entities or --training"
+            )
+        report = skew_report(
+            training=training, serving=serving, config=config, key=key, model=model, engine=chosen
+        )
     code = _finish(
         report,
         out_path=out_path,

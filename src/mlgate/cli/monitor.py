@@ -115,10 +115,10 @@ def monitor_command(
     chosen = Engine.chosen(
         engine, config.monitor.engine, config.drift.engine, where=where, remote=spark_remote
     )
-    if current is None and outcomes is None and not config.drift.data:
+    if current is None and outcomes is None and not (config.drift.data or config.skew.feast.repo):
         raise click.UsageError(
             "give what to check: --current FILE (or drift.data in mlgate.yml), --outcomes FILE, "
-            "or both"
+            "skew.feast.repo in mlgate.yml, or several"
         )
     result = run_monitor(
         Inputs(

@@ -18,6 +18,7 @@ from typing import Any
 
 from mlgate.core.checks import Check, Status, plural
 from mlgate.core.drift_settings import DriftSettings
+from mlgate.core.mismatch import Against, Mismatch
 from mlgate.core.noise import noise_floors
 from mlgate.core.numbers import decode_number, encode_number
 
@@ -166,37 +167,6 @@ class SchemaChange:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Mismatch:
-    """Skew by key: rows present in both files whose value of a feature differs."""
-
-    feature: str
-    compared: int
-    differing: int
-    examples: tuple[str, ...] = ()  # a few keys
-
-    @property
-    def share(self) -> float:
-        return self.differing / self.compared if self.compared else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "feature": self.feature,
-            "compared": self.compared,
-            "differing": self.differing,
-            "examples": list(self.examples),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Mismatch:
-        return cls(
-            feature=data["feature"],
-            compared=int(data["compared"]),
-            differing=int(data["differing"]),
-            examples=tuple(data.get("examples", ())),
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
 class DataSide:
     label: str  # a path or a model reference
     rows: int
@@ -220,6 +190,9 @@ class DriftReport:
     key: str | None = None  # the join key of a skew report
     max_mismatch: float | None = None
     mismatch_fails: bool = False
+    mode: str = "significant"  # how a mismatch rate is held against max_mismatch
+    confidence: float = 0.95
+    leakage_fails: bool = True  # training values from the future fail the report
     settings: dict[str, Any] = field(default_factory=dict)
     model: str | None = None
     created_at: str | None = None
@@ -232,17 +205,31 @@ class DriftReport:
     def judged(self) -> int:
         return sum(1 for f in self.features if f.status in (FeatureStatus.DRIFT, FeatureStatus.OK))
 
+    def against(self, mismatch: Mismatch) -> Against:
+        limit = self.max_mismatch if self.max_mismatch is not None else 0.0
+        return mismatch.against(limit, mode=self.mode, confidence=self.confidence)
+
     @property
     def skewed_keys(self) -> tuple[Mismatch, ...]:
-        limit = self.max_mismatch if self.max_mismatch is not None else 0.0
-        return tuple(m for m in self.mismatches if m.differing and m.share > limit)
+        """The features whose mismatch rate is shown above skew.max_mismatch."""
+        return tuple(m for m in self.mismatches if self.against(m) is Against.ABOVE)
+
+    @property
+    def inconclusive_keys(self) -> tuple[Mismatch, ...]:
+        return tuple(m for m in self.mismatches if self.against(m) is Against.INCONCLUSIVE)
+
+    @property
+    def leaking(self) -> tuple[Mismatch, ...]:
+        return tuple(m for m in self.mismatches if m.leaked)
 
     @property
     def unjudged(self) -> str | None:
         """Why no feature could be judged (none had enough values), or None: judging
         nothing is never "no drift"."""
-        if self.judged or self.skewed_keys or self.mismatches:
+        if self.judged or any(m.compared for m in self.mismatches):
             return None
+        if self.mismatches:
+            return f"no {self.key or 'key'} had a value of any feature on either side"
         small = sum(1 for f in self.features if f.status is FeatureStatus.TOO_FEW)
         if small:
             return f"{plural(small, 'feature')} with too few values to judge"
@@ -252,7 +239,11 @@ class DriftReport:
     def status(self) -> Status:
         if any(f.fail for f in self.drifted) or (self.skewed_keys and self.mismatch_fails):
             return Status.FAIL
-        if self.drifted or self.skewed_keys or self.unjudged is not None:
+        if self.leaking and self.leakage_fails:
+            return Status.FAIL
+        if self.drifted or self.skewed_keys or self.leaking or self.unjudged is not None:
+            return Status.WARN
+        if self.inconclusive_keys:
             return Status.WARN
         return Status.PASS
 
@@ -262,7 +253,10 @@ class DriftReport:
             return f"{word} not judged: {self.unjudged}"
         drifted = self.drifted
         parts = []
-        if drifted:
+        if self.mismatches and not self.features:  # a feature store's values, by key
+            within = sum(1 for m in self.mismatches if self.against(m) is Against.WITHIN)
+            parts.append(f"{within} of {plural(len(self.mismatches), 'feature')} consistent")
+        elif drifted:
             names = ", ".join(f.name for f in drifted[:3])
             more = f" and {len(drifted) - 3} more" if len(drifted) > 3 else ""
             parts.append(
@@ -273,6 +267,12 @@ class DriftReport:
         if self.skewed_keys:
             names = ", ".join(m.feature for m in self.skewed_keys[:3])
             parts.append(f"values differ by {self.key} for {names}")
+        elif self.inconclusive_keys:
+            names = ", ".join(m.feature for m in self.inconclusive_keys[:3])
+            parts.append(f"values differ by {self.key} for {names} (not shown above the limit)")
+        if self.leaking:
+            names = ", ".join(m.feature for m in self.leaking[:3])
+            parts.append(f"future values leak into training for {names}")
         small = sum(1 for f in self.features if f.status is FeatureStatus.TOO_FEW)
         if small:
             parts.append(f"{plural(small, 'feature')} with too few values to judge")
@@ -298,7 +298,10 @@ class DriftReport:
             "key": self.key,
             "max_mismatch": self.max_mismatch,
             "mismatch_fails": self.mismatch_fails,
-            "mismatches": [m.to_dict() for m in self.mismatches],
+            "mode": self.mode,
+            "confidence": self.confidence,
+            "leakage_fails": self.leakage_fails,
+            "mismatches": [m.to_dict(self.confidence) for m in self.mismatches],
             "created_at": self.created_at,
         }
 
@@ -315,6 +318,9 @@ class DriftReport:
             key=data.get("key"),
             max_mismatch=data.get("max_mismatch"),
             mismatch_fails=bool(data.get("mismatch_fails", False)),
+            mode=str(data.get("mode", "significant")),
+            confidence=float(data.get("confidence", 0.95)),
+            leakage_fails=bool(data.get("leakage_fails", True)),
             mismatches=tuple(Mismatch.from_dict(m) for m in data.get("mismatches", ())),
             created_at=data.get("created_at"),
         )

@@ -52,6 +52,28 @@ class DriftSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FeastSettings:
+    """``skew.feast:``: a Feast repository's online store against its offline store, and
+    a training table against the offline store's point-in-time values (docs/feature-store.md)."""
+
+    repo: str | None = None  # the folder with feature_store.yaml
+    features: tuple[str, ...] = ()  # view:feature names; none: every feature of the views
+    service: str | None = None  # a feature service instead of names
+    entities: str | None = None  # an entity file (default: the views' sources)
+    timestamp: str = "event_timestamp"  # the entity/training table's time column
+    sample: float = 10_000  # ≤ 1: a key-hash rate; > 1: that many keys
+    max_lag: float = 0.0  # seconds of materialization lag that are expected
+    training: bool | str = False  # True: the candidate run's dataset; a str: a file
+    show_keys: bool = True
+    fail_leakage: bool = True
+
+    @property
+    def selection(self) -> tuple[str, ...] | str | None:
+        """What FeastStore.views takes: a service's name, feature names, or None (all)."""
+        return self.service or self.features or None
+
+
+@dataclass(frozen=True, kw_only=True)
 class SkewSettings:
     """The ``skew:`` section: matching rows by ``key`` and how much may differ."""
 
@@ -59,3 +81,20 @@ class SkewSettings:
     tolerance: float = 1e-6  # relative, for numbers
     max_mismatch: float = 0.0
     fail: bool = False
+    feast: FeastSettings = field(default_factory=FeastSettings)
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def duration_seconds(text: str | float) -> float:
+    """``90``, ``90s``, ``15m``, ``2h``, ``1d``, ``1w`` as seconds (ValueError otherwise)."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        raw = str(text).strip()
+        unit = _UNITS.get(raw[-1:], 0)
+        value = float(raw[:-1] if unit else raw) * (unit or 1)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"not a duration: {text!r}")
+    return value

@@ -21,6 +21,7 @@ _RANK = {Status.FAIL: 0, Status.WARN: 1, Status.PASS: 2}
 class MonitorReport:
     model: str | None
     drift: DriftReport | None = None
+    skew: DriftReport | None = None  # a feature store's online values against offline
     performance: PerformanceReport | None = None
     outputs: tuple[FeatureDrift, ...] = ()  # prediction and label drift
     created_at: str | None = None
@@ -37,6 +38,8 @@ class MonitorReport:
         if self.drift is not None:
             names += [f.name for f in self.drift.drifted]
             names += [f"{m.feature} (by key)" for m in self.drift.skewed_keys]
+        if self.skew is not None:
+            names += [f"{m.feature} (online vs offline)" for m in self.skew.skewed_keys]
         names += [f"{f.name}{OUTPUT_SUFFIX}" for f in self.outputs_drifted]
         return tuple(names)
 
@@ -58,6 +61,8 @@ class MonitorReport:
         out = dict(self.failed)
         if self.drift is not None and self.drift.unjudged is not None:
             out["drift"] = self.drift.unjudged
+        if self.skew is not None and self.skew.unjudged is not None:
+            out["skew"] = self.skew.unjudged
         if self.performance is not None and self.performance.unjudged is not None:
             out["performance"] = self.performance.unjudged
         return out
@@ -67,6 +72,8 @@ class MonitorReport:
         """The checks this run ran and judged: ``drift`` (features, from --current) and
         ``performance`` (degradation and the outputs' drift, from --outcomes)."""
         ran = {"drift"} if self.drift is not None else set()
+        if self.skew is not None:
+            ran.add("skew")
         if self.performance is not None:
             ran.add("performance")
         return frozenset(ran - set(self.unknown))
@@ -81,6 +88,8 @@ class MonitorReport:
             found["drift"] = _state(
                 bool(self.drift.drifted or self.drift.skewed_keys), unknown.get("drift")
             )
+        if self.skew is not None:
+            found["skew"] = _state(bool(self.skew.skewed_keys), unknown.get("skew"))
         if any(f.measured is not None for f in self.outputs):
             found["outputs"] = _state(bool(self.outputs_drifted), None)
         if self.performance is not None:
@@ -98,8 +107,9 @@ class MonitorReport:
         if self.fail_on_alert and self.alerting:
             return Status.FAIL
         parts = [Status.WARN if self.outputs_drifted else Status.PASS]
-        if self.drift is not None:
-            parts.append(self.drift.status)
+        for part in (self.drift, self.skew):
+            if part is not None:
+                parts.append(part.status)
         if self.performance is not None:
             parts.append(self.performance.status)
         return min(parts, key=lambda s: _RANK.get(s, 2))
@@ -113,6 +123,8 @@ class MonitorReport:
         parts = []
         if self.drift is not None:
             parts.append(self.drift.headline())
+        if self.skew is not None:
+            parts.append("online vs offline: " + self.skew.headline())
         if self.outputs_drifted:
             parts.append("drift in " + ", ".join(f.name for f in self.outputs_drifted))
         if self.performance is not None:
@@ -130,6 +142,7 @@ class MonitorReport:
             "degraded": list(self.degraded),
             "checks": self.checks(),
             "drift": self.drift.to_dict() if self.drift is not None else None,
+            "skew": self.skew.to_dict() if self.skew is not None else None,
             "outputs": [f.to_dict() for f in self.outputs],
             "performance": self.performance.to_dict() if self.performance is not None else None,
             "problems": list(self.problems),
@@ -141,9 +154,11 @@ class MonitorReport:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MonitorReport:
         drift, performance = data.get("drift"), data.get("performance")
+        skew = data.get("skew")
         return cls(
             model=data.get("model"),
             drift=DriftReport.from_dict(drift) if drift else None,
+            skew=DriftReport.from_dict(skew) if skew else None,
             performance=PerformanceReport.from_dict(performance) if performance else None,
             outputs=tuple(FeatureDrift.from_dict(f) for f in data.get("outputs", ())),
             problems=tuple(data.get("problems", ())),

@@ -16,6 +16,7 @@ from mlgate.core.metricset import MetricSet
 from mlgate.core.model_tests import ModelTests, missing_results
 from mlgate.core.verdict import Identity, Verdict
 from mlgate.errors import UsageError
+from mlgate.evaluate.feature_store import feature_store_checks
 from mlgate.evaluate.predictions import files_evidence, predicted_metrics
 from mlgate.evaluate.rescoring import settle_files
 from mlgate.files.config import Config
@@ -73,6 +74,7 @@ def compare_files(
             "metrics files hold one number per metric",
             "give --candidate-predictions and --baseline-predictions for paired intervals",
         )
+    notes += feature_store_checks(config, trained_on=candidate_set.identity.trained_on)
     return compare(
         candidate=candidate_set,
         baseline=baseline_set,

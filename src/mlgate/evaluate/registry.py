@@ -26,6 +26,7 @@ from mlgate.core.refs import AliasRef, ModelRef, RefError, VersionRef, parse_mod
 from mlgate.core.verdict import Verdict
 from mlgate.errors import InputError, ServiceError, UsageError
 from mlgate.evaluate.compare import load_model_tests
+from mlgate.evaluate.feature_store import feature_store_checks
 from mlgate.evaluate.predictions import files_evidence, predicted_metrics
 from mlgate.evaluate.scoring import Model, Scored
 from mlgate.evaluate.sides import registry_sides
@@ -143,6 +144,7 @@ def evaluate(
     elif sides.predicted is not None:
         predicted = sides.predicted
     drift, drift_notes = evaluation_drift(request, config=config, baseline=baseline)
+    drift_notes += feature_store_checks(config, trained_on=candidate.metric_set.identity.trained_on)
     verdict = compare(
         candidate=candidate_set,
         baseline=baseline_set,

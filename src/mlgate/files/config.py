@@ -183,7 +183,7 @@ def parse_config(document: Document, *, base_dir: Path) -> Config:
             fail=bool(data.get("classes", {}).get("fail", True)),
         ),
         drift=drift_settings(data.get("drift", {}), base_dir=base_dir),
-        skew=skew_settings(data.get("skew", {})),
+        skew=skew_settings(document, data.get("skew", {}), base_dir=base_dir),
         monitor=monitor_settings(
             document, data.get("monitor", {}), _significance(data.get("significance", {}))
         ),

@@ -12,7 +12,13 @@ from typing import Any
 
 from mlgate.core.canary import CanarySettings
 from mlgate.core.deploy import DeploySettings, ManifestSpec
-from mlgate.core.drift_settings import DriftSettings, SkewSettings, Thresholds
+from mlgate.core.drift_settings import (
+    DriftSettings,
+    FeastSettings,
+    SkewSettings,
+    Thresholds,
+    duration_seconds,
+)
 from mlgate.core.rules import MetricRule
 from mlgate.core.significance import Mode, Significance
 from mlgate.core.sources import relative_to
@@ -58,12 +64,39 @@ def drift_settings(section: dict[str, Any], *, base_dir: Path) -> DriftSettings:
     )
 
 
-def skew_settings(section: dict[str, Any]) -> SkewSettings:
+def skew_settings(document: Document, section: dict[str, Any], *, base_dir: Path) -> SkewSettings:
     return SkewSettings(
         key=section.get("key"),
         tolerance=float(section.get("tolerance", 1e-6)),
         max_mismatch=float(section.get("max_mismatch", 0.0)),
         fail=bool(section.get("fail", False)),
+        feast=_feast(document, section.get("feast") or {}, base_dir=base_dir),
+    )
+
+
+def _feast(document: Document, section: dict[str, Any], *, base_dir: Path) -> FeastSettings:
+    """``skew.feast:``; paths against mlgate.yml's folder, max_lag as seconds."""
+    features = section.get("features")
+    try:
+        max_lag = duration_seconds(section.get("max_lag", 0))
+    except ValueError:
+        raise document.error(
+            ("skew", "feast", "max_lag"),
+            f"{section['max_lag']!r} is not a duration: give seconds or 30s, 15m, 2h, 1d",
+            ConfigError,
+        ) from None
+    training = section.get("training", False)
+    return FeastSettings(
+        repo=str(base_dir / section["repo"]) if section.get("repo") else None,
+        features=tuple(features) if isinstance(features, list) else (),
+        service=features["service"] if isinstance(features, dict) else None,
+        entities=str(base_dir / section["entities"]) if section.get("entities") else None,
+        timestamp=str(section.get("timestamp", "event_timestamp")),
+        sample=float(section.get("sample", 10_000)),
+        max_lag=max_lag,
+        training=str(base_dir / training) if isinstance(training, str) else bool(training),
+        show_keys=bool(section.get("show_keys", True)),
+        fail_leakage=bool(section.get("fail_leakage", True)),
     )
 
 

@@ -103,7 +103,7 @@ def drift_families(report: DriftReport, *, model: str, version: str) -> list[Fam
         name=f"mlgate_features_{drifting_word}_total",
         help=f"How many features are {drifting_word}.",
         labels=("model", "version"),
-        samples=[((model, version), float(len(report.drifted)))],
+        samples=[((model, version), float(len(_skewed(report))))],
     )
     judged = Family(
         name=f"mlgate_features_{'compared' if word == 'skew' else 'judged'}_total",
@@ -111,7 +111,38 @@ def drift_families(report: DriftReport, *, model: str, version: str) -> list[Fam
         labels=("model", "version"),
         samples=[((model, version), float(report.judged))],
     )
-    return [psi, flag, total, judged]
+    return [psi, flag, total, judged, *mismatch_families(report, model=model, version=version)]
+
+
+def _skewed(report: DriftReport) -> set[str]:
+    """The features that drift — or, by key, whose mismatch rate is shown above the limit."""
+    return {f.name for f in report.drifted} | {m.feature for m in report.skewed_keys}
+
+
+def mismatch_families(report: DriftReport, *, model: str, version: str) -> list[Family]:
+    """Skew by key (two files, or a feature store's online and offline values): each
+    feature's unexpected mismatch rate and, from a feature store, how far the online values
+    are behind the newest offline ones."""
+    if not report.mismatches:
+        return []
+    ratio = Family(
+        name="mlgate_skew_mismatch_ratio",
+        help="Share of matched keys whose value of the feature differs unexpectedly.",
+        labels=("model", "version", "feature"),
+        samples=[((model, version, m.feature), m.share) for m in report.mismatches],
+    )
+    staleness = Family(
+        name="mlgate_skew_staleness_seconds",
+        help="How far the online value's event time is behind the newest offline one "
+        "(quantiles over the keys checked; 1 is the largest).",
+        labels=("model", "version", "feature", "quantile"),
+        samples=[
+            ((model, version, m.feature, q), seconds)
+            for m in report.mismatches
+            for q, seconds in m.staleness
+        ],
+    )
+    return [ratio, staleness] if staleness.samples else [ratio]
 
 
 def drift_group(
@@ -122,7 +153,7 @@ def drift_group(
     key = {"model": model, "command": command, "check": check}
     if report.unjudged is not None:
         return _check(key, UNKNOWN, now, [])
-    status = ALERT if report.drifted or report.skewed_keys else OK
+    status = ALERT if report.drifted or report.skewed_keys or report.leaking else OK
     return _check(key, status, now, drift_families(report, model=model, version=version))
 
 
@@ -249,6 +280,10 @@ def monitor_groups(
     if report.drift is not None:
         groups.append(
             drift_group(report.drift, command="monitor", model=model, version=version, now=now)
+        )
+    if report.skew is not None:
+        groups.append(
+            drift_group(report.skew, command="monitor", model=model, version=version, now=now)
         )
     outputs = outputs_group(report, model=model, version=version, now=now)
     if outputs is not None:

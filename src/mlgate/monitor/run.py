@@ -1,4 +1,5 @@
 """One ``mlgate monitor`` run: each part computed (feature drift from the current data,
+the feature store's online values against its offline ones with skew.feast.repo,
 performance and output drift from the outcomes), the report written, the metrics exported,
 the tracking issue kept — and when one part's input is bad, the others are still computed
 and written before the error is raised."""
@@ -69,6 +70,15 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         except (InputError, ServiceError) as exc:
             errors.append(exc)
             failed["drift"] = str(exc)
+    skew = None
+    if config.skew.feast.repo is not None:  # the feature store's online values vs offline
+        from mlgate.monitor.feast_check import feast_report
+
+        try:
+            skew = feast_report(config=config, repo=None, model=inputs.model)
+        except (InputError, ServiceError) as exc:
+            errors.append(exc)
+            failed["skew"] = str(exc)
     found = None
     if inputs.outcomes is not None:
         try:
@@ -88,11 +98,12 @@ def run_monitor(inputs: Inputs, *, config: Config, env: Mapping[str, str]) -> Re
         except (InputError, ServiceError) as exc:
             errors.append(exc)
             failed["performance"] = str(exc)
-    if errors and drift is None and found is None:
+    if errors and drift is None and skew is None and found is None:
         raise errors[0]
     report = MonitorReport(
         model=inputs.model,
         drift=drift,
+        skew=skew,
         performance=found.performance if found else None,
         outputs=found.outputs if found else (),
         fail_on_alert=config.monitor.fail,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlgate.core.drift import Mismatch
+from mlgate.core.mismatch import Mismatch
 from mlgate.errors import InputError
 from mlgate.files.tables import Table, TableColumn, as_text
 

@@ -14,11 +14,11 @@ from mlgate.core.drift import (
     FeatureDrift,
     FeatureStatus,
     Kind,
-    Mismatch,
 )
 from mlgate.core.noise import noise_floors
 from mlgate.report.chart import bars_against_line
 from mlgate.report.icons import ICONS
+from mlgate.report.skew_view import mismatch_lines, mismatch_table
 from mlgate.report.templates import builtin
 from mlgate.report.text import clean, md, md_code, number
 
@@ -59,9 +59,7 @@ def drift_section(
         "rows": [_row(f) for f in shown],
         "more": plural(len(features) - len(shown), "more feature") if len(features) > show else "",
         "chart": _chart(report) if chart else "",
-        "key": md_code(report.key or ""),
-        "max_mismatch": f"{report.max_mismatch or 0:.2%}",
-        "mismatches": [_mismatch(m, report) for m in report.mismatches],
+        "mismatches": mismatch_table(report),
         "schema": [
             {
                 "icon": "❌" if c.breaking else "ℹ️",
@@ -93,6 +91,12 @@ def _title(report: DriftReport) -> str:
 
 
 def _sides(report: DriftReport) -> str:
+    feast = report.settings.get("feast")
+    if feast is not None:
+        offline = md_code(report.reference.label, limit=120)
+        if feast.get("check") == "training":
+            return f"Training table: {md_code(report.current.label, limit=120)} · {offline}"
+        return f"{md_code(report.current.label, limit=120)} · {offline}"
     ref_word, cur_word = (
         ("training", "serving") if report.kind is Kind.SKEW else ("reference", "current")
     )
@@ -173,20 +177,6 @@ def _side(summary: str, missing: float) -> str:
     return text
 
 
-def _mismatch(mismatch: Mismatch, report: DriftReport) -> dict[str, str]:
-    limit = report.max_mismatch or 0.0
-    bad = mismatch.differing and mismatch.share > limit
-    icon = ICONS[(Status.FAIL if report.mismatch_fails else Status.WARN) if bad else Status.PASS]
-    return {
-        "icon": icon,
-        "feature": md_code(mismatch.feature, limit=60),
-        "compared": f"{mismatch.compared:,}",
-        "differing": f"{mismatch.differing:,}",
-        "share": f"{mismatch.share:.2%}",
-        "examples": ", ".join(md_code(k, limit=40) for k in mismatch.examples[:3]),
-    }
-
-
 def _chart(report: DriftReport) -> str:
     measured = [
         f for f in report.features if f.measured is not None and math.isfinite(f.measured.psi)
@@ -206,7 +196,7 @@ def _chart(report: DriftReport) -> str:
 
 def _rule(report: DriftReport) -> str:
     s = report.settings
-    if not s:
+    if not s or "feast" in s:
         return ""
     return (
         f"A feature drifts when PSI ≥ {s.get('psi')} or the distance (KS D for numbers ≥ "
@@ -239,6 +229,16 @@ def drift_terminal(report: DriftReport, *, show: int = 15) -> str:
     )
     if report.settings.get("engine") == "spark":
         lines.append(f"on Spark: {plural(int(report.settings.get('partitions', 0)), 'partition')}")
+    if report.features:
+        lines += _feature_lines(report, show=show)
+    for change in report.schema:
+        lines.append(f"  schema: {clean(change.column, limit=60)}: {change.describe()}")
+    lines += mismatch_lines(report)
+    return "\n".join(lines)
+
+
+def _feature_lines(report: DriftReport, *, show: int) -> list[str]:
+    lines = []
     rows = [("", "feature", "PSI", "D/JS", "p", "why")]
     for f in report.features[:show]:
         m = f.measured
@@ -259,17 +259,7 @@ def drift_terminal(report: DriftReport, *, show: int = 15) -> str:
         )
     if len(report.features) > show:
         lines.append(f"  … and {plural(len(report.features) - show, 'more feature')}")
-    for change in report.schema:
-        lines.append(f"  schema: {clean(change.column, limit=60)}: {change.describe()}")
-    for mismatch in report.mismatches:
-        if mismatch.differing:
-            keys = ", ".join(clean(k, limit=30) for k in mismatch.examples[:3])
-            lines.append(
-                f"  {clean(mismatch.feature, limit=40)}: {mismatch.differing:,} of "
-                f"{mismatch.compared:,} rows differ by {clean(report.key or '', limit=40)} "
-                f"({mismatch.share:.2%}; e.g. {keys})"
-            )
-    return "\n".join(lines)
+    return lines
 
 
 def context_value(report: DriftReport | None, *, show: int, chart: bool) -> Any:

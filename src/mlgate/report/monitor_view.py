@@ -23,8 +23,9 @@ _ROW_ICONS = {Status.FAIL: "📉", Status.WARN: "⚠️", Status.PASS: "✅", St
 
 def monitor_section(report: MonitorReport, *, show: int = 30, chart: bool = True) -> str:
     parts = [f"{ICONS[report.status]} **Monitoring** — {md(report.headline(), limit=600)}"]
-    if report.drift is not None:
-        parts.append(drift_section(report.drift, show=show, chart=chart))
+    for part in (report.drift, report.skew):
+        if part is not None:
+            parts.append(drift_section(part, show=show, chart=chart))
     if report.outputs:
         parts.append(_outputs(report.outputs))
     if report.performance is not None:
@@ -179,8 +180,9 @@ def monitor_terminal(report: MonitorReport) -> str:
     from mlgate.report.drift_view import drift_terminal
 
     lines = [f"mlgate monitor: {report.status.value.upper()}", clean(report.headline(), limit=400)]
-    if report.drift is not None:
-        lines.append(drift_terminal(report.drift))
+    for part in (report.drift, report.skew):
+        if part is not None:
+            lines.append(drift_terminal(part))
     for f in report.outputs:
         m = f.measured
         lines.append(

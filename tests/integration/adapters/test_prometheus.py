@@ -102,6 +102,8 @@ def test_the_alert_rules_pass_promtool_and_load_in_prometheus(stack: Stack) -> N
         "MlgateFeatureDrift",
         "MlgatePredictionDrift",
         "MlgatePerformanceDegraded",
+        "MlgateFeatureStoreSkew",
+        "MlgateOnlineStoreStale",
         "MlgateMonitorStale",
         "MlgateMonitorGone",
         "MlgateCheckUnknown",

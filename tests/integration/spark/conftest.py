@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_in_folder import cli_in
 from spark_tables import write_tables
-
-from mlgate.cli import cli
 
 
 @pytest.fixture(scope="session")
@@ -55,15 +53,5 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def run(tmp_path: Path) -> Iterator[Any]:
     """`mlgate …` in-process (the session above is the active one), in an empty folder."""
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("MLGATE_")}
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="mlgate")
-
-    try:
+    with cli_in(tmp_path) as invoke:
         yield invoke
-    finally:
-        os.chdir(old)
-        os.environ.update(saved)

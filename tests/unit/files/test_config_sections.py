@@ -157,3 +157,38 @@ def test_deploy_mistakes_name_the_key(
 def test_a_deploy_section_needs_files_or_a_dispatch(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="list the manifests to edit under files:"):
         config(tmp_path, "deploy: {repository: acme/deploy}\n")
+
+
+def test_the_feast_section(tmp_path: Path) -> None:
+    parsed = config(
+        tmp_path,
+        "skew:\n  max_mismatch: 0.01\n  feast:\n    repo: feature_repo\n"
+        "    features: {service: ranking}\n    sample: 0.1\n    max_lag: 2h\n"
+        "    training: data/train.parquet\n    show_keys: false\n",
+    ).skew.feast
+    assert parsed.repo == str(tmp_path / "feature_repo")
+    assert parsed.selection == "ranking"
+    assert (parsed.sample, parsed.max_lag, parsed.show_keys) == (0.1, 7200.0, False)
+    assert parsed.training == str(tmp_path / "data/train.parquet")
+    names = config(tmp_path, "skew:\n  feast:\n    features: [v:a, v:b]\n    training: true\n")
+    assert names.skew.feast.selection == ("v:a", "v:b")
+    assert names.skew.feast.training is True
+    assert config(tmp_path, "model: m\n").skew.feast.selection is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "skew:\n  feast:\n    max_lag: soon\n",
+            "mlgate.yml:3: skew.feast.max_lag: 'soon' is not a duration",
+        ),
+        ("skew:\n  feast:\n    features: [conv_rate]\n", "skew.feast.features"),
+        ("skew:\n  feast:\n    sample: 0\n", "skew.feast.sample"),
+        ("skew:\n  feast:\n    keys: [a]\n", "skew.feast"),
+    ],
+)
+def test_feast_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        config(tmp_path, text)
+    assert message in str(caught.value)

@@ -28,6 +28,9 @@ EXPORTED = {
     "mlgate_canary_requests",
     "mlgate_canary_needed",
     "mlgate_canary_last_decision_timestamp_seconds",
+    # mlgate skew --feast / monitor with skew.feast (docs/feature-store.md)
+    "mlgate_skew_mismatch_ratio",
+    "mlgate_skew_staleness_seconds",
 }
 
 

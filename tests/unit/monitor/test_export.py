@@ -96,6 +96,29 @@ def test_skew_has_its_own_names() -> None:
     }
 
 
+def test_a_feature_stores_mismatch_rate_and_staleness_per_feature() -> None:
+    from mlgate.core.mismatch import Mismatch
+
+    rows = (
+        Mismatch(feature="stats:conv_rate", compared=200, differing=40,
+                 staleness=(("0.5", 0.0), ("0.99", 3600.0), ("1", 7200.0))),
+        Mismatch(feature='q:"score"', compared=200, differing=0, staleness=(("0.5", 60.0),)),
+    )  # fmt: skip
+    report = replace(drift(Kind.SKEW), features=(), mismatches=rows, max_mismatch=0.0)
+    found = parsed(drift_families(report, model="m", version=""))
+    ratio = {s.labels["feature"]: s.value for s in found["mlgate_skew_mismatch_ratio"]}
+    assert ratio == {"stats:conv_rate": 0.2, 'q:"score"': 0.0}
+    stale = {
+        (s.labels["feature"], s.labels["quantile"]): s.value
+        for s in found["mlgate_skew_staleness_seconds"]
+    }
+    assert stale == {("stats:conv_rate", "0.5"): 0.0, ("stats:conv_rate", "0.99"): 3600.0,
+                     ("stats:conv_rate", "1"): 7200.0, ('q:"score"', "0.5"): 60.0}  # fmt: skip
+    group = drift_group(report, command="skew", model="m", version="", now=1.0)
+    status = next(f for f in group.families if f.name == "mlgate_check_status")
+    assert status.samples[0][1] == 1.0  # the conv_rate rate is above 0: alert
+
+
 def performance() -> PerformanceReport:
     rule = MetricRule(name="accuracy", tolerance=0.03)
     interval = Interval(low=-0.07, high=-0.04, confidence=0.95, method="Newcombe (Wilson)")

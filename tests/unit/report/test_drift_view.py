@@ -152,8 +152,8 @@ def test_schema_and_key_tables() -> None:
         "<td>❌</td>\n<td><code>zip</code></td>\n<td>column missing (was string)</td>"
         in page.replace(' align="left"', "")
     )
-    assert "Matched by <code>request_id</code> (0.00% of rows may differ)" in page
-    assert "1.00%" in page
+    assert "Matched by <code>request_id</code> (a rate fails above 0.00% by its interval" in page
+    assert "1.00% [0.53%, 1.89%]" in page  # 9 of 900 with its Wilson interval
 
 
 def test_document_fits_the_budget_by_showing_fewer_rows() -> None:
