@@ -89,6 +89,7 @@ class Mismatch:
             "expected_ttl": self.expected_ttl,
             "expected_lag": self.expected_lag,
             "leaked": self.leaked,
+            "leaked_share": self.leaked / self.compared if self.compared else 0.0,
             "leak_examples": list(self.leak_examples),
             "smape": encode_number(self.smape),
             "max_abs_diff": encode_number(self.max_abs_diff),

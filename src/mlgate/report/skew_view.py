@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlgate.core.checks import Status, plural
+from mlgate.core.checks import Status
 from mlgate.core.drift import DriftReport
 from mlgate.core.mismatch import Against, Mismatch
 from mlgate.report.icons import ICONS
@@ -55,7 +55,7 @@ def mismatch_table(report: DriftReport) -> Table:
 def _online(report: DriftReport, feast: dict[str, Any]) -> Table:
     sample = _sample(feast.get("sample"))
     intro = (
-        f"{plural(int(feast.get('keys', 0)), 'key')} by {md_code(report.key or '')} "
+        f"{_count(int(feast.get('keys', 0)), 'key')} by {md_code(report.key or '')} "
         f"({sample}, from {md(str(feast.get('entities')), limit=120)}): the online value "
         f"now against the offline value at {md(str(feast.get('moment')), limit=40)} "
         f"({_limit(report)}):"
@@ -96,7 +96,7 @@ def _online(report: DriftReport, feast: dict[str, Any]) -> Table:
 
 def _training(report: DriftReport, feast: dict[str, Any]) -> Table:
     intro = (
-        f"{plural(int(feast.get('rows', 0)), 'training row')} ({_sample(feast.get('sample'))}) "
+        f"{_count(int(feast.get('rows', 0)), 'training row')} ({_sample(feast.get('sample'))}) "
         f"against the offline values at each row's {md_code(str(feast.get('timestamp')))} "
         f"by {md_code(report.key or '')} ({_limit(report)}; leakage "
         f"{'fails' if report.leakage_fails else 'warns'}):"
@@ -110,7 +110,7 @@ def _training(report: DriftReport, feast: dict[str, Any]) -> Table:
             f"{m.compared:,}",
             f"{m.differing:,}",
             _rate(m, report),
-            f"{m.leaked:,}",
+            f"{m.leaked:,} ({m.leaked / m.compared:.1%})" if m.compared else "0",
             f"{m.missing_online:,} · {m.missing_offline:,}",
             _differences(m),
             _keys(m.leak_examples or m.examples),
@@ -126,6 +126,10 @@ def _training(report: DriftReport, feast: dict[str, Any]) -> Table:
         "and equals a later one — the table was joined on later values. Keys show leaked "
         "rows first.",
     )
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _line(*cells: str) -> str:
