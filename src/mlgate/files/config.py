@@ -33,13 +33,12 @@ from mlgate.core.sources import relative_to
 from mlgate.core.tracking import MonitorSettings
 from mlgate.core.webhooks import DEFAULT_EVENTS, RelayFilter
 from mlgate.errors import ConfigError
+from mlgate.files.config_drift import drift_settings, skew_settings
 from mlgate.files.config_sections import (
     canary_settings,
     deploy_settings,
-    drift_settings,
     metric_rule,
     monitor_settings,
-    skew_settings,
 )
 from mlgate.files.documents import Document, KeyPath, describe_value, load_document
 
