@@ -243,31 +243,22 @@ def skew_command(
     require_push: bool,
 ) -> None:
     """Compare the features a model was trained on with what was served."""
-    from mlgate.monitor.engine import Engine
-
     config = _with_fail(config_at(config_path), fail)
-    chosen = Engine.chosen(engine, config.drift.engine, where=where, remote=spark_remote)
     if serving is None and (feast_repo or entities or config.skew.feast.repo):
-        from mlgate.monitor.feast_check import feast_report
-
-        if entities is not None and training is not None:
-            raise click.UsageError("--entities and --training are two checks: give one")
-        if chosen.name == "spark" or key:
-            raise click.UsageError("--feast reads the feature store itself: drop --engine / --key")
-        report = feast_report(
-            config=config, repo=feast_repo, entities=entities, training=training, model=model
-        )
+        report = _feast_skew(config, feast_repo=feast_repo, entities=entities, engine=engine,
+                             training=training, key=key, model=model)  # fmt: skip
     else:
         from mlgate.monitor.drift import skew_report
+        from mlgate.monitor.engine import Engine
 
         if training is None or serving is None or feast_repo or entities:
             raise click.UsageError(
                 "give --training and --serving (two tables), or --feast REPO with "
                 "--entities or --training"
             )
-        report = skew_report(
-            training=training, serving=serving, config=config, key=key, model=model, engine=chosen
-        )
+        chosen = Engine.chosen(engine, config.drift.engine, where=where, remote=spark_remote)
+        report = skew_report(training=training, serving=serving, config=config, key=key,
+                             model=model, engine=chosen)  # fmt: skip
     code = _finish(
         report,
         out_path=out_path,
@@ -278,6 +269,28 @@ def skew_command(
         require_push=require_push,
     )
     ctx.exit(code)
+
+
+def _feast_skew(
+    config: Config,
+    *,
+    feast_repo: Path | None,
+    entities: Path | None,
+    training: str | None,
+    key: str | None,
+    model: str | None,
+    engine: str | None,
+) -> DriftReport:
+    """`skew --feast`: the online check for the entities, or the training table's."""
+    from mlgate.monitor.feast_check import feast_report
+
+    if entities is not None and training is not None:
+        raise click.UsageError("--entities and --training are two checks: give one")
+    if engine == "spark" or key:
+        raise click.UsageError("--feast reads the feature store itself: drop --engine / --key")
+    return feast_report(
+        config=config, repo=feast_repo, entities=entities, training=training, model=model
+    )
 
 
 def config_at(config_path: Path | None) -> Config:

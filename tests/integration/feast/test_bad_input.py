@@ -101,6 +101,10 @@ def test_options_that_do_not_go_together(repo: Repo, run: Any) -> None:
     serving = usage_error(run(*feast, "--serving", "b.csv"))
     assert "give --training and --serving (two tables), or --feast REPO" in serving
     assert "give --training and --serving" in usage_error(run("skew", "--training", "a.csv"))
+    spark = usage_error(run(*feast, "--engine", "spark"))
+    assert spark == "Error: --feast reads the feature store itself: drop --engine / --key"
+    config("drift: {engine: spark}\n")  # the configured engine is drift's, not the store's
+    assert run(*feast, "--entities", entities(repo)).exit_code == 0
 
 
 def test_without_feast_installed_the_extra_is_named(repo: Repo, tmp_path: Path) -> None:
