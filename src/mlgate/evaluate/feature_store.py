@@ -50,6 +50,8 @@ def feature_store_checks(config: Config, *, trained_on: Dataset | None) -> list[
 
 def training_check(report: DriftReport) -> Check:
     """The verdict's check: the headline, then the worst features with their rates."""
+    if report.unjudged is not None:  # nothing compared is not consistent: the gate fails closed
+        return _refused(report.unjudged)
     worst = [m for m in report.mismatches if m.leaked or m.differing][:_SHOWN]
     details = []
     for m in worst:
