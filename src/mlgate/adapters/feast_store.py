@@ -200,7 +200,7 @@ class FeastStore:
         String key stays text; ``"abc"`` for an Int64 key is the file's mistake)."""
         import pandas as pd
 
-        out = frame.copy()
+        out = frame.copy(deep=False)  # the key columns are replaced, the rest shared
         for key, kind in zip(view.join_keys, view.key_types, strict=True):
             column = out[key]
             if kind in ("Int32", "Int64"):

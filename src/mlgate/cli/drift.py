@@ -244,7 +244,8 @@ def skew_command(
 ) -> None:
     """Compare the features a model was trained on with what was served."""
     config = _with_fail(config_at(config_path), fail)
-    if serving is None and (feast_repo or entities or config.skew.feast.repo):
+    feast = serving is None and bool(feast_repo or entities or config.skew.feast.repo)
+    if feast:
         report = _feast_skew(config, feast_repo=feast_repo, entities=entities, engine=engine,
                              training=training, key=key, model=model)  # fmt: skip
     else:
@@ -268,6 +269,13 @@ def skew_command(
         pushgateway=pushgateway,
         require_push=require_push,
     )
+    if feast and report.unjudged is not None:  # no key had a value: not "consistent"
+        from mlgate.errors import InputError
+
+        raise InputError(
+            f"nothing was compared: {report.unjudged}; are they the store's keys? "
+            f"({out_path} and {report_path} were written)"
+        )
     ctx.exit(code)
 
 

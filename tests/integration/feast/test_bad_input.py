@@ -119,6 +119,18 @@ def test_without_feast_installed_the_extra_is_named(repo: Repo, tmp_path: Path) 
     assert "Traceback" not in blocked.stderr
 
 
+def test_keys_the_store_does_not_have_are_not_consistent(repo: Repo, run: Any) -> None:
+    Path("drivers.csv").write_text("driver_id\n5001\n5002\n")
+    result = run("skew", "--feast", str(repo.path), "--entities", "drivers.csv", "--fail")
+    error = one_error(result, 2)  # never a pass on nothing
+    assert "nothing was compared: no driver_id had a value of any feature on either side" in error
+    assert Path("mlgate-skew.json").is_file() and Path("mlgate-skew.md").is_file()
+    config("skew: {feast: {sample: 0.000001}}\n")  # no key in the sample
+    assert "nothing was compared: no feature to judge" in one_error(
+        run("skew", "--feast", str(repo.path)), 2
+    )
+
+
 def test_a_key_of_the_wrong_type_names_the_file_and_column(repo: Repo, run: Any) -> None:
     Path("drivers.csv").write_text("driver_id\n1001\nabc\n")
     error = one_error(run("skew", "--feast", str(repo.path), "--entities", "drivers.csv"), 2)
